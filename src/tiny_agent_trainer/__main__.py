@@ -1,0 +1,4 @@
+"""`python -m tiny_agent_trainer` runs the CLI."""
+from .cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Dataset stage: curated and synthetic NL->WGSL pairs, verified by execution, split without leakage."""

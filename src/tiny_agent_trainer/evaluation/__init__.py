@@ -1,0 +1,1 @@
+"""Evaluation stage: judge shaders by executing them (sandboxed), pass@k, reports, baselines."""

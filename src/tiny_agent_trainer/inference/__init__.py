@@ -1,0 +1,1 @@
+"""Inference stage: decoding engine, grammar constraints, validity-aware generation, Python API."""

@@ -1,0 +1,1 @@
+"""Training stage: loop, checkpoints, distributed, journal. The model itself is `model.py`."""
