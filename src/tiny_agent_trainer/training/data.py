@@ -1,0 +1,106 @@
+"""Training data: encoded examples and a deterministic, resumable, length-bucketed batch order.
+
+`encode_examples` turns records (prompt + reference WGSL) into id sequences with the tokenizer;
+`BatchPlan` orders them into batches of similar length (little padding) in an order that
+depends only on (seed, epoch), so a resumed run sees exactly the batches it would have seen.
+Under DDP every rank takes its own slice of each global batch.
+This module does NOT read dataset files from disk formats beyond JSONL/TOML records and does
+NOT know about models or optimizers.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from ..errors import UserError
+
+
+@dataclass
+class Example:
+    src: list[int]
+    tgt: list[int]  # BOS + code + EOS
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise UserError(f"{path}:{n}: not valid JSON ({e.msg})") from None
+            if not isinstance(rec, dict) or not isinstance(rec.get("prompt"), str) or not isinstance(rec.get("reference"), str):
+                raise UserError(f"{path}:{n}: record needs string fields 'prompt' and 'reference'")
+            out.append(rec)
+    return out
+
+
+def load_split(data_dir: str | Path, split: str) -> list[dict]:
+    """Records of one split from a `dataset build` directory (train-*.jsonl, val.jsonl, test.jsonl)."""
+    d = Path(data_dir)
+    if not d.is_dir():
+        raise UserError(f"dataset directory {d} does not exist; run `tiny-agent-trainer dataset build --out {d}` first")
+    files = sorted(d.glob(f"{split}-*.jsonl")) + sorted(d.glob(f"{split}.jsonl"))
+    if not files:
+        raise UserError(f"no {split} shards ({split}-*.jsonl or {split}.jsonl) in {d}; run `dataset build` first")
+    recs = [r for f in files for r in read_jsonl(f)]
+    return [r for r in recs if r.get("split", split) == split]
+
+
+def encode_examples(records: list[dict], tok, max_prompt_len: int, max_seq_len: int) -> tuple[list[Example], int]:
+    """Encode records; returns (examples, number dropped because the code is longer than max_seq_len)."""
+    srcs = tok.encode_prompts([r["prompt"] for r in records])
+    tgts = tok.encode_codes([r["reference"] for r in records])
+    out, dropped = [], 0
+    for s, t in zip(srcs, tgts):
+        t = [tok.bos_id] + t + [tok.eos_id]
+        if len(t) > max_seq_len + 1:  # decoder input is tgt[:-1], at most max_seq_len
+            dropped += 1
+            continue
+        out.append(Example(s[:max_prompt_len], t))
+    return out, dropped
+
+
+class BatchPlan:
+    """Length-bucketed batches in a seeded order; `batches(epoch)` is a pure function of (seed, epoch)."""
+
+    def __init__(self, examples: list[Example], batch_size: int, seed: int, rank: int = 0, world: int = 1,
+                 bucket_factor: int = 50):
+        if batch_size % world:
+            raise UserError(f"batch_size {batch_size} must be divisible by the number of processes {world}")
+        self.ex, self.bs, self.seed, self.rank, self.world = examples, batch_size, seed, rank, world
+        self.bucket = batch_size * bucket_factor
+
+    def __len__(self) -> int:
+        return max(1, len(self.ex) // self.bs)
+
+    def batches(self, epoch: int) -> list[list[int]]:
+        g = torch.Generator().manual_seed(self.seed * 1_000_003 + epoch)
+        perm = torch.randperm(len(self.ex), generator=g).tolist()
+        out = []
+        for i in range(0, len(perm), self.bucket):  # sort within large random chunks by length
+            chunk = sorted(perm[i:i + self.bucket], key=lambda j: len(self.ex[j].tgt))
+            out += [chunk[k:k + self.bs] for k in range(0, len(chunk) - self.bs + 1, self.bs)]
+        order = torch.randperm(len(out), generator=g).tolist()
+        per = self.bs // self.world
+        return [out[o][self.rank * per:(self.rank + 1) * per] for o in order]
+
+
+def collate(examples: list[Example], idx: list[int], pad: int) -> dict[str, torch.Tensor]:
+    """Padded tensors: src (B,S), src_pad (B,S), tgt_in (B,T), tgt_out (B,T) with pad where ignored."""
+    exs = [examples[i] for i in idx]
+    S = max(len(e.src) for e in exs)
+    T = max(len(e.tgt) for e in exs) - 1
+    src = torch.full((len(exs), S), pad, dtype=torch.long)
+    tgt_in = torch.full((len(exs), T), pad, dtype=torch.long)
+    tgt_out = torch.full((len(exs), T), pad, dtype=torch.long)
+    for b, e in enumerate(exs):
+        src[b, :len(e.src)] = torch.tensor(e.src)
+        tgt_in[b, :len(e.tgt) - 1] = torch.tensor(e.tgt[:-1])
+        tgt_out[b, :len(e.tgt) - 1] = torch.tensor(e.tgt[1:])
+    return {"src": src, "src_pad": src == pad, "tgt_in": tgt_in, "tgt_out": tgt_out}

@@ -1,0 +1,317 @@
+"""The training loop: AdamW + warmup/cosine, clipping, accumulation, bf16 autocast on CUDA,
+optional torch.compile, DDP under torchrun, periodic validation loss and an optional
+execution-based eval callback, early stopping, best/last checkpoints and exact resume.
+
+The execution-based eval lives in later stages (inference + evaluation), so it is passed in as a
+callback `exec_eval(model, tokenizer) -> dict` by the `train` command; this module does NOT
+import them. It also does NOT build datasets (see `dataset/`) or parse configs.
+"""
+from __future__ import annotations
+
+import math
+import random
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from ..errors import UserError
+from ..model import ModelShape, Seq2Seq, flops_per_token
+from ..tokenizer import WgslTokenizer
+from . import checkpoint as ckpt
+from .data import BatchPlan, collate, encode_examples, load_split
+from .distributed import Dist, setup, teardown
+from .journal import Journal, config_hash, git_commit, versions
+
+
+@dataclass
+class TrainResult:
+    step: int
+    run_dir: Path
+    last: Path | None
+    best: Path | None
+    best_metric: float | None
+    wall_s: float
+    tokens_per_s: float
+    history: list[dict] = field(default_factory=list)
+    stopped_early: bool = False
+
+
+def pick_device(pref: str, d: Dist) -> torch.device:
+    if pref == "cpu" or (pref == "auto" and not torch.cuda.is_available()):
+        return torch.device("cpu")
+    if not torch.cuda.is_available():
+        raise UserError(f"device '{pref}' requested but CUDA is not available")
+    return torch.device("cuda", d.local_rank if pref in ("auto", "cuda") else int(pref.split(":")[1]))
+
+
+def lr_lambda(warmup: int, total: int, min_ratio: float) -> Callable[[int], float]:
+    def f(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        prog = min(1.0, (step - warmup) / max(1, total - warmup))
+        return min_ratio + (1 - min_ratio) * 0.5 * (1 + math.cos(math.pi * prog))
+    return f
+
+
+def make_optimizer(model: torch.nn.Module, tc, device: torch.device) -> torch.optim.Optimizer:
+    decay = [p for n, p in model.named_parameters() if p.dim() >= 2 and "embed" not in n and "pos" not in n]
+    ids = {id(p) for p in decay}
+    no_decay = [p for p in model.parameters() if id(p) not in ids]
+    groups = [{"params": decay, "weight_decay": tc.weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+    if tc.optimizer == "adamw":
+        return torch.optim.AdamW(groups, lr=tc.learning_rate, betas=(0.9, 0.98), eps=1e-8,
+                                 fused=device.type == "cuda")
+    if tc.optimizer == "adam":
+        return torch.optim.Adam(groups, lr=tc.learning_rate, betas=(0.9, 0.98))
+    return torch.optim.SGD(groups, lr=tc.learning_rate, momentum=0.9)
+
+
+def seed_all(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+
+
+class Trainer:
+    def __init__(self, cfg, config_toml: str, run_dir: str | Path, *, journal_dir: str | Path = "journals",
+                 resume: bool = False, max_steps: int | None = None, progress: bool = True,
+                 exec_eval: Callable[[Seq2Seq, WgslTokenizer], dict] | None = None,
+                 clock: Callable[[], float] = time.perf_counter, records: dict[str, list[dict]] | None = None):
+        self.cfg, self.config_toml, self.run_dir = cfg, config_toml, Path(run_dir)
+        self.resume, self.progress, self.exec_eval, self.clock = resume, progress, exec_eval, clock
+        self.max_steps_override = max_steps
+        self.journal_dir = Path(journal_dir)
+        self.records = records
+
+    # -- setup --------------------------------------------------------------------------------
+    def _tokenizer(self, train_recs: list[dict], resume_ckpt: Path | None, d: Dist) -> WgslTokenizer:
+        if resume_ckpt is not None:
+            return WgslTokenizer.load(resume_ckpt / ckpt.TOKENIZER)
+        if self.cfg.tokenizer.path:
+            try:
+                return WgslTokenizer.load(self.cfg.tokenizer.path)
+            except FileNotFoundError as e:
+                raise UserError(str(e)) from None
+        path = self.run_dir / "tokenizer.json"
+        if d.main:
+            tok = WgslTokenizer.train([r["prompt"] for r in train_recs], [r["reference"] for r in train_recs],
+                                      self.cfg.tokenizer.vocab_size, self.cfg.tokenizer.min_frequency)
+            self.run_dir.mkdir(parents=True, exist_ok=True)
+            tok.save(path)
+        d.barrier()
+        return WgslTokenizer.load(path)
+
+    def fit(self) -> TrainResult:
+        d = setup(self.cfg.training.device)
+        try:
+            return self._fit(d)
+        finally:
+            teardown(d)
+
+    def _fit(self, d: Dist) -> TrainResult:
+        cfg, tc, mc = self.cfg, self.cfg.training, self.cfg.model
+        device = pick_device(tc.device, d)
+        resume_ckpt = None
+        if self.resume:
+            try:
+                resume_ckpt = ckpt.resolve(self.run_dir, "latest")
+            except UserError:
+                resume_ckpt = None  # nothing to resume: start fresh
+        elif d.main and (self.run_dir / "latest").exists():
+            raise UserError(f"{self.run_dir} already holds a run; use --resume to continue it or choose another --output")
+        seed_all(tc.seed)
+        recs = self.records or {"train": load_split(cfg.dataset.data_dir, "train")}
+        train_recs = recs["train"]
+        val_recs = recs.get("val")
+        if val_recs is None:
+            try:
+                val_recs = load_split(cfg.dataset.data_dir, "val")
+            except UserError:
+                val_recs = []
+        tok = self._tokenizer(train_recs, resume_ckpt, d)
+        train, dropped = encode_examples(train_recs, tok, mc.max_prompt_len, mc.max_seq_len)
+        val, _ = encode_examples(val_recs[:2048], tok, mc.max_prompt_len, mc.max_seq_len)
+        if not train:
+            raise UserError("no training examples fit max_seq_len; raise [model] max_seq_len")
+        shape = ModelShape.from_config(mc, tok.vocab_size, tok.pad_id)
+        try:
+            shape.check()
+        except ValueError as e:
+            raise UserError(f"[model] {e}") from None
+        model = Seq2Seq(shape).to(device)
+        if resume_ckpt is not None:
+            ckpt.load_weights(resume_ckpt, model)
+        opt = make_optimizer(model, tc, device)
+        plan = BatchPlan(train, tc.batch_size, tc.seed, d.rank, d.world)
+        steps_per_epoch = max(1, len(plan) // tc.grad_accum)
+        total = self.max_steps_override or tc.max_steps or tc.num_epochs * steps_per_epoch
+        sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_lambda(min(tc.warmup_steps, total // 5 + 1), total, tc.min_lr_ratio))
+        pos = {"step": 0, "epoch": 0, "batch": 0, "best": None, "bad_evals": 0, "tokens": 0}
+        if resume_ckpt is not None:
+            st = ckpt.load_state(resume_ckpt)
+            opt.load_state_dict(st["optimizer"])
+            sched.load_state_dict(st["scheduler"])
+            pos.update(st["position"])
+            ckpt.set_rng_state(st["rng"])
+        net: torch.nn.Module = model
+        if d.enabled:
+            net = torch.nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
+        if tc.compile:
+            net = torch.compile(net)
+        use_bf16 = device.type == "cuda" and tc.precision in ("auto", "bf16")
+        journal = Journal(self.journal_dir / f"{self.run_dir.name}.jsonl", enabled=d.main,
+                          tensorboard_dir=self.run_dir / "tensorboard")
+        journal.log("start" if resume_ckpt is None else "resume", config_hash=config_hash(self.config_toml),
+                    git_commit=git_commit(), versions=versions(), device=str(device), world=d.world,
+                    params=model.num_params(), train_examples=len(train), dropped_too_long=dropped,
+                    val_examples=len(val), total_steps=total, resumed_from=str(resume_ckpt) if resume_ckpt else None,
+                    run_dir=str(self.run_dir), config=self.config_toml, step=pos["step"])
+        flops_tok = flops_per_token(shape, sum(len(e.src) for e in train[:512]) / min(512, len(train)),
+                                    sum(len(e.tgt) for e in train[:512]) / min(512, len(train)))
+        history: list[dict] = []
+        last_path: Path | None = None
+        best_path: Path | None = ckpt.resolve(self.run_dir, "best") if resume_ckpt and (self.run_dir / "best").exists() else None
+        t_start = self.clock()
+        tokens_run = 0
+        stopped_early = False
+
+        def state() -> dict:
+            return {"optimizer": opt.state_dict(), "scheduler": sched.state_dict(), "position": dict(pos),
+                    "rng": ckpt.rng_state()}
+
+        def save(tag: str) -> Path:
+            nonlocal last_path
+            path = ckpt.save_checkpoint(self.run_dir, pos["step"], model, state=state(), config_toml=self.config_toml,
+                                        tokenizer_json=tok.tok.to_str(), meta={"step": pos["step"], "tag": tag,
+                                        "vocab_size": tok.vocab_size, "params": model.num_params(),
+                                        "metric": pos["best"], "metric_name": tc.early_stopping_metric})
+            journal.log("checkpoint", step=pos["step"], path=str(path), tag=tag)
+            last_path = path
+            return path
+
+        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+        bar = Progress(TextColumn("step {task.completed}/{task.total}"), BarColumn(), TextColumn("{task.fields[info]}"),
+                       TimeRemainingColumn(), disable=not (self.progress and d.main), transient=False)
+        task_id = bar.add_task("train", total=total, completed=pos["step"], info="")
+        micro: list[list[int]] = []
+        try:
+            with bar:
+                while pos["step"] < total:
+                    batches = plan.batches(pos["epoch"])
+                    if pos["batch"] >= len(batches):
+                        pos["epoch"] += 1
+                        pos["batch"] = 0
+                        continue
+                    micro = batches[pos["batch"]:pos["batch"] + tc.grad_accum]
+                    pos["batch"] += len(micro)
+                    t0 = self.clock()
+                    model.train()
+                    cols = [collate(train, idx, tok.pad_id) for idx in micro]
+                    ntok = torch.tensor(float(sum(int((c["tgt_out"] != tok.pad_id).sum()) for c in cols)), device=device)
+                    global_tok = d.all_sum(ntok.clone())
+                    loss_sum = 0.0
+                    for j, c in enumerate(cols):
+                        c = {k: v.to(device, non_blocking=True) for k, v in c.items()}
+                        sync = j == len(cols) - 1
+                        ctx = net.no_sync() if (d.enabled and not sync and hasattr(net, "no_sync")) else _null()
+                        with ctx, torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16):
+                            logits = net(c["src"], c["src_pad"], c["tgt_in"])
+                            loss = F.cross_entropy(logits.float().view(-1, logits.shape[-1]), c["tgt_out"].view(-1),
+                                                   ignore_index=tok.pad_id, reduction="sum",
+                                                   label_smoothing=tc.label_smoothing)
+                            (loss * d.world / global_tok).backward()
+                        loss_sum += float(loss.detach())
+                    gnorm = torch.nn.utils.clip_grad_norm_(model.parameters(), tc.grad_clip) if tc.grad_clip > 0 else None
+                    opt.step()
+                    sched.step()
+                    opt.zero_grad(set_to_none=True)
+                    pos["step"] += 1
+                    step_tokens = int(global_tok.item())
+                    pos["tokens"] += step_tokens
+                    tokens_run += step_tokens
+                    dt = max(self.clock() - t0, 1e-9)
+                    train_loss = d.all_sum(torch.tensor(loss_sum, device=device)).item() / max(1.0, global_tok.item())
+                    tps = step_tokens / dt
+                    rec = {"step": pos["step"], "loss": round(train_loss, 5), "lr": sched.get_last_lr()[0],
+                           "tokens_per_s": round(tps, 1), "epoch": pos["epoch"],
+                           "grad_norm": round(float(gnorm), 4) if gnorm is not None else None,
+                           "flops_per_s": round(tps * flops_tok, 1)}
+                    if pos["step"] % 10 == 0 or pos["step"] == total:
+                        journal.log("train", **rec)
+                    bar.update(task_id, completed=pos["step"], info=f"loss {train_loss:.4f}  {tps:,.0f} tok/s")
+                    evaluate_now = tc.eval_every and (pos["step"] % tc.eval_every == 0 or pos["step"] == total)
+                    if evaluate_now:
+                        ev = self._evaluate(model, val, tok, device, use_bf16, d)
+                        if self.exec_eval and tc.exec_eval_every and pos["step"] % tc.exec_eval_every == 0 and d.main:
+                            with torch.random.fork_rng(devices=[]):
+                                ev.update(self.exec_eval(model, tok))
+                        ev = d.broadcast_object(ev)
+                        ev["step"] = pos["step"]
+                        history.append(ev)
+                        journal.log("eval", **ev)
+                        metric = ev.get(tc.early_stopping_metric)
+                        if metric is not None:
+                            better = -metric if tc.early_stopping_metric == "exec_pass" else metric
+                            if pos["best"] is None or better < pos["best"] - 1e-6:
+                                pos["best"], pos["bad_evals"] = better, 0
+                                if d.main:
+                                    best_path = save("best")
+                                    ckpt.mark(self.run_dir, "best", best_path)
+                            else:
+                                pos["bad_evals"] += 1
+                        if tc.early_stopping and pos["bad_evals"] >= tc.patience:
+                            stopped_early = True
+                            journal.log("early_stop", step=pos["step"], best=pos["best"])
+                            break
+                    if d.main and tc.checkpoint_every and pos["step"] % tc.checkpoint_every == 0 \
+                            and (last_path is None or last_path.name != f"step-{pos['step']:07d}"):
+                        save("periodic")
+                        ckpt.prune(self.run_dir)
+            if d.main and (last_path is None or last_path.name != f"step-{pos['step']:07d}"):
+                save("last")
+            if d.main:
+                ckpt.prune(self.run_dir)
+        except torch.cuda.OutOfMemoryError:
+            raise UserError(f"out of GPU memory at batch_size {tc.batch_size} (sequence length up to "
+                            f"{mc.max_seq_len}); lower [training] batch_size and raise grad_accum. "
+                            "Existing checkpoints are untouched.") from None
+        finally:
+            wall = self.clock() - t_start
+            journal.log("end", step=pos["step"], wall_s=round(wall, 2), tokens=tokens_run,
+                        tokens_per_s=round(tokens_run / max(wall, 1e-9), 1))
+            journal.close()
+        d.barrier()
+        return TrainResult(pos["step"], self.run_dir, last_path, best_path,
+                           None if pos["best"] is None else abs(pos["best"]), wall,
+                           tokens_run / max(wall, 1e-9), history, stopped_early)
+
+    @torch.no_grad()
+    def _evaluate(self, model: Seq2Seq, val, tok, device, use_bf16: bool, d: Dist) -> dict:
+        if not val:
+            return {}
+        model.eval()
+        plan_bs = max(1, min(64, self.cfg.training.batch_size))
+        loss_sum, n = 0.0, 0
+        order = sorted(range(len(val)), key=lambda i: len(val[i].tgt))
+        for i in range(0, len(order), plan_bs):
+            c = {k: v.to(device) for k, v in collate(val, order[i:i + plan_bs], tok.pad_id).items()}
+            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16):
+                logits = model(c["src"], c["src_pad"], c["tgt_in"])
+            loss_sum += float(F.cross_entropy(logits.float().view(-1, logits.shape[-1]), c["tgt_out"].view(-1),
+                                              ignore_index=tok.pad_id, reduction="sum"))
+            n += int((c["tgt_out"] != tok.pad_id).sum())
+        return {"val_loss": round(loss_sum / max(n, 1), 5)}
+
+
+class _null:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *a):
+        return False
