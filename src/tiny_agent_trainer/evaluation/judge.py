@@ -1,6 +1,6 @@
 """Judge candidate shaders against a task's reference by running both on the same inputs.
 
-`Judge` holds a `Sandbox`, the trial seeds and a cache of reference outputs per (task id, trial
+`Judge` holds a `Sandbox`, the trial seeds and a cache of reference outputs per (task, trial
 seed): each reference runs once per seed, however many candidates are judged. `judge_many` turns
 (task, source) pairs into `Verdict`s following the kernel conventions (`pass / wrong / invalid /
 interface / timeout / crash`, plus `missing` for no candidate at all); identical sources for the same
@@ -9,6 +9,8 @@ It does NOT generate candidates (see `runner` / `inference`) and does NOT write 
 """
 from __future__ import annotations
 
+import atexit
+import hashlib
 import time
 import zlib
 from collections.abc import Callable, Sequence
@@ -18,7 +20,7 @@ import numpy as np
 
 from ..spec import Task
 from . import compare as C
-from .sandbox import OK, Job, Sandbox
+from .sandbox import OK, Job, Sandbox, default_workers
 
 try:  # the CLI prints UserError without a traceback
     from ..errors import UserError as _Base
@@ -58,7 +60,7 @@ class Judge:
         self.sandbox = sandbox
         self.trials = trials
         self.seed = seed
-        self._ref: dict[tuple[str, int], dict[int, np.ndarray]] = {}
+        self._ref: dict[tuple[str, int], dict[int, np.ndarray]] = {}  # (task fingerprint, seed) -> outputs
         self.reference_runs = 0
 
     def seeds(self, task: Task) -> list[int]:
@@ -70,7 +72,8 @@ class Judge:
     # references -------------------------------------------------------------------------
     def prepare_references(self, tasks: Sequence[Task], on_done: Callable[[], None] | None = None) -> None:
         """Run every reference not yet cached; raise BenchmarkError on the first one that fails."""
-        todo = [t for t in tasks if any((t.id, s) not in self._ref for s in self.seeds(t))]
+        todo = list({fingerprint(t): t for t in tasks
+                     if any((fingerprint(t), s) not in self._ref for s in self.seeds(t))}.values())
         jobs = [self._job(t, t.reference) for t in todo]
         failures = []
         for i, res in self.sandbox.run(jobs):
@@ -80,7 +83,7 @@ class Judge:
                 failures.append((task.id, res.status, res.message))
             else:
                 for s, out in zip(self.seeds(task), res.outputs):
-                    self._ref[(task.id, s)] = out
+                    self._ref[(fingerprint(task), s)] = out
             if on_done:
                 on_done()
         if failures:
@@ -93,7 +96,7 @@ class Judge:
             raise BenchmarkError(f"task '{tid}': reference shader {what}: {_first_lines(msg)}{more}")
 
     def reference_outputs(self, task: Task, seed: int) -> dict[int, np.ndarray]:
-        return self._ref[(task.id, seed)]
+        return self._ref[(fingerprint(task), seed)]
 
     # candidates -------------------------------------------------------------------------
     def judge(self, task: Task, source: str | None) -> Verdict:
@@ -102,7 +105,8 @@ class Judge:
     def judge_many(self, items: Sequence[tuple[Task, str | None]],
                    on_done: Callable[[int], None] | None = None) -> list[Verdict]:
         """Verdict for each (task, source); `None` source = missing. `on_done(n)` reports progress."""
-        self.prepare_references(list({t.id: t for t, _ in items}.values()))
+        tasks = {fingerprint(t): t for t, _ in items}
+        self.prepare_references(list(tasks.values()))
         verdicts: list[Verdict | None] = [None] * len(items)
         unique: dict[tuple[str, str], list[int]] = {}
         for i, (task, src) in enumerate(items):
@@ -111,15 +115,13 @@ class Judge:
             elif not src.strip():
                 verdicts[i] = Verdict(C.INVALID, "empty shader")
             else:
-                unique.setdefault((task.id, src), []).append(i)
+                unique.setdefault((fingerprint(task), src), []).append(i)
         if on_done and len(unique) < len(items):
             on_done(len(items) - sum(len(v) for v in unique.values()))
         keys = list(unique)
-        tasks = {t.id: t for t, _ in items}
-        jobs = [self._job(tasks[tid], src) for tid, src in keys]
+        jobs = [self._job(tasks[fp], src) for fp, src in keys]
         for j, res in self.sandbox.run(jobs):
-            tid, _ = keys[j]
-            v = self._verdict(tasks[tid], res)
+            v = self._verdict(tasks[keys[j][0]], res)
             for i in unique[keys[j]]:
                 verdicts[i] = v
             if on_done:
@@ -138,6 +140,32 @@ class Judge:
             trial = len(res.outputs) if res.status in (C.TIMEOUT, C.CRASH, C.INTERFACE) else None
             return Verdict(res.status, res.message, worst, res.seconds, trial)
         return Verdict(C.PASS, "", worst, res.seconds)
+
+
+def fingerprint(task: Task) -> str:
+    """Identity of a task for the reference cache: id, reference, buffers, threads."""
+    key = repr((task.id, task.reference, task.buffers, task.threads))
+    return hashlib.sha1(key.encode()).hexdigest()
+
+
+_shared: Judge | None = None
+
+
+def shared_judge(trials: int = 3, timeout: float = 10.0) -> Judge:
+    """A process-wide Judge on a lazily started Sandbox (closed at exit), for callers like training."""
+    global _shared
+    if _shared is None or _shared.trials != trials or _shared.sandbox.timeout != timeout:
+        if _shared is not None:
+            _shared.sandbox.close()
+        sb = Sandbox(workers=default_workers(), timeout=timeout)
+        atexit.register(sb.close)
+        _shared = Judge(sb, trials=trials)
+    return _shared
+
+
+def judge_source(task: Task, source: str | None, timeout: float = 10.0) -> str:
+    """The verdict name for one candidate of one task (convenience for periodic in-training evals)."""
+    return shared_judge(timeout=timeout).judge(task, source).verdict
 
 
 def _first_lines(msg: str, n: int = 12) -> str:

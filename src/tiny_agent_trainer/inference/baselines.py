@@ -1,0 +1,223 @@
+"""Non-neural baselines that any trained model must beat: `template`, `retrieval` and `reference`.
+
+- `TemplateSource` ("template"): keyword match of the prompt to the built-in chromatic templates
+  (`tiny_agent_trainer.templates.match_template`); no match gives an empty candidate (judged invalid).
+- `RetrievalSource` ("retrieval"): the training example whose prompt is nearest to the request by
+  TF-IDF cosine similarity (`TfIdfIndex`, a small sparse implementation on NumPy), returned verbatim.
+  Its corpus is the train split: the curated `config/wgsl_training_data.toml` (benchmark format) and
+  `data/train*.jsonl` records from `dataset build`, or any files/directories passed in.
+- `ReferenceSource` ("reference"): the task's own reference shader (an upper bound that checks the
+  judge); it needs the task, so the evaluation loop calls `sample_task` instead of `sample`.
+
+All baselines are deterministic: the n samples of one prompt are the same text, so pass@k = pass@1.
+This module does NOT judge anything and does NOT load neural models (see `registry`).
+"""
+from __future__ import annotations
+
+import glob
+import json
+import math
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import UserError
+
+DEFAULT_CORPUS = ("config/wgsl_training_data.toml", "data/train*.jsonl")
+
+_WORD_RE = re.compile(r"[a-z0-9]+")
+_STOP = frozenset("a an the of to and or in on by for with from into each every its it is be that this as at "
+                  "all then which what write kernel shader compute please".split())
+
+
+def words(text: str) -> list[str]:
+    """Lower-case word tokens with stop words dropped and a light plural strip ("values" -> "value")."""
+    out = []
+    for w in _WORD_RE.findall(text.lower()):
+        if w in _STOP:
+            continue
+        if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+            w = w[:-1]
+        out.append(w)
+    return out
+
+
+def features(text: str) -> list[str]:
+    """Unigrams plus adjacent bigrams (so "prefix sum" differs from "sum ... prefix")."""
+    ws = words(text)
+    return ws + [f"{a} {b}" for a, b in zip(ws, ws[1:])]
+
+
+class TfIdfIndex:
+    """Sparse TF-IDF vectors (sublinear tf, smoothed idf, L2-normalised) with an inverted index.
+
+    `query(text)` returns the cosine similarity of `text` to every document.
+    """
+
+    def __init__(self, docs: Sequence[str]):
+        self.n_docs = len(docs)
+        vocab: dict[str, int] = {}
+        rows, cols, tfs = [], [], []
+        for d, text in enumerate(docs):
+            counts: dict[int, int] = {}
+            for f in features(text):
+                j = vocab.setdefault(f, len(vocab))
+                counts[j] = counts.get(j, 0) + 1
+            for j, c in counts.items():
+                rows.append(d)
+                cols.append(j)
+                tfs.append(1.0 + math.log(c))
+        self.vocab = vocab
+        rows_a = np.asarray(rows, np.int64)
+        cols_a = np.asarray(cols, np.int64)
+        df = np.bincount(cols_a, minlength=len(vocab)).astype(np.float64)
+        self.idf = np.log((1.0 + self.n_docs) / (1.0 + df)) + 1.0
+        w = np.asarray(tfs, np.float64) * self.idf[cols_a] if tfs else np.zeros(0)
+        norms = np.sqrt(np.bincount(rows_a, weights=w * w, minlength=self.n_docs))
+        w = w / np.maximum(norms[rows_a], 1e-12) if tfs else w
+        order = np.argsort(cols_a, kind="stable")  # postings grouped by term
+        self._docs = rows_a[order]
+        self._weights = w[order]
+        self._ptr = np.concatenate([[0], np.cumsum(np.bincount(cols_a, minlength=len(vocab)))]).astype(np.int64)
+
+    def query(self, text: str) -> np.ndarray:
+        counts: dict[int, int] = {}
+        for f in features(text):
+            j = self.vocab.get(f)
+            if j is not None:
+                counts[j] = counts.get(j, 0) + 1
+        scores = np.zeros(self.n_docs)
+        if not counts:
+            return scores
+        q = {j: (1.0 + math.log(c)) * self.idf[j] for j, c in counts.items()}
+        qn = math.sqrt(sum(v * v for v in q.values()))
+        for j, v in q.items():
+            lo, hi = self._ptr[j], self._ptr[j + 1]
+            np.add.at(scores, self._docs[lo:hi], self._weights[lo:hi] * (v / qn))
+        return scores
+
+    def nearest(self, text: str, k: int = 1) -> list[tuple[int, float]]:
+        """Indices and scores of the k most similar documents (ties: the earlier document)."""
+        s = self.query(text)
+        order = np.argsort(-s, kind="stable")[:k]
+        return [(int(i), float(s[i])) for i in order]
+
+
+@dataclass(frozen=True)
+class Example:
+    prompt: str
+    code: str
+    origin: str  # "file:task-id" for reports and debugging
+
+
+def _split_ok(rec: dict) -> bool:
+    return rec.get("split", "train") == "train"
+
+
+def default_corpus() -> list[Path]:
+    """`DEFAULT_CORPUS` under the current directory, else under the source checkout holding this package."""
+    for root in (Path.cwd(), Path(__file__).resolve().parents[3]):
+        if (root / DEFAULT_CORPUS[0]).exists() or list(root.glob(DEFAULT_CORPUS[1])):
+            return [root / p for p in DEFAULT_CORPUS]
+    return []
+
+
+def load_examples(paths: Iterable[str | Path], missing_ok: bool = False) -> list[Example]:
+    """Train-split examples from TOML (benchmark format) and JSONL (dataset records) files or directories."""
+    files: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if missing_ok and not any(ch in str(p) for ch in "*?[") and not p.exists():
+            continue
+        if p.is_dir():
+            files += sorted(p.glob("*.jsonl")) + sorted(p.glob("*.toml"))
+        elif any(ch in str(p) for ch in "*?["):
+            files += [Path(f) for f in sorted(glob.glob(str(p)))]  # a pattern may match nothing
+        elif p.exists():
+            files.append(p)
+        else:
+            raise UserError(f"retrieval corpus {p}: no such file or directory")
+    out: list[Example] = []
+    for f in files:
+        if f.suffix == ".toml":
+            try:
+                data = tomllib.loads(f.read_text(encoding="utf-8"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+                raise UserError(f"retrieval corpus {f}: {e}") from None
+            recs = data.get("task", [])
+        else:
+            recs = []
+            for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1):
+                if line.strip():
+                    try:
+                        recs.append(json.loads(line))
+                    except json.JSONDecodeError as e:
+                        raise UserError(f"retrieval corpus {f}:{n}: bad JSON ({e.msg})") from None
+        for r in recs:
+            if isinstance(r, dict) and _split_ok(r) and isinstance(r.get("prompt"), str) \
+                    and isinstance(r.get("reference"), str):
+                out.append(Example(r["prompt"], r["reference"], f"{f}:{r.get('id', '?')}"))
+    return out
+
+
+class RetrievalSource:
+    """Nearest training example by TF-IDF cosine similarity of prompts, returned verbatim."""
+
+    id = "retrieval"
+
+    def __init__(self, corpus: Sequence[str | Path] | None = None, examples: Sequence[Example] | None = None):
+        if examples is None:
+            examples = load_examples(corpus) if corpus else load_examples(default_corpus(), missing_ok=True)
+            if not examples:
+                where = ", ".join(map(str, corpus)) if corpus else " + ".join(DEFAULT_CORPUS)
+                raise UserError(f"retrieval corpus is empty: no train-split records with prompt and reference in {where}")
+        self.examples = list(examples)
+        self.index = TfIdfIndex([e.prompt for e in self.examples])
+
+    def nearest(self, prompt: str) -> tuple[Example | None, float]:
+        if not self.examples:
+            return None, 0.0
+        i, score = self.index.nearest(prompt, 1)[0]
+        return self.examples[i], score
+
+    def sample(self, prompt: str, n: int, seed: int = 0) -> list[str]:
+        ex, _ = self.nearest(prompt)
+        return [ex.code if ex else ""] * n
+
+
+class TemplateSource:
+    """The built-in chromatic template matched by keywords, or "" when none matches."""
+
+    id = "template"
+
+    def __init__(self):
+        try:
+            from ..templates import match_template
+        except ImportError:  # the templates module is optional for this baseline
+            match_template = None
+        self._match = match_template
+
+    def sample(self, prompt: str, n: int, seed: int = 0) -> list[str]:
+        code = ""
+        if self._match is not None:
+            t = self._match(prompt)
+            if t is not None:
+                code = t.wgsl() if callable(getattr(t, "wgsl", None)) else str(getattr(t, "wgsl", t))
+        return [code] * n
+
+
+class ReferenceSource:
+    """The task's own reference shader; the evaluation loop calls `sample_task(task, n, seed)`."""
+
+    id = "reference"
+    needs_task = True
+
+    def sample_task(self, task, n: int, seed: int = 0) -> list[str]:
+        return [task.reference] * n
+
+    def sample(self, prompt: str, n: int, seed: int = 0) -> list[str]:
+        raise UserError("the 'reference' model needs a benchmark task, not a bare prompt")
