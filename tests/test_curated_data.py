@@ -1,0 +1,147 @@
+"""The hand-written data files: curated training pairs and the held-out paraphrase benchmark.
+
+Checks the format and the kernel conventions of every reference, that the paraphrase prompts are
+not copies of curated ones, and runs every reference on the (software) GPU against its NumPy oracle.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+try:
+    import tiny_agent_trainer  # noqa: F401
+except ImportError:  # running from a checkout without an installed package
+    sys.path.insert(0, str(ROOT / "src"))
+
+from tiny_agent_trainer.dataset.oracle import check_task, parse_bindings, parse_struct_fields  # noqa: E402
+from tiny_agent_trainer.spec import load_bench  # noqa: E402
+
+CURATED = ROOT / "config" / "wgsl_training_data.toml"
+PARAPHRASES = ROOT / "benchmarks" / "paraphrases.toml"
+FAMILIES = {"unary", "binary", "parametric", "chromatic", "integer", "2d", "reduction", "inplace"}
+ACCESS = {"read": "storage,read", "read_write": "storage,read_write", "uniform": "uniform"}
+RANK = {"read": 0, "read_write": 1, "uniform": 2}
+
+
+@pytest.fixture(scope="module")
+def curated():
+    return load_bench(CURATED)
+
+
+@pytest.fixture(scope="module")
+def paraphrases():
+    return load_bench(PARAPHRASES)
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _jaccard(a: str, b: str) -> float:
+    wa, wb = _words(a), _words(b)
+    return len(wa & wb) / max(1, len(wa | wb))
+
+
+def test_counts_and_families(curated, paraphrases):
+    assert len(curated) >= 150
+    assert len(paraphrases) >= 60
+    for tasks in (curated, paraphrases):
+        fams = Counter(t.extra.get("family") for t in tasks)
+        assert set(fams) == FAMILIES, fams
+        assert all(t.extra.get("oracle", "").strip() for t in tasks)
+
+
+def test_ids_unique_and_prefixed(curated, paraphrases):
+    ids = [t.id for t in curated] + [t.id for t in paraphrases]
+    assert len(ids) == len(set(ids))
+    assert all(t.id.startswith("para_") for t in paraphrases)
+    assert not any(t.id.startswith("para_") for t in curated)
+
+
+def test_prompts_unique(curated, paraphrases):
+    for tasks in (curated, paraphrases):
+        prompts = [t.prompt.strip().lower() for t in tasks]
+        dup = [p for p, n in Counter(prompts).items() if n > 1]
+        assert not dup, dup
+
+
+def test_paraphrases_are_not_copies(curated, paraphrases):
+    cur = [(t.id, t.prompt) for t in curated]
+    close = []
+    for p in paraphrases:
+        for cid, cprompt in cur:
+            if p.prompt.strip().lower() == cprompt.strip().lower() or _jaccard(p.prompt, cprompt) >= 0.8:
+                close.append((p.id, cid))
+    assert not close, close
+
+
+def _check_conventions(task) -> list[str]:
+    src = task.reference
+    probs = []
+    if not re.search(r"@compute\s+@workgroup_size\(\s*\d+\s*(,\s*\d+\s*)?\)\s*fn main\(", src):
+        probs.append("no '@compute @workgroup_size(..) fn main('")
+    decl = parse_bindings(src)
+    if sorted(decl) != [b.binding for b in task.buffers]:
+        probs.append(f"declared bindings {sorted(decl)} != buffers")
+        return probs
+    ranks = [RANK[b.access] for b in task.buffers]
+    if ranks != sorted(ranks):
+        probs.append("bindings not ordered inputs -> outputs -> uniform")
+    for b in task.buffers:
+        access, name, typ = decl[b.binding]
+        if access != ACCESS[b.access]:
+            probs.append(f"binding {b.binding}: declared {access}, spec {b.access}")
+        if b.access == "uniform":
+            if (name, typ) != ("params", "Params"):
+                probs.append(f"uniform must be 'params: Params', got {name}: {typ}")
+            elif [t for _, t in parse_struct_fields(src, "Params")] != list(b.scalars):
+                probs.append("Params fields do not match scalars")
+        elif typ != b.type:
+            probs.append(f"binding {b.binding}: declared {typ}, spec {b.type}")
+    fam = task.extra.get("family")
+    if fam == "inplace" and [b.access for b in task.buffers].count("read_write") != 1:
+        probs.append("inplace task must have exactly one read_write buffer")
+    if fam == "reduction":
+        if "workgroupBarrier()" not in src and "atomic" not in src:
+            probs.append("reduction without workgroupBarrier or atomics")
+    if fam == "2d" and (len(task.threads) != 2 or "@workgroup_size(64)" in src):
+        probs.append("2d task must dispatch a 2D grid with a 2D workgroup")
+    if fam != "2d" and len(task.threads) != 1:
+        probs.append("only 2d tasks dispatch a 2D grid")
+    return probs
+
+
+def test_conventions(curated, paraphrases):
+    bad = {}
+    for t in curated + paraphrases:
+        p = _check_conventions(t)
+        if p:
+            bad[t.id] = p
+    assert not bad, bad
+
+
+@pytest.fixture(scope="module")
+def runtime():
+    try:
+        import wgpu
+
+        if wgpu.gpu.request_adapter_sync() is None:
+            pytest.skip("no wgpu adapter")
+    except Exception as e:  # noqa: BLE001
+        pytest.skip(f"no wgpu adapter: {e}")
+    from tiny_agent_trainer.gpu import WgpuRuntime
+
+    return WgpuRuntime()
+
+
+@pytest.mark.parametrize("path", [CURATED, PARAPHRASES], ids=["curated", "paraphrases"])
+def test_references_match_oracles(path, runtime):
+    problems = []
+    for t in load_bench(path):
+        problems += check_task(t, runtime)
+    assert not problems, "\n".join(problems)
