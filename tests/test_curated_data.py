@@ -26,6 +26,9 @@ PARAPHRASES = ROOT / "benchmarks" / "paraphrases.toml"
 FAMILIES = {"unary", "binary", "parametric", "chromatic", "integer", "2d", "reduction", "inplace"}
 ACCESS = {"read": "storage,read", "read_write": "storage,read_write", "uniform": "uniform"}
 RANK = {"read": 0, "read_write": 1, "uniform": 2}
+# Word-set overlap above which a paraphrase counts as a copy of a curated prompt (stricter than 0.8;
+# the hand-written set currently peaks around 0.5).
+MAX_JACCARD = 0.6
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +78,7 @@ def test_paraphrases_are_not_copies(curated, paraphrases):
     close = []
     for p in paraphrases:
         for cid, cprompt in cur:
-            if p.prompt.strip().lower() == cprompt.strip().lower() or _jaccard(p.prompt, cprompt) >= 0.8:
+            if p.prompt.strip().lower() == cprompt.strip().lower() or _jaccard(p.prompt, cprompt) >= MAX_JACCARD:
                 close.append((p.id, cid))
     assert not close, close
 
@@ -106,6 +109,8 @@ def _check_conventions(task) -> list[str]:
     fam = task.extra.get("family")
     if fam == "inplace" and [b.access for b in task.buffers].count("read_write") != 1:
         probs.append("inplace task must have exactly one read_write buffer")
+    if fam != "reduction" and "{ return; }" not in src:
+        probs.append("no early-return guard on the invocation index")
     if fam == "reduction":
         if "workgroupBarrier()" not in src and "atomic" not in src:
             probs.append("reduction without workgroupBarrier or atomics")
