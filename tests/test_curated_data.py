@@ -83,6 +83,23 @@ def test_paraphrases_are_not_copies(curated, paraphrases):
     assert not close, close
 
 
+def test_curated_prompts_do_not_leak_into_benchmarks(curated):
+    """Training prompts must not be near-copies of any benchmark prompt (public, paraphrases, ...)."""
+    from tiny_agent_trainer.spec import SpecError
+
+    close = []
+    for path in sorted((ROOT / "benchmarks").glob("*.toml")):
+        try:
+            bench = load_bench(path)
+        except SpecError:
+            continue  # not a task file (or another engineer's work in progress)
+        for b in bench:
+            for c in curated:
+                if b.prompt.strip().lower() == c.prompt.strip().lower() or _jaccard(b.prompt, c.prompt) >= MAX_JACCARD:
+                    close.append((path.name, b.id, c.id))
+    assert not close, close
+
+
 def _check_conventions(task) -> list[str]:
     src = task.reference
     probs = []
