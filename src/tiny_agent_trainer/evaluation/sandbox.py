@@ -71,6 +71,7 @@ def _worker_main(conn, power_preference: str) -> None:
         logging.getLogger("wgpu").setLevel(logging.CRITICAL)
 
         rt = WgpuRuntime(power_preference)
+        _warm_up(rt)  # first dispatch pays one-off driver set-up; keep it out of the first job's time budget
         conn.send(("ready", rt.describe()))
     except BaseException as e:  # noqa: BLE001 - report anything, the parent decides
         try:
@@ -114,6 +115,20 @@ def _worker_main(conn, power_preference: str) -> None:
                 break
             conn.send(("trial", out))
         conn.send(status or ("done", ""))
+
+
+_WARM_UP = """
+@group(0) @binding(0) var<storage, read_write> out: array<f32>;
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+    if (gid.x < arrayLength(&out)) { out[gid.x] = f32(gid.x); }
+}
+"""
+
+
+def _warm_up(rt) -> None:
+    buf = BufferSpec(0, "read_write", "array<f32>", 64)
+    rt.run(_WARM_UP, (buf,), {0: np.zeros(64, np.float32)}, (64,))
 
 
 # --------------------------------------------------------------------------- parent side
@@ -162,14 +177,6 @@ class _Worker:
         self.proc.join(timeout=5)
         self.conn.close()
 
-    def stop(self) -> None:
-        try:
-            self.conn.send(None)
-        except (OSError, ValueError):
-            pass
-        self.proc.join(timeout=2)
-        self.kill()
-
 
 class Sandbox:
     """A pool of worker processes; use as a context manager. `run(jobs)` yields (index, JobResult)."""
@@ -204,8 +211,18 @@ class Sandbox:
             self._workers.append(self._spawn())
 
     def close(self) -> None:
+        """Ask idle workers to exit, give them a moment, kill whatever is left (starting or busy)."""
         for w in self._workers:
-            w.stop()
+            if w.state == "idle":
+                try:
+                    w.conn.send(None)
+                except (OSError, ValueError):
+                    pass
+        deadline = time.monotonic() + 1.0
+        for w in self._workers:
+            if w.state == "idle":
+                w.proc.join(timeout=max(0.0, deadline - time.monotonic()))
+            w.kill()
         self._workers = []
 
     def _spawn(self) -> _Worker:

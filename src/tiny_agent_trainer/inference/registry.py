@@ -84,9 +84,18 @@ def load_source(name_or_path: str, **options: Any) -> CandidateSource:
     else:
         try:
             return GeneratorSource(Generator(model=key), key)
-        except UserError:
-            raise
-        except (FileNotFoundError, ValueError, KeyError, OSError) as e:
-            why = f"{type(e).__name__}: {e}"
-    raise UserError(f"unknown model {key!r}: {why}. Available: {', '.join(available())}, "
-                    f"or a checkpoint directory / bundled model name")
+        except (UserError, FileNotFoundError, ValueError, KeyError, OSError) as e:
+            why = str(e) if isinstance(e, UserError) else f"{type(e).__name__}: {e}"
+    why = "" if why.startswith("unknown model") else f" ({why})"
+    raise UserError(f"unknown model {key!r}{why}. Available: {', '.join(available() + _neural_names())}, "
+                    f"or a checkpoint / run directory")
+
+
+def _neural_names() -> list[str]:
+    """Names the neural loader knows (e.g. the bundled model), if that stage is importable."""
+    try:
+        from .loading import known_names
+
+        return [n for n in known_names() if n not in BUILTIN]
+    except Exception:  # noqa: BLE001 - listing names must never hide the real error
+        return []

@@ -1,0 +1,98 @@
+"""Baselines and the model registry: TF-IDF retrieval, template fallback, reference, unknown names (no GPU)."""
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import pytest
+
+from tiny_agent_trainer.errors import UserError
+from tiny_agent_trainer.inference import baselines as B
+from tiny_agent_trainer.inference.registry import available, load_source
+
+TOML = '''
+[[task]]
+id = "sum_pair"
+prompt = "Add the two arrays a and b element by element."
+reference = "// SUM"
+
+[[task]]
+id = "relu_it"
+prompt = "Apply the ReLU activation to each element."
+reference = "// RELU"
+
+[[task]]
+id = "held_out"
+split = "val"
+prompt = "Compute the prefix sum of the counts."
+reference = "// VAL ONLY"
+'''
+
+
+@pytest.fixture()
+def corpus(tmp_path):
+    (tmp_path / "curated.toml").write_text(TOML)
+    recs = [
+        {"id": "scan", "prompt": "Inclusive prefix sum (scan) of 256 floats in one workgroup.",
+         "reference": "// SCAN", "split": "train", "family": "reduction"},
+        {"id": "gray", "prompt": "Convert RGBA pixels to grayscale with luma weights.",
+         "reference": "// GRAY", "split": "train", "family": "chromatic"},
+        {"id": "test_only", "prompt": "Transpose the matrix.", "reference": "// TEST", "split": "test"},
+    ]
+    (tmp_path / "train.jsonl").write_text("\n".join(json.dumps(r) for r in recs) + "\n")
+    return tmp_path
+
+
+def test_retrieval_returns_the_nearest_example_verbatim(corpus):
+    src = B.RetrievalSource(corpus=[corpus / "curated.toml", corpus / "train.jsonl"])
+    assert src.id == "retrieval"
+    assert {e.code for e in src.examples} == {"// SUM", "// RELU", "// SCAN", "// GRAY"}  # train split only
+    assert src.sample("elementwise addition of arrays a and b", 3, seed=7) == ["// SUM"] * 3
+    assert src.sample("running prefix sum over the values", 1, 0) == ["// SCAN"]
+    assert src.sample("make the pixels grayscale", 1, 0) == ["// GRAY"]
+    assert src.sample("relu activation please", 1, 0) == ["// RELU"]
+    ex, score = src.nearest("Apply the ReLU activation to each element.")
+    assert ex.code == "// RELU" and score == pytest.approx(1.0)
+
+
+def test_retrieval_directory_corpus_and_errors(corpus, tmp_path):
+    src = B.RetrievalSource(corpus=[corpus])  # a directory: all *.jsonl and *.toml in it
+    assert len(src.examples) == 4
+    with pytest.raises(UserError, match="no such file"):
+        B.RetrievalSource(corpus=[tmp_path / "nope.jsonl"])
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(UserError, match="corpus is empty"):
+        B.RetrievalSource(corpus=[empty])
+
+
+def test_tfidf_cosine_properties():
+    idx = B.TfIdfIndex(["red green blue", "green apple", "blue sky blue sea"])
+    s = idx.query("blue sea")
+    assert s.argmax() == 2 and 0 < s[0] < s[2] <= 1.0 + 1e-9 and s[1] == 0.0
+    assert idx.query("completely unrelated words").max() == 0.0
+    self_sim = idx.query("green apple")
+    assert self_sim[1] == pytest.approx(1.0)
+    assert idx.nearest("apple", 2)[0][0] == 1
+
+
+def test_template_baseline_is_empty_without_a_match(monkeypatch):
+    src = B.TemplateSource()
+    src._match = lambda prompt: None
+    assert src.sample("multiply two matrices", 2, 0) == ["", ""]
+    src._match = lambda prompt: SimpleNamespace(wgsl="// TEMPLATE")
+    assert src.sample("mix two chromatic images", 1, 0) == ["// TEMPLATE"]
+
+
+def test_reference_source_uses_the_task():
+    src = load_source("reference")
+    task = SimpleNamespace(reference="// REF")
+    assert src.needs_task and src.sample_task(task, 2, 0) == ["// REF", "// REF"]
+
+
+def test_registry_names_and_unknown_model(corpus):
+    assert available() == ["reference", "retrieval", "template"]
+    assert load_source("template").id == "template"
+    assert load_source("retrieval", retrieval_corpus=[corpus]).id == "retrieval"
+    with pytest.raises(UserError, match=r"unknown model 'no-such-model'.*reference, retrieval, template"):
+        load_source("no-such-model")

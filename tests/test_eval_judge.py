@@ -1,0 +1,208 @@
+"""Execution-based judging on the real (software) GPU through the real sandbox.
+
+The public benchmark's references must all pass; hand-written candidates in tests/data/candidates
+must get their intended verdicts (pass, wrong, invalid, interface, timeout, missing); a worker that
+dies costs one `crash` verdict and the pool carries on; broken benchmark files give errors naming
+the task.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tiny_agent_trainer.errors import UserError
+from tiny_agent_trainer.evaluation.judge import BenchmarkError, Judge
+from tiny_agent_trainer.evaluation.runner import evaluate, load_tasks
+from tiny_agent_trainer.evaluation.sandbox import CRASH, OK, Job, Sandbox
+from tiny_agent_trainer.spec import load_bench
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "benchmarks" / "public.toml"
+CANDIDATES = ROOT / "tests" / "data" / "candidates"
+FAMILIES = {"unary", "binary", "parametric", "chromatic", "integer", "2d", "reduction", "inplace"}
+
+EXPECTED = {
+    "elementwise_sum": "pass",
+    "negate_values": "wrong",
+    "square_elements": "invalid",
+    "softsign": "interface",  # swapped access mode
+    "second_minus_first": "interface",  # wrong binding order
+    "sigmoid_activation": "interface",  # no entry point `main`
+    "cosine_of_angles": "timeout",  # endless loop
+}
+
+
+@pytest.fixture(scope="module")
+def tasks():
+    return load_bench(BENCH)
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    with Sandbox(workers=2, timeout=3.0) as sb:
+        yield sb
+
+
+@pytest.fixture(scope="module")
+def judge(sandbox):
+    return Judge(sandbox, trials=3)
+
+
+def test_public_benchmark_shape(tasks):
+    assert len(tasks) >= 60
+    assert {t.category for t in tasks} == FAMILIES
+    for fam in FAMILIES:
+        assert sum(t.category == fam for t in tasks) >= 6, fam
+    assert any("atomic" in b.type for t in tasks for b in t.buffers)
+    assert any(len(t.threads) == 2 for t in tasks)
+
+
+def test_public_references_all_pass(tasks, judge):
+    verdicts = judge.judge_many([(t, t.reference) for t in tasks])
+    bad = {t.id: (v.verdict, v.message[:200]) for t, v in zip(tasks, verdicts) if v.verdict != "pass"}
+    assert not bad
+
+
+def test_reference_outputs_are_cached(tasks, judge):
+    t = tasks[0]
+    judge.prepare_references([t])
+    runs = judge.reference_runs
+    judge.judge_many([(t, t.reference), (t, t.reference)])
+    judge.prepare_references([t])
+    assert judge.reference_runs == runs  # computed once per (task, trial seed)
+    assert len({s for s in judge.seeds(t)}) == 3  # three trials, three seeds
+
+
+def test_candidates_get_their_verdicts(tasks, judge):
+    by_id = {t.id: t for t in tasks}
+    items = [(by_id[tid], (CANDIDATES / f"{tid}.wgsl").read_text()) for tid in EXPECTED]
+    t0 = time.perf_counter()
+    verdicts = judge.judge_many(items)
+    got = {tid: v.verdict for tid, v in zip(EXPECTED, verdicts)}
+    assert got == EXPECTED
+    msgs = {tid: v.message for tid, v in zip(EXPECTED, verdicts)}
+    assert "expected `;`" in msgs["square_elements"] or "parsing error" in msgs["square_elements"]
+    assert "entry point" in msgs["sigmoid_activation"].lower()
+    assert "element" in msgs["negate_values"]
+    assert time.perf_counter() - t0 < 30  # the endless loop cost only its own timeout
+    # the pool is still healthy after the killed worker
+    assert judge.judge(by_id["elementwise_sum"], by_id["elementwise_sum"].reference).verdict == "pass"
+
+
+def test_missing_and_empty_candidates(tasks, judge):
+    t = tasks[0]
+    assert judge.judge(t, None).verdict == "missing"
+    assert judge.judge(t, "  \n").verdict == "invalid"
+
+
+def test_candidates_dir_through_runner():
+    run = evaluate(BENCH, candidates_dir=CANDIDATES, timeout=3.0, workers=2)
+    got = {r.task_id: r.verdict for r in run.results}
+    assert {k: got[k] for k in EXPECTED} == EXPECTED
+    others = {v for k, v in got.items() if k not in EXPECTED}
+    assert others == {"missing"}
+    assert run.n_samples == 1 and len(run.results) == len(run.tasks)
+
+
+def test_worker_death_is_a_crash_and_the_pool_recovers(tasks, sandbox):
+    t = {t.id: t for t in tasks}["cosine_of_angles"]
+    endless = (CANDIDATES / "cosine_of_angles.wgsl").read_text()
+    jobs = [Job(endless, t.buffers, t.threads, [t.make_inputs(1)]),
+            Job(t.reference, t.buffers, t.threads, [t.make_inputs(1)])]
+    restarts = sandbox.restarts
+
+    def kill_busy_worker():
+        deadline = time.monotonic() + 2.5
+        while time.monotonic() < deadline:
+            busy = [w for w in sandbox._workers if w.state == "busy" and w.job_index == 0]
+            if busy:
+                time.sleep(0.3)
+                os.kill(busy[0].proc.pid, signal.SIGKILL)
+                return
+            time.sleep(0.02)
+
+    killer = threading.Thread(target=kill_busy_worker)
+    killer.start()
+    results = dict(sandbox.run(jobs))
+    killer.join()
+    assert results[0].status == CRASH and "SIGKILL" in results[0].message
+    assert results[1].status == OK
+    assert sandbox.restarts == restarts + 1
+    again = sandbox.run_one(Job(t.reference, t.buffers, t.threads, [t.make_inputs(2)]))
+    assert again.status == OK
+
+
+# --------------------------------------------------------------------------- broken benchmarks
+
+_GOOD_TASK = '''
+[[task]]
+id = "{id}"
+category = "unary"
+prompt = "Add one."
+threads = [64]
+reference = """{ref}"""
+[[task.buffers]]
+binding = 0
+access = "{access}"
+type = "array<f32>"
+count = 64
+fill = "uniform(-1,1)"
+[[task.buffers]]
+binding = 1
+access = "read_write"
+type = "array<f32>"
+count = 64
+'''
+_REF = """
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read_write> out: array<f32>;
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+    if (gid.x < arrayLength(&out)) { out[gid.x] = x[gid.x] + 1.0; }
+}
+"""
+
+
+def _write(tmp_path, text) -> Path:
+    p = tmp_path / "bench.toml"
+    p.write_text(text)
+    return p
+
+
+def test_toml_error_is_reported(tmp_path):
+    p = _write(tmp_path, _GOOD_TASK.format(id="ok", ref=_REF, access="read") + "\n[[task]\nid = 'x'\n")
+    with pytest.raises(BenchmarkError, match="TOML error"):
+        load_tasks(p)
+    assert issubclass(BenchmarkError, UserError)
+
+
+def test_unknown_access_names_the_task(tmp_path):
+    p = _write(tmp_path, _GOOD_TASK.format(id="ok", ref=_REF, access="read")
+               + _GOOD_TASK.format(id="broken_access", ref=_REF, access="readonly"))
+    with pytest.raises(BenchmarkError, match=r"broken_access.*access must be one of"):
+        load_tasks(p)
+
+
+def test_uniform_values_scalars_mismatch_names_the_task(tmp_path):
+    text = _GOOD_TASK.format(id="bad_uniform", ref=_REF, access="read") + '''[[task.buffers]]
+binding = 2
+access = "uniform"
+scalars = ["f32", "u32"]
+values = [1.0]
+'''
+    with pytest.raises(BenchmarkError, match=r"bad_uniform.*2 scalars but 1 values"):
+        load_tasks(_write(tmp_path, text))
+
+
+def test_reference_that_fails_to_validate_names_the_task(tmp_path, sandbox):
+    bad_ref = _REF.replace("x[gid.x] + 1.0", "x[gid.x] + true")
+    p = _write(tmp_path, _GOOD_TASK.format(id="fine", ref=_REF, access="read")
+               + _GOOD_TASK.format(id="bad_reference", ref=bad_ref, access="read"))
+    tasks = load_tasks(p)
+    with pytest.raises(BenchmarkError, match=r"task 'bad_reference': reference shader does not validate"):
+        Judge(sandbox).prepare_references(tasks)
