@@ -19,6 +19,7 @@ This module knows ids only: it does NOT know text, tokenizers, grammars, validat
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 from typing import Any, Protocol, Sequence
 
@@ -106,6 +107,7 @@ class Decoder:
 
     def __init__(self, model, *, bos_id: int, eos_id: int, pad_id: int):
         self.model, self.bos, self.eos, self.pad = model, bos_id, eos_id, pad_id
+        self.timings: dict[str, float] = {}  # ms of the last `generate`: encode, decode
 
     @property
     def device(self):
@@ -123,11 +125,16 @@ class Decoder:
         if not prompts:
             return []
         self.model.eval()
+        t0 = time.perf_counter()
         src, src_pad = _pad_batch(prompts, self.pad, self.device)
         memory = self.model.encode(src, src_pad)
+        t1 = time.perf_counter()
         if cfg.strategy == "beam":
-            return self._beam(memory, src_pad, cfg, constraint, list(prefix), list(ban_first))
-        return self._sample_or_greedy(memory, src_pad, cfg, constraint, list(prefix), list(ban_first))
+            out = self._beam(memory, src_pad, cfg, constraint, list(prefix), list(ban_first))
+        else:
+            out = self._sample_or_greedy(memory, src_pad, cfg, constraint, list(prefix), list(ban_first))
+        self.timings = {"encode": (t1 - t0) * 1e3, "decode": (time.perf_counter() - t1) * 1e3}
+        return out
 
     # -- shared pieces ----------------------------------------------------------------------------
     def _start(self, memory, src_pad, rows_per_prompt: int, prefix: list[int], max_new: int, constraint):
@@ -152,6 +159,7 @@ class Decoder:
         return logits, cache, memory, src_pad, states, max_new
 
     def _suppress(self, logits: torch.Tensor, step: int, cfg: DecodeConfig, ban_first: list[int]) -> torch.Tensor:
+        logits[:, [self.bos, self.pad]] = NEG_INF  # never valid output
         if step < cfg.min_new_tokens:
             logits[:, self.eos] = NEG_INF
         if step == 0 and ban_first:
@@ -241,7 +249,7 @@ class Decoder:
             return s / (max(n, 1) ** lp)
 
         for step in range(max_new):
-            logprobs = self._suppress(logits.log_softmax(-1), step, cfg, ban_first)
+            logprobs = self._suppress(logits, step, cfg, ban_first).log_softmax(-1)
             if states is not None:
                 for i, s in enumerate(bscore.view(-1).tolist()):
                     if s != NEG_INF:

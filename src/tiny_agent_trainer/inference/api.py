@@ -1,0 +1,346 @@
+"""The Python API: `generate(prompt)` and `Generator`, with validity-aware selection and repair.
+
+`Generator(model=None, device="cpu", ...)` keeps one model loaded (`loading.load_model`; `None` =
+the bundled default, `"template"` = the built-in chromatic templates). `generate(prompt)`:
+
+1. encodes the prompt (capped at the model's `max_prompt_len`, with a warning);
+2. decodes candidates: beam search (`beams`, every finished beam is a candidate) or sampling, with
+   the grammar constraint when `constrained` is on;
+3. validates candidates with naga (`validation.validate(code, deep=True)`) best score first; the
+   first valid one wins;
+4. if none is valid, repairs within a bounded budget (`retries` rounds): re-decode with the output
+   forced up to the token where naga's first error line starts and that token banned, then sample
+   with temperature; each round's candidates are validated the same way;
+5. otherwise returns `Generation(ok=False, ...)` with naga's diagnostics and a clear message.
+   An invalid shader is never reported as ok.
+
+`generate_batch(prompts)` decodes many prompts in one batch; `generate_many(prompt, n, seed)` draws
+n diverse samples for pass@k (invalid ones are resampled within the same budget).
+
+This module does NOT parse command lines (see `commands/generate.py`), train, or judge shaders by
+running them (see `evaluation`).
+"""
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+from ..errors import UserError
+from .decoding import DecodeConfig, Decoder, Hypothesis
+
+MAX_PROMPT_CHARS = 20_000
+
+
+@dataclass
+class Generation:
+    code: str
+    ok: bool
+    diagnostics: list[dict] = field(default_factory=list)
+    score: float | None = None
+    tokens: int = 0
+    n_candidates: int = 0
+    timings: dict[str, float] = field(default_factory=dict)  # ms: encode, decode, validate, total
+    model: str = ""
+    workgroup_size: tuple[int, ...] | None = None
+    message: str = ""  # why not ok, in words
+    warnings: list[str] = field(default_factory=list)
+    candidates: list[dict] = field(default_factory=list)  # per candidate: score, tokens, ok, finished, error
+    repaired: bool = False
+
+    def to_dict(self) -> dict:
+        d = dataclasses.asdict(self)
+        d["workgroup_size"] = list(self.workgroup_size) if self.workgroup_size else None
+        return d
+
+
+@dataclass
+class Options:
+    beams: int = 4
+    sample: bool = False
+    temperature: float = 0.8
+    top_p: float = 0.95
+    seed: int | None = None
+    constrained: bool | None = None  # None: the model's measured default (meta.json), else off
+    max_new_tokens: int | None = None  # None: the model's max_seq_len
+    length_penalty: float = 1.0
+    retries: int = 2
+    repair_samples: int = 4
+
+
+def _default_validator(code: str):
+    from ..validation import validate
+
+    return validate(code, deep=True)
+
+
+def _diag_dicts(result) -> list[dict]:
+    out = []
+    for d in getattr(result, "diagnostics", []) or []:
+        out.append(d.to_dict() if hasattr(d, "to_dict") else dict(d))
+    return out
+
+
+def _first_error(diags: list[dict]) -> str:
+    return diags[0].get("message", "") if diags else ""
+
+
+class Generator:
+    """A loaded model plus generation options; thread-compatible, not thread-safe."""
+
+    def __init__(self, model: str | None = None, device: str = "cpu", *, validator: Callable | None = None,
+                 threads: int | None = None, **options: Any):
+        self.options = self._merge(Options(), options)
+        self.validator = validator or _default_validator
+        self.template = None
+        if threads:
+            import torch
+
+            torch.set_num_threads(threads)
+        from .loading import load_model, resolve_model
+
+        where = resolve_model(model)
+        if where == "template":
+            self.loaded = None
+            self.id = "template"
+            return
+        self.loaded = load_model(where, device)
+        self.id = self.loaded.model_id
+        tok = self.loaded.tokenizer
+        self.tokenizer = tok
+        self.decoder = Decoder(self.loaded.model, bos_id=tok.bos_id, eos_id=tok.eos_id, pad_id=tok.pad_id)
+        self._constraint = None
+        if self.options.constrained is None:
+            self.options.constrained = bool(self.loaded.meta.get("inference", {}).get("constrained", False))
+
+    @staticmethod
+    def _merge(base: Options, overrides: dict) -> Options:
+        names = {f.name for f in dataclasses.fields(Options)}
+        bad = sorted(set(overrides) - names)
+        if bad:
+            raise TypeError(f"unknown generation option(s) {', '.join(bad)}; known: {', '.join(sorted(names))}")
+        return dataclasses.replace(base, **{k: v for k, v in overrides.items() if v is not None or k == "seed"})
+
+    @property
+    def constraint(self):
+        if self._constraint is None:
+            from .constrained import for_tokenizer
+
+            self._constraint = for_tokenizer(self.tokenizer)
+        return self._constraint
+
+    # -- prompts ----------------------------------------------------------------------------------
+    def encode_prompt(self, prompt: str) -> tuple[list[int], list[str]]:
+        if not isinstance(prompt, str) or not prompt.strip():
+            raise UserError("the prompt is empty; describe the compute shader you want")
+        if len(prompt) > MAX_PROMPT_CHARS:
+            raise UserError(f"the prompt has {len(prompt)} characters (limit {MAX_PROMPT_CHARS}); "
+                            "describe one kernel in a few sentences")
+        ids = self.tokenizer.encode_prompt(prompt)
+        cap = self.loaded.max_prompt_len
+        if len(ids) > cap:
+            return ids[:cap], [f"prompt truncated to the model's max_prompt_len of {cap} tokens (it had {len(ids)})"]
+        return ids, []
+
+    def _config(self, o: Options, n: int | None = None) -> DecodeConfig:
+        max_new = o.max_new_tokens or self.loaded.max_seq_len
+        if o.sample:
+            return DecodeConfig("sample", max_new_tokens=max_new, temperature=o.temperature, top_p=o.top_p,
+                                num_return=n or 1, seed=o.seed)
+        if o.beams <= 1:
+            return DecodeConfig("greedy", max_new_tokens=max_new)
+        return DecodeConfig("beam", max_new_tokens=max_new, beams=o.beams, num_return=o.beams,
+                            length_penalty=o.length_penalty)
+
+    # -- public API ---------------------------------------------------------------------------------
+    def generate(self, prompt: str, **overrides: Any) -> Generation:
+        """One shader for `prompt` (see the module docstring for the selection and repair steps)."""
+        return self.generate_batch([prompt], **overrides)[0]
+
+    def generate_batch(self, prompts: Sequence[str], **overrides: Any) -> list[Generation]:
+        o = self._merge(self.options, overrides)
+        if self.loaded is None:
+            return [self._template(p) for p in prompts]
+        t0 = time.perf_counter()
+        encoded = [self.encode_prompt(p) for p in prompts]
+        cons = self.constraint if o.constrained else None
+        hyps = self.decoder.generate([e[0] for e in encoded], self._config(o), constraint=cons)
+        shared = dict(self.decoder.timings)
+        out = []
+        for (ids, warns), cands in zip(encoded, hyps):
+            timings = {"encode": shared["encode"] / len(prompts), "decode": shared["decode"] / len(prompts),
+                       "validate": 0.0}
+            g = self._select(ids, cands, o, timings)
+            g.warnings = warns
+            g.timings["total"] = (time.perf_counter() - t0) * 1e3 if len(prompts) == 1 else \
+                sum(g.timings.get(k, 0.0) for k in ("encode", "decode", "validate"))
+            out.append(g)
+        return out
+
+    def generate_many(self, prompt: str, n: int, seed: int = 0) -> list[str]:
+        """n sampled shaders for pass@k (each invalid one is resampled up to `retries` times)."""
+        if n < 1:
+            return []
+        if self.loaded is None:
+            return [self._template(prompt).code] * n
+        o = dataclasses.replace(self.options, sample=True, seed=seed)
+        ids, _ = self.encode_prompt(prompt)
+        cons = self.constraint if o.constrained else None
+        codes: list[str | None] = [None] * n
+        pending = list(range(n))
+        for round_ in range(o.retries + 1):
+            cfg = self._config(dataclasses.replace(o, seed=seed + 7919 * round_), len(pending))
+            hyps = self.decoder.generate([ids], cfg, constraint=cons)[0]
+            still = []
+            for slot, h in zip(pending, hyps):
+                code = self.tokenizer.decode_code(h.tokens)
+                if codes[slot] is None or round_ == 0:
+                    codes[slot] = code
+                if h.finished and getattr(self.validator(code), "ok", False):
+                    codes[slot] = code
+                elif round_ < o.retries:
+                    still.append(slot)
+            pending = still
+            if not pending:
+                break
+        return [c or "" for c in codes]
+
+    # -- selection and repair -------------------------------------------------------------------------
+    def _check(self, h: Hypothesis, timings: dict) -> tuple[str, Any]:
+        code = self.tokenizer.decode_code(h.tokens)
+        if not h.finished:
+            why = (f"generation stopped after {len(h.tokens)} tokens without finishing the shader"
+                   if h.tokens else "the model produced no tokens")
+            return code, _Invalid([{"line": None, "column": None, "message": why, "rendered": why, "stage": "generate"}])
+        t = time.perf_counter()
+        res = self.validator(code)
+        timings["validate"] += (time.perf_counter() - t) * 1e3
+        return code, res
+
+    def _select(self, ids: list[int], cands: list[Hypothesis], o: Options, timings: dict) -> Generation:
+        seen: dict[tuple, dict] = {}
+        best_invalid: tuple[Hypothesis, str, list[dict]] | None = None
+
+        def consider(batch: list[Hypothesis]) -> Generation | None:
+            nonlocal best_invalid
+            for h in sorted(batch, key=lambda h: (not h.finished, -h.score)):
+                key = tuple(h.tokens)
+                if key in seen:
+                    continue
+                code, res = self._check(h, timings)
+                diags = _diag_dicts(res)
+                seen[key] = {"score": h.score, "tokens": len(h.tokens), "finished": h.finished,
+                             "ok": bool(getattr(res, "ok", False)), "error": _first_error(diags)}
+                if getattr(res, "ok", False) is True:
+                    return Generation(code=code, ok=True, diagnostics=diags, score=h.score, tokens=len(h.tokens),
+                                      workgroup_size=getattr(res, "workgroup_size", None), model=self.id)
+                if best_invalid is None:
+                    best_invalid = (h, code, diags)
+            return None
+
+        won = consider(cands)
+        repaired = False
+        if won is None:
+            for round_ in range(o.retries):
+                extra = self._repair(ids, best_invalid, o, round_, timings)
+                won = consider(extra)
+                if won is not None:
+                    repaired = True
+                    break
+        if won is None:
+            if best_invalid is None:
+                won = Generation(code="", ok=False, model=self.id, message="the model produced no candidates")
+            else:
+                h, code, diags = best_invalid
+                won = Generation(code=code, ok=False, diagnostics=diags, score=h.score, tokens=len(h.tokens),
+                                 model=self.id,
+                                 message=f"no valid shader could be produced ({len(seen)} candidates, all invalid; "
+                                         f"first error: {_first_error(diags) or 'unknown'})")
+        won.repaired = repaired
+        won.n_candidates = len(seen)
+        won.candidates = list(seen.values())
+        won.timings = timings
+        return won
+
+    def _repair(self, ids, best_invalid, o: Options, round_: int, timings: dict) -> list[Hypothesis]:
+        """Candidates of one repair round: ban the token starting naga's first error line, then sample."""
+        out: list[Hypothesis] = []
+        cons = self.constraint if o.constrained else None
+        t = time.perf_counter()
+        if round_ == 0 and best_invalid is not None:
+            h, code, diags = best_invalid
+            j = self._error_token(h, code, diags)
+            if j is not None:
+                cfg = self._config(dataclasses.replace(o, sample=False))
+                out += self.decoder.generate([ids], cfg, constraint=cons, prefix=h.tokens[:j],
+                                             ban_first=[h.tokens[j]])[0]
+        seed = (o.seed or 0) + 1000 * (round_ + 1)
+        samp = dataclasses.replace(o, sample=True, seed=seed, temperature=max(o.temperature, 0.7))
+        out += self.decoder.generate([ids], self._config(samp, o.repair_samples), constraint=cons)[0]
+        timings["decode"] += (time.perf_counter() - t) * 1e3
+        return out
+
+    def _error_token(self, h: Hypothesis, code: str, diags: list[dict]) -> int | None:
+        """Index in `h.tokens` of the first piece of the first lexer token on naga's first error line."""
+        line = next((d.get("line") for d in diags if d.get("line")), None)
+        if not line or not h.finished:
+            return None
+        from ..wgsl.lexer import significant, tokenize
+        from .constrained import MARK
+
+        k = None
+        for n, tok in enumerate(significant(tokenize(code))):
+            if code.count("\n", 0, tok.start) + 1 == line:
+                k = n
+                break
+        if k is None:
+            return None
+        starts = [i for i, t in enumerate(h.tokens) if self.tokenizer.pieces[t].startswith(MARK)]
+        return starts[k] if k < len(starts) else None
+
+    # -- the template "model" -----------------------------------------------------------------------
+    def _template(self, prompt: str) -> Generation:
+        t0 = time.perf_counter()
+        if not isinstance(prompt, str) or not prompt.strip():
+            raise UserError("the prompt is empty; describe the compute shader you want")
+        try:
+            from ..templates import match_template
+        except ImportError:
+            match_template = None
+        t = match_template(prompt) if match_template else None
+        if t is None:
+            return Generation(code="", ok=False, model="template", message="no built-in template matches this prompt "
+                              "(templates cover chromatic mix/filter/complement/saturate)",
+                              timings={"total": (time.perf_counter() - t0) * 1e3})
+        code = t.wgsl() if callable(getattr(t, "wgsl", None)) else str(getattr(t, "wgsl", t))
+        tv = time.perf_counter()
+        res = self.validator(code)
+        diags = _diag_dicts(res)
+        ok = getattr(res, "ok", False) is True
+        now = time.perf_counter()
+        return Generation(code=code, ok=ok, diagnostics=diags, model="template", n_candidates=1,
+                          workgroup_size=getattr(res, "workgroup_size", None),
+                          message="" if ok else f"the template failed validation: {_first_error(diags)}",
+                          timings={"encode": 0.0, "decode": (tv - t0) * 1e3, "validate": (now - tv) * 1e3,
+                                   "total": (now - t0) * 1e3})
+
+
+@dataclass
+class _Invalid:
+    diagnostics: list[dict]
+    ok: bool = False
+    workgroup_size: None = None
+
+
+_CACHE: dict[tuple, Generator] = {}
+
+
+def generate(prompt: str, model: str | None = None, **options: Any) -> Generation:
+    """One shader for `prompt` with a cached `Generator` for (`model`, `device`)."""
+    device = options.pop("device", "cpu")
+    key = (str(model), device)
+    gen = _CACHE.get(key)
+    if gen is None:
+        gen = _CACHE[key] = Generator(model=model, device=device)
+    return gen.generate(prompt, **options)
