@@ -137,6 +137,8 @@ def evaluate(bench: str | Path, *, source=None, candidates_dir: str | Path | Non
         verdicts = judge.judge_many(items, on_done=cand_done)
         timings["judging_s"] = time.perf_counter() - t0
         device, restarts = sandbox.device_info, sandbox.restarts
+        if sandbox.startup_s is not None:
+            timings["sandbox_startup_s"] = sandbox.startup_s  # overlaps generation and references
     results = []
     k = 0
     for t, cs in zip(tasks, cands):

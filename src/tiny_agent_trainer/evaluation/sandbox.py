@@ -197,6 +197,8 @@ class Sandbox:
         self._start_failures = 0
         self.restarts = 0  # workers replaced after a timeout or crash
         self.device_info: dict = {}
+        self._t_start: float | None = None
+        self.startup_s: float | None = None  # from start() until every first-generation worker was ready
 
     # lifecycle ---------------------------------------------------------------------------
     def __enter__(self) -> "Sandbox":
@@ -207,6 +209,8 @@ class Sandbox:
         self.close()
 
     def start(self) -> None:
+        if self._t_start is None:
+            self._t_start = time.monotonic()
         while len(self._workers) < self.n_workers:
             self._workers.append(self._spawn())
 
@@ -305,6 +309,8 @@ class Sandbox:
                 w.info = payload
                 self.device_info = self.device_info or payload
                 self._start_failures = 0
+                if self.startup_s is None and all(x.state != "starting" for x in self._workers):
+                    self.startup_s = time.monotonic() - (self._t_start or time.monotonic())
             else:
                 self._start_failed(w, str(payload))
             return None
