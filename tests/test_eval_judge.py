@@ -206,3 +206,22 @@ def test_reference_that_fails_to_validate_names_the_task(tmp_path, sandbox):
     tasks = load_tasks(p)
     with pytest.raises(BenchmarkError, match=r"task 'bad_reference': reference shader does not validate"):
         Judge(sandbox).prepare_references(tasks)
+
+
+def test_judge_source_convenience_for_training(tasks):
+    from tiny_agent_trainer.evaluation.judge import judge_source, shared_judge
+
+    t = tasks[0]
+    assert judge_source(t, t.reference) == "pass"
+    assert judge_source(t, "fn broken(") == "invalid"
+    shared_judge().sandbox.close()
+
+
+def test_abandoned_run_leaves_the_pool_usable(tasks, sandbox):
+    t = tasks[0]
+    jobs = [Job(t.reference, t.buffers, t.threads, [t.make_inputs(s)]) for s in range(6)]
+    gen = sandbox.run(jobs)
+    next(gen)
+    gen.close()  # stop consuming half-way
+    res = dict(sandbox.run(jobs[:2]))
+    assert sorted(res) == [0, 1] and all(r.status == OK for r in res.values())

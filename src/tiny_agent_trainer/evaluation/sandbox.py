@@ -244,6 +244,14 @@ class Sandbox:
     def run(self, jobs: Sequence[Job]) -> Iterator[tuple[int, JobResult]]:
         """Run all jobs on the pool; yields (job index, result) as they finish (any order)."""
         self.start()
+        try:
+            yield from self._schedule(jobs)
+        finally:  # abandoned half-way (consumer error, Ctrl-C): busy workers hold stale jobs, replace them
+            for w in list(self._workers):
+                if w.state == "busy":
+                    self._replace(w, counted=False)
+
+    def _schedule(self, jobs: Sequence[Job]) -> Iterator[tuple[int, JobResult]]:
         pending = deque(range(len(jobs)))
         remaining = len(jobs)
         while remaining:
@@ -303,6 +311,9 @@ class Sandbox:
             i, el, outs = w.job_index, time.monotonic() - w.started, w.outputs
             self._replace(w)
             return i, JobResult(CRASH, f"worker process died ({_describe_exit(code)})", outs, el)
+        if w.state == "idle":  # nothing expected from an idle worker; drop it to be safe
+            self._replace(w, counted=False)
+            return None
         if w.state == "starting":
             if kind == "ready":
                 w.state = "idle"
