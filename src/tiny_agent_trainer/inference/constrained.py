@@ -8,11 +8,13 @@ when its effect keeps the sequence a viable prefix:
 - `▁rest`: the pending text, classified in context (`grammar.classify`), must be a terminal the
   parser accepts; then `rest` must be a prefix of some text of a terminal accepted after it;
 - a continuation piece: pending + piece must still be a prefix of an acceptable terminal's text;
-- EOS: the pending token completes and the parse can end there; BOS/PAD/UNK never.
+- EOS: the pending token completes and the parse can end there; BOS/PAD/UNK never;
+- no token grows beyond `max_token_chars` (40) characters, so names cannot run away either.
 
-Masking is lazy: `mask()` checks the top candidates in order and stops after `need` allowed ones
-(greedy needs 1, beam search 2*beams, sampling 1 on Gumbel-perturbed logits); only when none of the
-top 4*need candidates fits does it build the full mask, grouping pieces by the terminals they can
+Masking is lazy: `mask()` checks the top candidates in order and keeps only the first `need`
+allowed ones (greedy needs 1, beam search 2*beams, sampling 1 on Gumbel-perturbed logits), so an
+unchecked token can never be picked, ties included; only when the top 4*need candidates hold
+fewer than `need` allowed ones does it build the full mask, grouping pieces by the terminals they can
 start so that one parser query covers hundreds of pieces. Since the tokenizer never emits
 whitespace there is no whitespace to run away with.
 
@@ -30,6 +32,7 @@ from .grammar import END, TEMPLATED, Parser, default_parser, viable_terms
 
 MARK = "\u2581"
 NEG_INF = float("-inf")
+MAX_TOKEN_CHARS = 40  # longest identifier/number the constraint lets a model spell (stops runaway names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +47,9 @@ class GrammarConstraint:
     """Constraint over a tokenizer's pieces (`WgslTokenizer.pieces`) for `decoding.Decoder`."""
 
     def __init__(self, pieces: Sequence[str], *, eos_id: int, special_ids: Sequence[int] = (),
-                 parser: Parser | None = None):
+                 parser: Parser | None = None, max_token_chars: int = MAX_TOKEN_CHARS):
         self.pieces = list(pieces)
+        self.max_token_chars = max_token_chars
         self.eos = eos_id
         self.special = set(special_ids) - {eos_id}
         self.parser = parser or default_parser()
@@ -102,6 +106,8 @@ class GrammarConstraint:
         if st.pending is None:
             return None
         text = st.pending + piece
+        if len(text) > self.max_token_chars:
+            return None
         return GState(st.stack, text, st.prev, st.ntok) if self._viable(st.stack, text, st.prev) else None
 
     def allowed(self, st: GState, token: int) -> bool:
@@ -117,28 +123,34 @@ class GrammarConstraint:
         return st is not None and self.eos_ok(st)
 
     # -- masks --------------------------------------------------------------------------------------
-    def mask(self, st: GState, logits: torch.Tensor, need: int = 1) -> torch.Tensor:
-        """Lazy mask: the `need` best finite entries of the result are allowed tokens."""
+    def mask(self, st: GState | None, logits: torch.Tensor, need: int = 1) -> torch.Tensor:
+        """Lazy mask: keeps (at most) the `need` best allowed tokens finite, everything else -inf.
+
+        Checks the top 4*need candidates in order; if fewer than `need` of them are allowed and
+        more finite candidates remain, it falls back to the full mask (`allowed_mask`).
+        """
+        if st is None:
+            return torch.full_like(logits, NEG_INF)
         k = min(self.V, logits.shape[-1], max(4 * need, 8))
         vals, idx = logits.topk(k)
-        bad, good = [], 0
+        good: list[int] = []
+        exhausted = True
         for v, t in zip(vals.tolist(), idx.tolist()):
             if v == NEG_INF:
                 break
             if self.advance(st, t) is not None:
-                good += 1
-                if good >= need:
+                good.append(t)
+                if len(good) >= need:
                     break
-            else:
-                bad.append(t)
         else:
-            if k < logits.shape[-1]:  # candidates ran out before `need` allowed ones: full mask
-                self.stats["full"] += 1
-                return logits.masked_fill(~self.allowed_mask(st, logits.shape[-1]), NEG_INF)
+            exhausted = k >= logits.shape[-1]
+        if len(good) < need and not exhausted:
+            self.stats["full"] += 1
+            return logits.masked_fill(~self.allowed_mask(st, logits.shape[-1]), NEG_INF)
         self.stats["lazy"] += 1
-        out = logits.clone()
-        if bad:
-            out[bad] = NEG_INF
+        out = torch.full_like(logits, NEG_INF)
+        if good:
+            out[good] = logits[good]
         return out
 
     def allowed_mask(self, st: GState, size: int | None = None) -> torch.Tensor:
@@ -175,6 +187,8 @@ class GrammarConstraint:
         if groups is None:
             by: dict[frozenset, list[int]] = {}
             for i, p in self._cont:
+                if len(pending) + len(p) > self.max_token_chars:
+                    continue
                 vt = viable_terms(pending + p, flag)
                 if vt:
                     by.setdefault(vt, []).append(i)

@@ -6,9 +6,9 @@ once, the cross-attention keys/values are projected once, and each step feeds on
 (`Seq2Seq.decode_step`); beam search reorders the cache rows with `KVCache.reorder`.
 
 Constraints plug in through the `Constraint` protocol, a logits-processor-like hook:
-`mask(row_state, logits, need)` returns the row's logits with disallowed tokens set to -inf such
-that the `need` best remaining tokens are all allowed (so a lazy implementation only checks the
-top candidates), and `advance(row_state, token)` gives the row's next state. Sampling draws with
+`mask(row_state, logits, need)` returns the row's logits with every token it did not allow set to
+-inf, keeping at least the `need` best allowed ones finite (so a lazy implementation only checks
+the top candidates), and `advance(row_state, token)` gives the row's next state. Sampling draws with
 the Gumbel-max trick (argmax of logits + Gumbel noise == a sample from softmax(logits)), so the
 same lazy hook yields exact samples from the constrained, renormalised distribution.
 
@@ -34,7 +34,7 @@ class Constraint(Protocol):
         """State of a row before its first generated token."""
 
     def mask(self, state: Any, logits: torch.Tensor, need: int) -> torch.Tensor:
-        """`logits` (V,) with disallowed tokens at -inf; its `need` largest finite entries must be allowed."""
+        """`logits` (V,) with -inf except allowed tokens (at least the `need` best allowed ones stay finite)."""
 
     def advance(self, state: Any, token: int) -> Any:
         """State after `token` (only called with tokens the mask allowed)."""
