@@ -88,16 +88,17 @@ _NUMBER = (
 
 
 def _master(ident: str) -> re.Pattern:
-    punct = "|".join(re.escape(p) for p in PUNCTUATION)
     blank = "".join(re.escape(c) for c in BLANK)
     brk = "".join(re.escape(c) for c in LINE_BREAK)
+    # Alternatives ordered by frequency; `.5` must reach the number group before the `.` punctuation.
+    punct = (r">>=|<<=|->|&&|\|\||\+\+|--|>>|<<|[-+*/%&|^=!<>]=|[-&@/!\[\]{}:,=><%.+|();*~^]")
     return re.compile(
         rf"(?P<whitespace>[{blank}]+)"
+        rf"|(?P<ident>{ident})"
         rf"|(?P<line_comment>//[^{brk}]*)"
         r"|(?P<block_comment>/\*)"
+        rf"|(?P<punct>(?![.][0-9]){punct})"
         rf"|{_NUMBER}"
-        rf"|(?P<ident>{ident})"
-        rf"|(?P<punct>{punct})"
         r"|(?P<error>.)",
         re.S,
     )
@@ -154,46 +155,66 @@ def _block_comment_end(src: str, pos: int) -> int:
     return -1
 
 
+_WORDS = {**{w: "reserved" for w in RESERVED}, **{w: "keyword" for w in KEYWORDS}, "_": "punct"}
+
+
 def _ident_kind(text: str) -> str:
-    if text in KEYWORDS:
-        return "keyword"
-    if text == "_":
-        return "punct"
-    if text in RESERVED or text.startswith("__"):
-        return "reserved"
-    return "ident"
+    kind = _WORDS.get(text)
+    if kind is None:
+        return "reserved" if text[:2] == "__" else "ident"
+    return kind
+
+
+_new = object.__new__
+_set_kind, _set_text, _set_start = Token.kind.__set__, Token.text.__set__, Token.start.__set__  # type: ignore[attr-defined]
+_RENAME = {"line_comment": "comment", "float_hex": "float", "int_hex": "int"}
+
+
+def _tok(kind: str, text: str, start: int) -> Token:
+    """Token() without the frozen-dataclass __init__ overhead (the lexer's hot path)."""
+    t = _new(Token)
+    _set_kind(t, kind)
+    _set_text(t, text)
+    _set_start(t, start)
+    return t
 
 
 def tokenize(src: str) -> list[Token]:
     """Split `src` into tokens, losslessly; never raises on bad input."""
     pattern = _ASCII_RE if src.isascii() else _unicode_master()
-    match = pattern.match
     out: list[Token] = []
     append = out.append
-    pos, n = 0, len(src)
+    rename, words = _RENAME, _WORDS
+    new, set_kind, set_text, set_start = _new, _set_kind, _set_text, _set_start
+    pos = 0
+    n = len(src)
     while pos < n:
-        m = match(src, pos)
-        kind = m.lastgroup
-        text = m.group()
-        if kind == "block_comment":
-            end = _block_comment_end(src, pos)
-            if end < 0:
-                append(Token("error", src[pos:], pos))
-                break
-            append(Token("comment", src[pos:end], pos))
-            pos = end
-            continue
-        if kind == "ident":
-            kind = _ident_kind(text)
-        elif kind == "line_comment":
-            kind = "comment"
-        elif kind == "float_hex":
-            kind = "float"
-        elif kind == "int_hex":
-            kind = "int"
-        append(Token(kind, text, pos))
-        pos = m.end()
-    if any(t.text[0] == ">" and len(t.text) > 1 for t in out if t.kind == "punct"):
+        for m in pattern.finditer(src, pos):
+            kind = m.lastgroup
+            if kind != "block_comment":  # the hot path, inlined
+                text = m.group()
+                if kind == "ident":
+                    kind = words.get(text) or ("reserved" if text[:2] == "__" else "ident")
+                else:
+                    kind = rename.get(kind, kind)
+                t = new(Token)
+                set_kind(t, kind)
+                set_text(t, text)
+                set_start(t, m.start())
+                append(t)
+            else:
+                start = m.start()
+                end = _block_comment_end(src, start)
+                if end < 0:
+                    append(_tok("error", src[start:], start))
+                    pos = n
+                else:
+                    append(_tok("comment", src[start:end], start))
+                    pos = end
+                break  # restart the scan after the comment
+        else:
+            break
+    if (">>" in src or ">=" in src) and any(t.kind == "punct" and t.text[:2] in (">>", ">=") for t in out):
         out = _split_template_ends(out)
     return out
 
@@ -214,75 +235,83 @@ def template_lists(texts: Sequence[str], kinds: Sequence[str] | None = None) -> 
     `>>=` token whose first `>` closes a list is reported at its own index (the lexer splits it);
     `>>` may close two lists. `kinds` (optional) avoids re-classifying the texts.
     """
+    return _discover(texts, kinds)[0]
+
+
+def _is_word(texts: Sequence[str], kinds: Sequence[str] | None, i: int) -> bool:
+    if kinds is not None:
+        return kinds[i] in ("ident", "keyword", "reserved")
+    t = texts[i]
+    return t[:1].isidentifier() and t != "_"
+
+
+def _discover(texts: Sequence[str], kinds: Sequence[str] | None) -> tuple[dict[int, int], dict[int, list[str]]]:
     found: dict[int, int] = {}
+    splits: dict[int, list[str]] = {}  # token index -> pieces, for `>>`/`>=`/`>>=` holding a template end
     pending: list[tuple[int, int]] = []  # (index of '<', nesting depth)
     depth = 0
     n = len(texts)
     i = 0
     while i < n:
         t = texts[i]
-        if kinds is not None:
-            word = kinds[i] in ("ident", "keyword", "reserved")
-        else:
-            word = t[:1].isidentifier() and t != "_"
-        if word:
-            if i + 1 < n and texts[i + 1] == "<":
-                pending.append((i + 1, depth))
-                i += 2
-            else:
-                i += 1
-            continue
-        if t in (">", ">>", ">=", ">>="):
+        if t == "<":
+            if i and _is_word(texts, kinds, i - 1):
+                pending.append((i, depth))
+        elif t in (">", ">>", ">=", ">>="):
             # the spec scans characters: each '>' may close a list; a trailing lone '=' assigns
-            rest = t
+            rest, pieces, closed = t, [], False
             while rest[:1] == ">":
                 if pending and pending[-1][1] == depth:
                     found[pending.pop()[0]] = i
-                    rest = rest[1:]
+                    pieces.append(">")
+                    rest, closed = rest[1:], True
                 elif rest[1:2] == "=":
-                    rest = ""  # `>=` comparison
+                    pieces.append(">=")  # a comparison
+                    rest = rest[2:]
                 else:
+                    pieces.append(">")
                     rest = rest[1:]
             if rest == "=":
+                pieces.append("=")
                 depth = 0
                 pending.clear()
-            i += 1
-            continue
-        if t in ("(", "["):
+            if closed and len(pieces) > 1:
+                splits[i] = pieces
+        elif t in ("(", "["):
             depth += 1
         elif t in (")", "]"):
             while pending and pending[-1][1] >= depth:
                 pending.pop()
             depth = max(0, depth - 1)
         elif t == "<=":
-            if not (i and (kinds[i - 1] in ("ident", "keyword", "reserved") if kinds is not None
-                           else texts[i - 1][:1].isidentifier() and texts[i - 1] != "_")):
-                depth = 0  # char by char, '<' then an assigning '='; after a word it is `a <= b`
+            if not (i and _is_word(texts, kinds, i - 1)):
+                depth = 0  # char by char: '<' then an assigning '='; after a word it is `a <= b`
                 pending.clear()
-        elif t in (";", "{", ":") or (t.endswith("=") and t not in ("==", "!=")):
+        elif t in (";", "{", ":") or (t[-1:] == "=" and t not in ("==", "!=")):
             depth = 0  # statement or declaration boundary, or an assignment
             pending.clear()
         elif t in ("&&", "||"):
             while pending and pending[-1][1] >= depth:
                 pending.pop()
         i += 1
-    return found
+    return found, splits
 
 
 def _split_template_ends(tokens: list[Token]) -> list[Token]:
-    """Split `>>`, `>=`, `>>=` where their first `>` closes a template list (repeat until stable)."""
-    while True:
-        sig = [t for t in tokens if t.kind not in TRIVIA]
-        ends = set(template_lists([t.text for t in sig], [t.kind for t in sig]).values())
-        targets = {id(sig[i]) for i in ends if sig[i].text != ">"}
-        if not targets:
-            return tokens
-        out: list[Token] = []
-        for t in tokens:
-            if id(t) in targets:
-                out.append(Token("punct", ">", t.start))
-                rest = t.text[1:]
-                out.append(Token("punct", rest, t.start + 1))
-            else:
-                out.append(t)
-        tokens = out
+    """Split `>>`, `>=`, `>>=` tokens where a `>` in them closes a template list."""
+    sig = [t for t in tokens if t.kind != "whitespace" and t.kind != "comment"]
+    splits = _discover([t.text for t in sig], [t.kind for t in sig])[1]
+    if not splits:
+        return tokens
+    targets = {id(sig[i]): pieces for i, pieces in splits.items()}
+    out: list[Token] = []
+    for t in tokens:
+        pieces = targets.get(id(t))
+        if pieces is None:
+            out.append(t)
+            continue
+        pos = t.start
+        for piece in pieces:
+            out.append(_tok("punct", piece, pos))
+            pos += len(piece)
+    return out
