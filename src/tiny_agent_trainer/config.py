@@ -411,8 +411,8 @@ def describe_fields(cls: type = TaskConfig) -> list[dict]:
 def config_kind(data: dict) -> str | None:
     """'task', 'engine' or None for parsed TOML data (used to tell config files from data files)."""
     keys = set(data)
-    if not keys:
-        return None
+    if not keys or not all(isinstance(v, dict) for v in data.values()):
+        return None  # e.g. a benchmark or data file: arrays of [[task]] tables
     if keys <= {f.name for f in fields(EngineConfig)}:
         return "engine"
     if keys <= {f.name for f in fields(TaskConfig)}:

@@ -45,6 +45,11 @@ class Template:
     keywords: tuple[str, ...] = ()
     threads: tuple[int, ...] = (COUNT,)
 
+    @property
+    def wgsl(self) -> str:
+        """The WGSL source (alias of `source`)."""
+        return self.source
+
     def task(self) -> Task:
         """The template as an executable benchmark task (its own source is the reference shader)."""
         return Task(id=f"chromatic_{self.name}", category="chromatic", prompt=self.prompt,
