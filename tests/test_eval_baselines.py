@@ -82,6 +82,16 @@ def test_template_baseline_is_empty_without_a_match(monkeypatch):
     assert src.sample("multiply two matrices", 2, 0) == ["", ""]
     src._match = lambda prompt: SimpleNamespace(wgsl="// TEMPLATE")
     assert src.sample("mix two chromatic images", 1, 0) == ["// TEMPLATE"]
+    src._match = lambda prompt: SimpleNamespace(source="// SOURCE")
+    assert src.sample("mix two chromatic images", 1, 0) == ["// SOURCE"]
+
+
+def test_template_baseline_with_the_real_templates():
+    pytest.importorskip("tiny_agent_trainer.templates")
+    src = B.TemplateSource()
+    code = src.sample("Mix the RGBA colours a and b additively", 1, 0)[0]
+    assert "@compute" in code and "fn main" in code
+    assert src.sample("multiply two matrices", 1, 0) == [""]
 
 
 def test_reference_source_uses_the_task():

@@ -206,8 +206,18 @@ class TemplateSource:
         if self._match is not None:
             t = self._match(prompt)
             if t is not None:
-                code = t.wgsl() if callable(getattr(t, "wgsl", None)) else str(getattr(t, "wgsl", t))
+                code = _template_code(t)
         return [code] * n
+
+
+def _template_code(t) -> str:
+    """The WGSL text of a matched template (`.wgsl` or `.source`, attribute or method)."""
+    for attr in ("wgsl", "source", "code"):
+        v = getattr(t, attr, None)
+        v = v() if callable(v) else v
+        if isinstance(v, str):
+            return v
+    return ""
 
 
 class ReferenceSource:
