@@ -187,10 +187,8 @@ def _worker_main(conn) -> None:  # runs in the child process
             return
         if job is None:
             return
-        deep, sources, group = job
+        deep, sources, group, crash_marker = job
         done: list[ValidationResult] = []
-        # test hook for the restart path: a source containing this marker kills the worker
-        crash_marker = os.environ.get("TINY_AGENT_VALIDATOR_CRASH_MARKER")
         for src in sources:
             if crash_marker and crash_marker in src:
                 os._exit(70)
@@ -269,6 +267,8 @@ def validate_many(sources: Iterable[str], deep: bool = False, *, timeout: float 
         return [validate(s, deep) for s in sources]
     results: list[ValidationResult] = []
     pos, careful_until = 0, 0
+    # test hook for the restart path: a source containing this marker kills the worker
+    crash_marker = os.environ.get("TINY_AGENT_VALIDATOR_CRASH_MARKER") or None
     with _worker_lock:
         while pos < len(sources):
             fresh = False
@@ -279,7 +279,7 @@ def validate_many(sources: Iterable[str], deep: bool = False, *, timeout: float 
             careful = pos < careful_until
             g = 1 if careful else group
             batch = sources[pos:careful_until if careful else pos + chunk]
-            _worker.conn.send((deep, batch, g))
+            _worker.conn.send((deep, batch, g, crash_marker))
             got = 0
             while got < len(batch):
                 # the first answer of a new worker also waits for its start and its device

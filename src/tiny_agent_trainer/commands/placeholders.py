@@ -15,7 +15,7 @@ _NAMES = {"list_configs": "list"}
 
 def _add(sub: argparse._SubParsersAction, name: str, help: str, message: str) -> None:
     cmd = _NAMES.get(name, name)
-    p = sub.add_parser(cmd, help=help, add_help=False)
+    p = sub.add_parser(cmd, help=help, add_help=False, prefix_chars="\x01")  # accept any arguments
     p.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
 
     def run(args) -> int:

@@ -97,7 +97,7 @@ def _master(ident: str) -> re.Pattern:
         rf"|(?P<ident>{ident})"
         rf"|(?P<line_comment>//[^{brk}]*)"
         r"|(?P<block_comment>/\*)"
-        rf"|(?P<punct>(?![.][0-9]){punct})"
+        rf"|(?P<punct>(?![.][0-9])(?:{punct}))"
         rf"|{_NUMBER}"
         r"|(?P<error>.)",
         re.S,

@@ -1,0 +1,22 @@
+"""Shared pytest fixtures. Only `wgpu_runtime`; nothing else is registered globally."""
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def wgpu_runtime():
+    """The real wgpu runtime (any adapter, the CPU software one included); skips without one."""
+    try:
+        import wgpu
+
+        from tiny_agent_trainer.gpu import WgpuRuntime, get_runtime
+
+        if not wgpu.gpu.enumerate_adapters_sync():
+            pytest.skip("wgpu found no adapter")
+        rt = get_runtime()
+        if isinstance(rt, WgpuRuntime):
+            rt.device  # noqa: B018 - create it now, so a failure skips instead of erroring later
+    except Exception as e:  # noqa: BLE001
+        pytest.skip(f"no usable wgpu adapter: {type(e).__name__}: {e}")
+    return rt
