@@ -29,13 +29,15 @@ def _wgsl_strings(obj):
 def repo_shaders() -> list[tuple[str, str]]:
     """Every .wgsl file and every WGSL string inside the repo's TOML files (globbed at test time)."""
     out = []
-    skip = (".venv", ".git", "node_modules")
-    for p in sorted(ROOT.rglob("*.wgsl")):
-        if not any(s in p.parts for s in skip):
-            out.append((str(p.relative_to(ROOT)), p.read_text(encoding="utf-8")))
-    for p in sorted(ROOT.rglob("*.toml")):
-        if any(s in p.parts for s in skip):
-            continue
+    tops = [d for d in ROOT.iterdir() if d.is_dir() and not d.name.startswith(".")
+            and d.name not in ("node_modules", "venv", "build", "dist", "checkpoints", "data")]
+
+    def files(pattern):
+        return sorted(ROOT.glob(pattern)) + sorted(p for d in tops for p in d.rglob(pattern))
+
+    for p in files("*.wgsl"):
+        out.append((str(p.relative_to(ROOT)), p.read_text(encoding="utf-8")))
+    for p in files("*.toml"):
         try:
             data = tomllib.loads(p.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError):
