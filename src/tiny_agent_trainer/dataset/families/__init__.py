@@ -1,0 +1,30 @@
+"""Registry of synthetic task families: every `Variant` of every family module, by id.
+
+Families: unary, binary, parametric, constant, inplace (`elementwise`), chromatic (`color`),
+integer (`bits`), 2d (`grid`), reduction (`reduce`). This package does NOT phrase prompts or
+verify shaders; it only defines operations (code, buffers, oracle, phrase fragments).
+"""
+from __future__ import annotations
+
+from ..core import Variant
+
+
+def all_variants() -> list[Variant]:
+    from . import elementwise
+    mods = [elementwise]
+    for name in ("color", "bits", "grid", "reduce"):
+        try:
+            mods.append(__import__(f"{__name__}.{name}", fromlist=["VARIANTS"]))
+        except ModuleNotFoundError as e:
+            if e.name != f"{__name__}.{name}":
+                raise
+    out: list[Variant] = []
+    for m in mods:
+        out += m.VARIANTS
+    ids = [v.id for v in out]
+    assert len(ids) == len(set(ids)), "duplicate variant ids"
+    return out
+
+
+def by_id() -> dict[str, Variant]:
+    return {v.id: v for v in all_variants()}

@@ -1,0 +1,118 @@
+"""Deterministic generation of synthetic (prompt, shader) pairs with leakage-free splits.
+
+Splits are decided by construction, not after the fact: variants in `TEST_VARIANTS` are phrased
+only with the test frames (`phrasing.TEST_FRAMES`), every other variant only with the remaining
+frames; so no operation and no phrasing template is shared between train and test. Val is a
+small sample of whole train-side instances (same code never in both train and val).
+Prompts are unique across the whole output. Same (count, seed) -> same pairs, in the same order.
+This module does NOT run shaders (see `verify.py`) or write files (see `build.py`).
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from . import naming as nm
+from .core import Instance, Variant
+from .families import all_variants
+from .phrasing import FRAMES, TEST_FRAMES, compose, frames_for
+
+GENERATOR_VERSION = "1.0"
+
+# operations never seen in training (at least one per family; the rest of the family is trained)
+TEST_VARIANTS = frozenset({
+    "unary/softplus", "unary/cos", "unary/ceil", "unary/log2", "binary/hypot", "binary/max",
+    "parametric/elu", "parametric/divide", "constant/sub", "constant/max", "inplace/negate", "inplace/clamp_const",
+    "chromatic/sepia", "chromatic/swizzle_bgra", "integer/or_mask", "integer/parity", "2d/flip_v", "2d/row_sums",
+    "reduction/max", "reduction/exclusive_scan",
+})
+VAL_FRACTION = 0.03
+NAMED_P = 0.75
+
+
+@dataclass
+class Pair:
+    inst: Instance
+    prompt: str
+    frame: str
+    split: str
+    group: int  # index of the drawn instance (pairs of one group share code)
+
+
+def variant_split(vid: str) -> str:
+    return "test" if vid in TEST_VARIANTS else "train"
+
+
+def _register_verbs(variants: list[Variant]) -> None:
+    for v in variants:
+        for frag in getattr(v, "vp", ()) or ():
+            nm.VERBS.add(frag.split(" ", 1)[0])
+        for frag in getattr(v, "verbs", ()) or ():
+            nm.VERBS.add(frag)
+
+
+def generate(count: int, seed: int, variants: list[Variant] | None = None, on_progress=None) -> list[Pair]:
+    """About `count` pairs with distinct prompts (exactly `count` unless the grammar runs dry)."""
+    variants = variants if variants is not None else all_variants()
+    _register_verbs(variants)
+    total_w = sum(v.weight for v in variants)
+    quota = {v.id: max(1, round(count * v.weight / total_w)) for v in variants}
+    # make the quotas sum to count exactly (largest variants absorb rounding)
+    diff = count - sum(quota.values())
+    order = sorted(variants, key=lambda v: (-v.weight, v.id))
+    k = 0
+    while diff and order:
+        v = order[k % len(order)]
+        step = 1 if diff > 0 else -1
+        if quota[v.id] + step >= 1:
+            quota[v.id] += step
+            diff -= step
+        k += 1
+    seen: set[str] = set()
+    pairs: list[Pair] = []
+    group = 0
+    all_frames = set(FRAMES)
+    states = {v.id: random.Random(f"{seed}/{v.id}") for v in variants}
+    made = {v.id: 0 for v in variants}
+    for round_ in range(4):
+        for v in variants:
+            rng = states[v.id]
+            split = variant_split(v.id)
+            allowed = TEST_FRAMES if split == "test" else all_frames - TEST_FRAMES
+            want = quota[v.id]
+            misses = 0
+            while made[v.id] < want and misses < 50:
+                inst = v.draw(rng, rng.random() < NAMED_P)
+                frames = frames_for(inst, allowed)
+                if not frames:
+                    misses += 1
+                    continue
+                gsplit = split
+                if split == "train" and rng.random() < VAL_FRACTION:
+                    gsplit = "val"
+                got = 0
+                for _ in range(rng.choice((1, 2, 2, 3))):
+                    if made[v.id] >= want:
+                        break
+                    frame = rng.choice(frames)
+                    prompt = compose(inst, frame, rng)
+                    if prompt in seen:
+                        misses += 1
+                        continue
+                    seen.add(prompt)
+                    pairs.append(Pair(inst, prompt, frame, gsplit, group))
+                    made[v.id] += 1
+                    got += 1
+                if got:
+                    group += 1
+                    if on_progress:
+                        on_progress(got)
+        deficit = count - len(pairs)
+        if deficit <= 0:
+            break
+        capable = [v for v in variants if made[v.id] >= quota[v.id]]
+        if not capable:
+            break
+        for j in range(deficit):  # hand the shortfall to variants that still have room
+            quota[capable[j % len(capable)].id] += 1
+    return pairs

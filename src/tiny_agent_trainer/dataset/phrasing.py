@@ -1,0 +1,142 @@
+"""The prompt grammar: sentence *frames* (the phrasing templates) filled with an instance's phrase
+fragments and name/number mentions.
+
+A frame (id `F01`...) needs one kind of fragment: an imperative verb phrase (`vp`, inflected to
+"applies"/"applying" where the frame needs it), a noun phrase (`np`), element words (`el`) or a
+formula (`fx`). Placeholders in fragments (`{X}`, `{O}`, `{K}`, `{xi}`...) are resolved so that a
+buffer or parameter gets its long mention ("the uniform k", "the array src") the first time and
+its bare name afterwards; uniform parameters the prompt never calls a parameter get a short
+declaration ("k is a uniform parameter."). Frames in `TEST_FRAMES` are reserved for the test split.
+This module does NOT decide code or names (see `core.py`, the families) nor splits (`generate.py`).
+"""
+from __future__ import annotations
+
+import random
+import re
+
+from . import naming as nm
+from .core import Instance
+
+# id -> (needs, templates)
+FRAMES: dict[str, tuple[str, list[str]]] = {
+    "F01": ("vp", ["{VP}{STORE}."]),
+    "F02": ("vp", ["Write a compute shader that {VPs}{STORE}.", "Write a shader that {VPs}{STORE}."]),
+    "F03": ("vp", ["Write a WGSL kernel that {VPs}{STORE}.", "write a wgsl kernel that {VPs}{STORE}"]),
+    "F04": ("vp", ["I need a shader to {VP}{STORE}.", "I need a kernel to {VP}{STORE}."]),
+    "F05": ("vp", ["Can you write a compute shader that {VPs}{STORE}?", "Could you make a kernel that {VPs}{STORE}?"]),
+    "F06": ("vp", ["Please {VP}{STORE}.", "please {VP}{STORE}"]),
+    "F07": ("vp", ["Create a GPU kernel which {VPs}{STORE}.", "Create a compute kernel that {VPs}{STORE}."]),
+    "F08": ("vp", ["Generate WGSL to {VP}{STORE}.", "Generate a compute shader to {VP}{STORE}."]),
+    "F09": ("vp", ["This kernel should {VP}{STORE}.", "The shader should {VP}{STORE}."]),
+    "F10": ("vp", ["A compute shader for {VPing}{STORE}.", "Shader for {VPing}{STORE}."]),
+    "F11": ("vp", ["Kernel: {VP}{STORE}", "kernel - {VP}{STORE}"]),
+    "F12": ("vp", ["Hey, I want a shader that {VPs}{STORE}. Thanks!", "Hi! I'm looking for a kernel that {VPs}{STORE}."]),
+    "F13": ("vp", ["On the GPU, {VP}{STORE}.", "Using one thread per element, {VP}{STORE}."]),
+    "F14": ("vp", ["Implement a compute pass that {VPs}{STORE}.", "Implement a kernel that {VPs}{STORE}."]),
+    "F15": ("vp", ["Your task is to {VP}{STORE}.", "The task: {VP}{STORE}."]),
+    "F16": ("np", ["Compute {NP}{STORE}.", "compute {NP}{STORE}"]),
+    "F17": ("np", ["{NP}{STORE}.", "{NP}{STORE}"]),
+    "F18": ("np", ["Write a shader computing {NP}{STORE}.", "Write a kernel that computes {NP}{STORE}."]),
+    "F19": ("np", ["I'd like {NP}{STORE}, computed on the GPU.", "I want {NP}{STORE} from a compute shader."]),
+    "F20": ("np", ["Return {NP}{STORE}.", "Output {NP}{STORE}."]),
+    "F21": ("np", ["Produce {NP}{STORE}.", "Produce {NP}{STORE} with a compute shader."]),
+    "F22": ("np", ["Calculate {NP} in a compute shader{STORE}.", "Calculate {NP}{STORE}."]),
+    "F23": ("np", ["The result should be {NP}{STORE}.", "The output is {NP}{STORE}."]),
+    "F24": ("el", ["Each element of {O} becomes {EL}.", "Every element of {O} is {EL}."]),
+    "F25": ("el", ["For every index i, set {oi} to {EL}.", "For each i, set {oi} to {EL}."]),
+    "F26": ("el", ["{oi} should equal {EL} for each i.", "{oi} must be {EL}, for every i."]),
+    "F27": ("fx", ["{oi} = {FX}", "{oi} = {FX};"]),
+    "F28": ("fx", ["Compute {oi} = {FX} for all i.", "Compute {oi} = {FX} element-wise."]),
+    "F29": ("fx", ["Element-wise: {oi} = {FX}.", "Per element: {oi} = {FX}, one thread each."]),
+    "F30": ("fx", ["Write a kernel where {oi} = {FX}.", "Give me a shader with {oi} = {FX}."]),
+    "F31": ("vp", ["How do I {VP} in WGSL{STORE}?", "How would I {VP} on the GPU{STORE}?"]),
+    "F32": ("vp", ["Need a WGSL compute shader: {VP}{STORE}.", "WGSL compute shader: {VP}{STORE}"]),
+    "F33": ("np", ["Give me a kernel that outputs {NP}{STORE}.", "Give me a shader producing {NP}{STORE}."]),
+    "F34": ("vp", ["Make a shader which {VPs}{STORE}.", "Make a kernel that {VPs}{STORE}."]),
+    "F35": ("vp", ["We have to {VP}{STORE} using a compute shader.", "We need to {VP}{STORE} on the GPU."]),
+    "F36": ("el", ["Set {EACH} of {O} to {EL}.", "Fill {O} so that {oi} is {EL}."]),
+    "F37": ("np", ["Shader: {NP}{STORE}", "GPU kernel: {NP}{STORE}"]),
+    "F38": ("vp", ["Write code that will {VP}{STORE}.", "Write GPU code to {VP}{STORE}."]),
+}
+TEST_FRAMES = frozenset({"F05", "F10", "F12", "F19", "F26", "F30", "F33", "F35"})
+
+_STORE = [", storing the result in {O}", ", writing into {O}", " (output: {O})", ", with the result in {O}",
+          ", output in {O}", " and write the result to {O}", " into {O}", ", saving it to {O}"]
+_STORE_NP = [" into {O}", " (output: {O})", ", stored in {O}", ", written to {O}", " in {O}"]
+_DECL1 = [" {n} is a uniform parameter.", " ({n} is a uniform.)", " {n} comes from a uniform buffer.",
+          " The value {n} is passed as a uniform.", " Here {n} is a parameter.", " {n}: uniform f32."]
+_DECLN = [" {ns} are uniform parameters.", " ({ns} are uniforms.)", " Parameters {ns} come from a uniform buffer.",
+          " {ns} are given as parameters."]
+_PREFIX = [("", 0.82), ("Quick one: ", 0.03), ("In WGSL, ", 0.03), ("GPU task: ", 0.03), ("Hi. ", 0.03),
+           ("For my project: ", 0.03), ("Simple kernel. ", 0.03)]
+
+_PH = re.compile(r"\{(\w+)\}")
+
+
+def frames_for(inst: Instance, allowed: set[str] | frozenset[str]) -> list[str]:
+    return [fid for fid, (need, _) in FRAMES.items() if fid in allowed and need in inst.forms]
+
+
+def _resolve(text: str, slots: dict) -> tuple[str, set[str]]:
+    seen: set[str] = set()
+
+    def sub(m):
+        key = m.group(1)
+        s = slots.get(key)
+        if s is None:
+            raise KeyError(f"phrase placeholder {{{key}}} has no slot")
+        first = key not in seen
+        seen.add(key)
+        return s.first if first else s.later
+
+    return _PH.sub(sub, text), seen
+
+
+def compose(inst: Instance, frame: str, rng: random.Random) -> str:
+    """The prompt for `inst` in frame `frame` (deterministic for the rng state)."""
+    need, templates = FRAMES[frame]
+    tpl = rng.choice(templates)
+    lower = tpl[:1].islower()
+    frag = rng.choice(inst.forms[need])
+    if need == "vp":
+        tpl = tpl.replace("{VPs}", nm.third_person(frag)).replace("{VPing}", nm.gerund(frag)).replace("{VP}", frag)
+    else:
+        tpl = tpl.replace("{" + need.upper() + "}", frag)
+    slots = dict(inst.slots)
+    for key, s in inst.slots.items():  # uniforms inside formulas, or after "factor": the bare name
+        if s.uniform:
+            if re.search(r"(factor|parameter|uniform|scalar) \{%s\}" % key, tpl):
+                slots[key] = type(s)(s.later, s.later, True, True)
+            elif need in ("fx", "el") or re.search(r"[-*+/(,^]\s*\{%s\}|\{%s\}\s*[-*+/),^]" % (key, key), tpl):
+                slots[key] = type(s)(s.later, s.later, True, False)
+    out = inst.slots["O"].later
+    slots.setdefault("oi", type(inst.slots["O"])(f"{out}[i]", f"{out}[i]"))
+    mentions_out = "{O}" in tpl or "{oi}" in tpl
+    store = ""
+    if "{STORE}" in tpl and not inst.inplace and not mentions_out:
+        if inst.out_named or rng.random() < 0.3:
+            store = rng.choice(_STORE_NP if need == "np" else _STORE)
+    tpl = tpl.replace("{STORE}", store)
+    text, seen = _resolve(tpl, slots)
+    if inst.out_named and "O" not in seen and "oi" not in seen:
+        text = text.rstrip(".?!") + f", output to {out}."
+    undeclared = [slots[k].later for k in sorted(seen) if slots[k].uniform and not slots[k].says_uniform]
+    if undeclared:
+        if not re.search(r"[.?!]$", text):
+            text += "."
+        if len(undeclared) == 1:
+            text += rng.choice(_DECL1).format(n=undeclared[0])
+        else:
+            text += rng.choice(_DECLN).format(ns=nm.join_and(undeclared))
+    r, acc = rng.random(), 0.0
+    for p, w in _PREFIX:
+        acc += w
+        if r < acc:
+            break
+    if ":" in tpl:
+        p = ""
+    m = re.match(r"[\w`\[\]]+", text)
+    names = {s.later for s in slots.values()}
+    if not lower and not (m and (m.group(0) in names or "[" in m.group(0))):
+        text = nm.cap(text)
+    return (p + text).strip()
