@@ -73,6 +73,9 @@ class BatchPlan:
                  bucket_factor: int = 50):
         if batch_size % world:
             raise UserError(f"batch_size {batch_size} must be divisible by the number of processes {world}")
+        if len(examples) < batch_size:
+            raise UserError(f"only {len(examples)} training examples, fewer than batch_size {batch_size}; "
+                            "lower [training] batch_size or build a larger dataset")
         self.ex, self.bs, self.seed, self.rank, self.world = examples, batch_size, seed, rank, world
         self.bucket = batch_size * bucket_factor
 

@@ -1,0 +1,195 @@
+"""Training pipeline: loss goes down, checkpoints are atomic and complete, resume is exact
+(even after kill -9), DDP with 2 gloo processes matches the single-process run, bad input errors."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import torch
+from safetensors.torch import load_file
+
+from tiny_agent_trainer import config as C
+from tiny_agent_trainer.errors import UserError
+from tiny_agent_trainer.spec import load_bench
+from tiny_agent_trainer.training import checkpoint as ckpt
+from tiny_agent_trainer.training.data import BatchPlan, Example
+from tiny_agent_trainer.training.loop import Trainer
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "benchmarks" / "public.toml"
+
+
+def _records(n: int = 24) -> list[dict]:
+    src = EXAMPLE if EXAMPLE.is_file() else Path("/work/shared/specs/example-bench.toml")
+    tasks = load_bench(src)[:6]
+    return [{"prompt": f"{t.prompt} (variant {i})", "reference": t.reference, "split": "train"}
+            for i in range(n) for t in tasks]
+
+
+def _write_data(d: Path, n: int = 12) -> Path:
+    d.mkdir(parents=True, exist_ok=True)
+    recs = _records(n)
+    with open(d / "train-000.jsonl", "w") as f:
+        for r in recs:
+            f.write(json.dumps(r) + "\n")
+    with open(d / "val.jsonl", "w") as f:
+        for r in recs[:6]:
+            f.write(json.dumps({**r, "split": "val"}) + "\n")
+    return d
+
+
+def _cfg(tmp: Path, steps: int, **training) -> Path:
+    cfg = C.apply_preset(C.TaskConfig(), "tiny")
+    cfg.training.max_steps = steps
+    cfg.training.eval_every = 5
+    cfg.training.checkpoint_every = 5
+    cfg.training.early_stopping = False
+    cfg.dataset.data_dir = str(tmp / "data")
+    for k, v in training.items():
+        setattr(cfg.training, k, v)
+    p = tmp / "cfg.toml"
+    p.write_text(C.to_toml(cfg))
+    return p
+
+
+def _cli(*args: str, env_extra: dict | None = None, **kw) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "OMP_NUM_THREADS": "1", **(env_extra or {})}
+    return subprocess.Popen([sys.executable, "-m", "tiny_agent_trainer", *args], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+
+
+def _weights(run: Path) -> dict[str, torch.Tensor]:
+    return load_file(str(ckpt.resolve(run) / ckpt.WEIGHTS))
+
+
+def test_loss_decreases_and_checkpoint_layout(tmp_path):
+    cfg = C.apply_preset(C.TaskConfig(), "tiny")
+    cfg.training.max_steps, cfg.training.eval_every, cfg.training.checkpoint_every = 40, 20, 20
+    cfg.training.learning_rate = 3e-3
+    recs = _records(8)
+    res = Trainer(cfg, C.to_toml(cfg), tmp_path / "run", journal_dir=tmp_path / "j",
+                  records={"train": recs, "val": recs[:6]}, progress=False).fit()
+    assert res.step == 40
+    assert res.history[-1]["val_loss"] < res.history[0]["val_loss"]
+    last = ckpt.resolve(tmp_path / "run")
+    assert {p.name for p in last.iterdir()} == {ckpt.WEIGHTS, ckpt.STATE, ckpt.CONFIG, ckpt.TOKENIZER, ckpt.META}
+    st = torch.load(last / ckpt.STATE, weights_only=True)  # loadable without pickle of arbitrary objects
+    assert st["position"]["step"] == 40
+    assert C.loads_task_config((last / ckpt.CONFIG).read_text()).model.d_model == 64
+    journal = [json.loads(line) for line in (tmp_path / "j" / "run.jsonl").read_text().splitlines()]
+    start = journal[0]
+    assert start["event"] == "start" and len(start["config_hash"]) == 16 and "torch" in start["versions"]
+    assert any(r["event"] == "train" and "tokens_per_s" in r for r in journal)
+    assert not list((tmp_path / "run").glob(".tmp-*"))
+
+
+def test_resume_after_kill9_is_bit_identical(tmp_path):
+    _write_data(tmp_path / "data")
+    cfg = _cfg(tmp_path, steps=30)
+    full = _cli("train", "--config", str(cfg), "--output", str(tmp_path / "full"), "--no-progress",
+                "--engine", str(tmp_path / "none.toml"), cwd=tmp_path)
+    assert full.wait(timeout=300) == 0, full.stderr.read()
+    run = tmp_path / "killed"
+    proc = _cli("train", "--config", str(cfg), "--output", str(run), "--no-progress",
+                "--engine", str(tmp_path / "none.toml"), cwd=tmp_path)
+    deadline = time.time() + 240
+    while time.time() < deadline:  # kill as soon as the second checkpoint is in place
+        if (run / "latest").is_file() and (run / "latest").read_text().strip() >= "step-0000010":
+            break
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    step_killed = int(ckpt.resolve(run).name.split("-")[1])
+    assert step_killed < 30
+    res = _cli("train", "--config", str(cfg), "--output", str(run), "--no-progress", "--resume",
+               "--engine", str(tmp_path / "none.toml"), cwd=tmp_path)
+    assert res.wait(timeout=300) == 0, res.stderr.read()
+    a, b = _weights(tmp_path / "full"), _weights(run)
+    assert a.keys() == b.keys()
+    for k in a:
+        assert torch.equal(a[k], b[k]), k
+
+
+def test_existing_run_is_not_overwritten(tmp_path):
+    _write_data(tmp_path / "data", n=3)
+    cfg = _cfg(tmp_path, steps=5)
+    args = ["train", "--config", str(cfg), "--output", str(tmp_path / "r"), "--no-progress",
+            "--engine", str(tmp_path / "none.toml")]
+    assert _cli(*args, cwd=tmp_path).wait(timeout=300) == 0
+    before = _weights(tmp_path / "r")
+    p = _cli(*args, cwd=tmp_path)
+    assert p.wait(timeout=300) == 2
+    assert "--resume" in p.stderr.read()
+    after = _weights(tmp_path / "r")
+    assert all(torch.equal(before[k], after[k]) for k in before)
+
+
+def test_ddp_two_gloo_processes_match_single_process(tmp_path):
+    _write_data(tmp_path / "data", n=8)
+    cfg = _cfg(tmp_path, steps=6, batch_size=8)
+    text = cfg.read_text().replace("dropout = 0.1", "dropout = 0.0")
+    cfg.write_text(text)
+    single = _cli("train", "--config", str(cfg), "--output", str(tmp_path / "one"), "--no-progress",
+                  "--engine", str(tmp_path / "none.toml"), cwd=tmp_path)
+    assert single.wait(timeout=300) == 0, single.stderr.read()
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "OMP_NUM_THREADS": "1"}
+    torchrun = [sys.executable, "-m", "torch.distributed.run", "--nproc-per-node", "2", "--master-port", "29533",
+                "-m", "tiny_agent_trainer", "train", "--config", str(cfg), "--output", str(tmp_path / "two"),
+                "--no-progress", "--engine", str(tmp_path / "none.toml")]
+    two = subprocess.run(torchrun, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert two.returncode == 0, two.stderr[-3000:]
+    a, b = _weights(tmp_path / "one"), _weights(tmp_path / "two")
+    for k in a:
+        assert torch.allclose(a[k], b[k], atol=2e-5, rtol=1e-4), (k, (a[k] - b[k]).abs().max())
+
+
+def test_batch_plan_is_deterministic_and_sharded():
+    ex = [Example([1], [1] + [5] * (i % 17 + 2) + [2]) for i in range(200)]
+    p = BatchPlan(ex, 8, seed=3)
+    assert p.batches(0) == BatchPlan(ex, 8, seed=3).batches(0)
+    assert p.batches(0) != p.batches(1)
+    r0, r1 = BatchPlan(ex, 8, 3, rank=0, world=2).batches(0), BatchPlan(ex, 8, 3, rank=1, world=2).batches(0)
+    for whole, a, b in zip(p.batches(0), r0, r1):
+        assert a + b == whole
+    with pytest.raises(UserError):
+        BatchPlan(ex, 7, 0, world=2)
+
+
+def test_corrupt_checkpoint_and_vocab_mismatch(tmp_path):
+    cfg = C.apply_preset(C.TaskConfig(), "tiny")
+    cfg.training.max_steps, cfg.training.eval_every, cfg.training.checkpoint_every = 2, 0, 0
+    recs = _records(3)
+    Trainer(cfg, C.to_toml(cfg), tmp_path / "run", journal_dir=tmp_path / "j", records={"train": recs, "val": []},
+            progress=False).fit()
+    last = ckpt.resolve(tmp_path / "run")
+    from tiny_agent_trainer.model import ModelShape, Seq2Seq
+
+    with pytest.raises(UserError, match="vocabulary or config mismatch"):
+        ckpt.load_weights(last, Seq2Seq(ModelShape(vocab_size=123, d_model=64, nhead=4, num_layers=2,
+                                                   num_encoder_layers=2, dim_feedforward=128)))
+    data = (last / ckpt.WEIGHTS).read_bytes()
+    (last / ckpt.WEIGHTS).write_bytes(data[: len(data) // 2])
+    with pytest.raises(UserError, match="corrupt or truncated"):
+        ckpt.load_weights(last, Seq2Seq(ModelShape(vocab_size=800, d_model=64, nhead=4, num_layers=2,
+                                                   num_encoder_layers=2, dim_feedforward=128)))
+    (last / ckpt.STATE).write_bytes(b"garbage")
+    with pytest.raises(UserError, match="corrupt or truncated"):
+        ckpt.load_state(last)
+
+
+def test_missing_dataset_and_bad_heads_are_user_errors(tmp_path):
+    cfg = C.apply_preset(C.TaskConfig(), "tiny")
+    cfg.dataset.data_dir = str(tmp_path / "nope")
+    with pytest.raises(UserError, match="dataset build"):
+        Trainer(cfg, C.to_toml(cfg), tmp_path / "run", journal_dir=tmp_path / "j", progress=False).fit()
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[model]\nd_model = 64\nnhead = 5\n")
+    with pytest.raises(UserError, match="nhead"):
+        C.load_task_config(bad)
