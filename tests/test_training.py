@@ -193,3 +193,20 @@ def test_missing_dataset_and_bad_heads_are_user_errors(tmp_path):
     bad.write_text("[model]\nd_model = 64\nnhead = 5\n")
     with pytest.raises(UserError, match="nhead"):
         C.load_task_config(bad)
+
+
+def test_periodic_execution_eval_is_logged(tmp_path):
+    """The train command's exec-eval callback decodes, runs the shaders on wgpu and logs exec_pass."""
+    pytest.importorskip("wgpu")
+    from tiny_agent_trainer.commands.train import make_exec_eval
+
+    tasks = load_bench(EXAMPLE if EXAMPLE.is_file() else "/work/shared/specs/example-bench.toml")[:2]
+    cfg = C.apply_preset(C.TaskConfig(), "tiny")
+    cfg.training.max_steps, cfg.training.eval_every, cfg.training.exec_eval_every = 4, 2, 2
+    cfg.model.max_seq_len = 200
+    recs = _records(3)
+    res = Trainer(cfg, C.to_toml(cfg), tmp_path / "run", journal_dir=tmp_path / "j", progress=False,
+                  records={"train": recs, "val": recs[:4]}, exec_eval=make_exec_eval(tasks, 2)).fit()
+    evals = [h for h in res.history if "exec_pass" in h]
+    assert len(evals) == 2
+    assert all(0.0 <= h["exec_pass"] <= h["exec_valid"] <= 1.0 for h in evals)

@@ -53,13 +53,17 @@ def make_exec_eval(tasks, n: int):
     """Callback: greedy-decode `n` tasks and run them; returns {'exec_pass': fraction, 'exec_valid': fraction}."""
     def run_eval(model, tok) -> dict:
         from ..evaluation.judge import judge_source
-        from ..inference.decoding import greedy_codes
+        from ..inference.decoding import DecodeConfig, Decoder
 
         sub = tasks[:n]
-        codes = greedy_codes(model, tok, [t.prompt for t in sub])
+        dec = Decoder(model, bos_id=tok.bos_id, eos_id=tok.eos_id, pad_id=tok.pad_id, fast=False)
+        prompts = [tok.encode_prompt(t.prompt)[:model.shape.max_prompt_len] for t in sub]
+        hyps = dec.generate(prompts, DecodeConfig(strategy="greedy", max_new_tokens=model.shape.max_seq_len - 1))
+        codes = [tok.decode_code(h[0].tokens) for h in hyps]
+        model.train()
         verdicts = [judge_source(t, c) for t, c in zip(sub, codes)]
         return {"exec_pass": round(sum(v == "pass" for v in verdicts) / max(1, len(sub)), 4),
-                "exec_valid": round(sum(v not in ("invalid",) for v in verdicts) / max(1, len(sub)), 4)}
+                "exec_valid": round(sum(v != "invalid" for v in verdicts) / max(1, len(sub)), 4)}
     return run_eval
 
 
