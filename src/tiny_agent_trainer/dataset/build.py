@@ -36,7 +36,8 @@ except ImportError:  # pragma: no cover
 
 def defaults() -> dict[str, Any]:
     """[dataset] defaults from config.py when it exists, else the same documented values."""
-    d = {"data_dir": "data", "synthetic_count": 20000, "seed": 0}
+    d = {"data_dir": "data", "synthetic_count": 20000, "seed": 0, "val_fraction": 0.03,
+         "curated_path": "config/wgsl_training_data.toml", "paraphrase_path": "benchmarks/paraphrases.toml"}
     try:
         from .. import config
 
@@ -102,10 +103,23 @@ def overlap(train_texts, other_texts, n: int = 4) -> float | None:
 
 
 # ------------------------------------------------------------------ build
+def resolve_path(p) -> Path:
+    """A project path from the config: as given if it exists (relative to the cwd), else under the repo root."""
+    p = Path(p)
+    return p if p.is_absolute() or p.exists() else ROOT / p
+
+
 def build(out_dir, count: int | None = None, seed: int | None = None, workers: int = 2, verify: bool = True,
-          progress: bool = True, curated: Path | None = CURATED, paraphrases: Path | None = PARAPHRASES) -> dict:
-    """Generate, verify and write a dataset directory; returns the manifest (also written)."""
+          progress: bool = True, curated: Path | None | str = "default", paraphrases: Path | None | str = "default",
+          val_fraction: float | None = None) -> dict:
+    """Generate, verify and write a dataset directory; returns the manifest (also written).
+
+    `curated`/`paraphrases`: a path, None to skip, or "default" (the [dataset] config paths).
+    """
     dflt = defaults()
+    curated = resolve_path(dflt["curated_path"]) if curated == "default" else curated
+    paraphrases = resolve_path(dflt["paraphrase_path"]) if paraphrases == "default" else paraphrases
+    val_fraction = dflt["val_fraction"] if val_fraction is None else val_fraction
     count = dflt["synthetic_count"] if count is None else count
     seed = dflt["seed"] if seed is None else seed
     if count <= 0:
@@ -120,7 +134,7 @@ def build(out_dir, count: int | None = None, seed: int | None = None, workers: i
     bar = _Progress(progress)
     with bar:
         task = bar.add("generating pairs", count)
-        pairs = generate(count, seed, on_progress=lambda k: bar.advance(task, k))
+        pairs = generate(count, seed, on_progress=lambda k: bar.advance(task, k), val_fraction=val_fraction)
         timings["generate_s"] = round(time.perf_counter() - t0, 3)
         records = [pair_record(p, n) for n, p in enumerate(pairs)]
         cur: list[dict] = []
@@ -175,7 +189,8 @@ def build(out_dir, count: int | None = None, seed: int | None = None, workers: i
         fam[r["family"]][r["split"]] += 1
     n_syn = sum(r["source"] == "synthetic" for r in allrecs)
     manifest = {
-        "generator_version": GENERATOR_VERSION, "seed": seed, "count_requested": count,
+        "generator_version": GENERATOR_VERSION, "seed": seed, "count_requested": count, "val_fraction": val_fraction,
+        "curated_path": str(curated) if curated else None,
         "synthetic_generated": len(pairs), "synthetic_kept": n_syn, "curated": len(cur),
         "counts": {s: len(v) for s, v in by_split.items()},
         "families": {f: dict(v) for f, v in sorted(fam.items())},

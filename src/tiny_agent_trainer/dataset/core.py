@@ -115,9 +115,10 @@ _UNIFORM_PREFIX = [("the parameter ", True), ("a uniform ", True), ("the uniform
                    ("", False)]
 
 
-def buffer_slot(rng: random.Random, name: str, named: bool, generic: list[str], out: bool = False) -> Slot:
+def buffer_slot(rng: random.Random, name: str, named: bool, generic: list[str], out: bool = False,
+                forms: list[str] | None = None) -> Slot:
     if named:
-        form = rng.choice(_NAMED_OUT if out else _NAMED_FORMS)
+        form = rng.choice(forms or (_NAMED_OUT if out else _NAMED_FORMS))
         if ("input" in form and ("in" in name or out)) or ("output" in form and "out" in name):
             form = "{n}"
         return Slot(form.format(n=name), name)
@@ -246,7 +247,7 @@ class MapOp(Variant):
         oracle = self.oracle.format(A=ins[0], B=ins[1] if self.nin > 1 else "", O=out, **osub)
         # prompt slots
         gen1 = {"f": ["the input", "the input array", "the array", "the input buffer", "the data"],
-                "c": ["the image", "the input colors", "the pixels", "the input image", "each pixel"],
+                "c": ["the image", "the input colors", "the pixels", "the input image", "the colors"],
                 "u": ["the input", "the input array", "the u32 values", "the integers"]}[self.elem]
         if self.nin == 1:
             slots["X"] = buffer_slot(rng, ins[0], named, gen1)

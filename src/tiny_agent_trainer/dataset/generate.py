@@ -51,7 +51,8 @@ def _register_verbs(variants: list[Variant]) -> None:
             nm.VERBS.add(frag)
 
 
-def generate(count: int, seed: int, variants: list[Variant] | None = None, on_progress=None) -> list[Pair]:
+def generate(count: int, seed: int, variants: list[Variant] | None = None, on_progress=None,
+             val_fraction: float = VAL_FRACTION) -> list[Pair]:
     """About `count` pairs with distinct prompts (exactly `count` unless the grammar runs dry)."""
     variants = variants if variants is not None else all_variants()
     _register_verbs(variants)
@@ -88,7 +89,7 @@ def generate(count: int, seed: int, variants: list[Variant] | None = None, on_pr
                     misses += 1
                     continue
                 gsplit = split
-                if split == "train" and rng.random() < VAL_FRACTION:
+                if split == "train" and rng.random() < val_fraction:
                     gsplit = "val"
                 got = 0
                 for _ in range(rng.choice((1, 2, 2, 3))):

@@ -40,7 +40,7 @@ P_POW = ["p", "exponent", "e", "power", "gamma"]
 P_EDGE = ["edge", "threshold", "t", "e"]
 P_SHIFT = ["k", "shift", "n", "amount", "bits"]
 P_MASK = ["mask", "m", "key", "pattern"]
-P_SIZE2 = [("width", "height"), ("w", "h"), ("cols", "rows"), ("nx", "ny")]
+P_SIZE2 = [("width", "height"), ("w", "h"), ("ncols", "nrows"), ("nx", "ny")]
 
 RESERVED = {"i", "gid", "params", "main", "tile", "row", "col", "Params", "filter", "target", "type", "set"}
 
@@ -74,7 +74,7 @@ def num_text(rng: random.Random, pool) -> tuple[str, float]:
     """A number from `pool` (floats or strings) as prompt text plus its value."""
     v = rng.choice(pool)
     if isinstance(v, str):
-        return v, float(v)
+        return v, float(int(v, 0)) if v.lower().startswith("0x") else float(v)
     if float(v).is_integer() and abs(v) < 1e6:
         txt = str(int(v))
     else:

@@ -61,7 +61,7 @@ FRAMES: dict[str, tuple[str, list[str]]] = {
 TEST_FRAMES = frozenset({"F05", "F10", "F12", "F19", "F26", "F30", "F33", "F35"})
 
 _STORE = [", storing the result in {O}", ", writing into {O}", " (output: {O})", ", with the result in {O}",
-          ", output in {O}", " and write the result to {O}", " into {O}", ", saving it to {O}"]
+          ", output in {O}", " into {O}", ", saving it to {O}"]
 _STORE_NP = [" into {O}", " (output: {O})", ", stored in {O}", ", written to {O}", " in {O}"]
 _DECL1 = [" {n} is a uniform parameter.", " ({n} is a uniform.)", " {n} comes from a uniform buffer.",
           " The value {n} is passed as a uniform.", " Here {n} is a parameter.", " {n}: uniform f32."]
@@ -70,6 +70,7 @@ _DECLN = [" {ns} are uniform parameters.", " ({ns} are uniforms.)", " Parameters
 _PREFIX = [("", 0.82), ("Quick one: ", 0.03), ("In WGSL, ", 0.03), ("GPU task: ", 0.03), ("Hi. ", 0.03),
            ("For my project: ", 0.03), ("Simple kernel. ", 0.03)]
 
+_PREFIX_OK = {"by", "at", "to", "with", "using", "and", "of", "from", "between", "power", "on"}
 _PH = re.compile(r"\{(\w+)\}")
 
 
@@ -77,8 +78,8 @@ def frames_for(inst: Instance, allowed: set[str] | frozenset[str]) -> list[str]:
     return [fid for fid, (need, _) in FRAMES.items() if fid in allowed and need in inst.forms]
 
 
-def _resolve(text: str, slots: dict) -> tuple[str, set[str]]:
-    seen: set[str] = set()
+def _resolve(text: str, slots: dict) -> tuple[str, list[str]]:
+    seen: dict[str, None] = {}  # keys in order of first mention
 
     def sub(m):
         key = m.group(1)
@@ -86,10 +87,10 @@ def _resolve(text: str, slots: dict) -> tuple[str, set[str]]:
         if s is None:
             raise KeyError(f"phrase placeholder {{{key}}} has no slot")
         first = key not in seen
-        seen.add(key)
+        seen[key] = None
         return s.first if first else s.later
 
-    return _PH.sub(sub, text), seen
+    return _PH.sub(sub, text), list(seen)
 
 
 def compose(inst: Instance, frame: str, rng: random.Random) -> str:
@@ -103,12 +104,21 @@ def compose(inst: Instance, frame: str, rng: random.Random) -> str:
     else:
         tpl = tpl.replace("{" + need.upper() + "}", frag)
     slots = dict(inst.slots)
-    for key, s in inst.slots.items():  # uniforms inside formulas, or after "factor": the bare name
-        if s.uniform:
-            if re.search(r"(factor|parameter|uniform|scalar) \{%s\}" % key, tpl):
+    for key, s in inst.slots.items():
+        ph = "{%s}" % key
+        if ph not in tpl:
+            continue
+        if re.search(r"[-*+/(,^|<>]\s*%s|%s\s*[-*+/),^|<>]" % (re.escape(ph), re.escape(ph)), tpl):
+            slots[key] = type(s)(s.later, s.later, s.uniform, False)  # inside a formula: the bare name
+        elif s.uniform:
+            before = re.search(r"(\w+)\s+%s" % re.escape(ph), tpl)
+            word = before.group(1) if before else ""
+            if word in ("factor", "parameter", "uniform", "scalar", "parameters", "uniforms"):
                 slots[key] = type(s)(s.later, s.later, True, True)
-            elif need in ("fx", "el") or re.search(r"[-*+/(,^]\s*\{%s\}|\{%s\}\s*[-*+/),^]" % (key, key), tpl):
+            elif word not in _PREFIX_OK:
                 slots[key] = type(s)(s.later, s.later, True, False)
+        if need in ("fx", "el") and s.uniform:
+            slots[key] = type(s)(s.later, s.later, True, False)
     out = inst.slots["O"].later
     slots.setdefault("oi", type(inst.slots["O"])(f"{out}[i]", f"{out}[i]"))
     mentions_out = "{O}" in tpl or "{oi}" in tpl
@@ -120,7 +130,7 @@ def compose(inst: Instance, frame: str, rng: random.Random) -> str:
     text, seen = _resolve(tpl, slots)
     if inst.out_named and "O" not in seen and "oi" not in seen:
         text = text.rstrip(".?!") + f", output to {out}."
-    undeclared = [slots[k].later for k in sorted(seen) if slots[k].uniform and not slots[k].says_uniform]
+    undeclared = [slots[k].later for k in seen if slots[k].uniform and not slots[k].says_uniform]
     if undeclared:
         if not re.search(r"[.?!]$", text):
             text += "."

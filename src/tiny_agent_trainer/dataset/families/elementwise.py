@@ -23,7 +23,7 @@ def U(name, expr, oracle, fn, fx, fill="uniform(-4,4)", vp=(), np_=(), el=(), **
 
 
 UNARY = [
-    U("relu", "max({a}, 0.0)", "{O} = np.maximum({A}, 0)", ["ReLU", "relu", "the ReLU function"],
+    U("relu", "max({a}, 0.0)", "{O} = np.maximum({A}, 0)", ["ReLU", "relu", "the ReLU function"][:2],
       ["max({xi}, 0)", "max(0, {xi})"], vp=["zero out the negative values of {X}", "replace negative entries of {X} with 0",
                                            "clamp {X} at zero from below"],
       np_=["{X} with negatives set to zero"], el=["{xi} if it is positive and 0 otherwise", "the larger of {xi} and zero"]),
@@ -58,9 +58,9 @@ UNARY = [
       vp=["round {EACH} of {X} to the nearest integer", "round {X} to whole numbers"]),
     U("gelu", "0.5 * {a} * (1.0 + tanh(0.7978845608 * ({a} + 0.044715 * {a} * {a} * {a})))",
       "{O} = 0.5 * {A} * (1 + np.tanh(0.7978845608 * ({A} + 0.044715 * {A} ** 3)))",
-      ["GELU", "the tanh approximation of GELU", "approximate GELU", "gelu"],
+      ["GELU", "tanh-approximated GELU", "approximate GELU", "gelu"],
       ["0.5 * {xi} * (1 + tanh(0.7978845608 * ({xi} + 0.044715 * {xi}^3)))"], **TR),
-    U("softplus", "log(1.0 + exp({a}))", "{O} = np.log(1 + np.exp({A}))", ["softplus", "the softplus function"],
+    U("softplus", "log(1.0 + exp({a}))", "{O} = np.log(1 + np.exp({A}))", ["softplus", "softplus function"],
       ["log(1 + exp({xi}))", "ln(1 + e^{xi})"], **TR),
     U("cube", "{a} * {a} * {a}", "{O} = {A} ** 3", ["cube"], ["{xi}^3", "{xi} * {xi} * {xi}", "{xi}³"],
       fill="uniform(-3,3)", vp=["cube {EACH} of {X}", "raise {EACH} of {X} to the third power"], np_=["{X} cubed"]),
