@@ -134,3 +134,24 @@ def test_bad_config_is_rejected(setup):
         dec.generate(prompts, DecodeConfig("nucleus"))
     with pytest.raises(ValueError):
         dec.generate(prompts, DecodeConfig("beam", beams=2, num_return=3))
+
+
+def test_fast_step_matches_the_model(setup):
+    tok, model, _, prompts = setup
+    fast = Decoder(model, bos_id=tok.bos_id, eos_id=tok.eos_id, pad_id=tok.pad_id)
+    slow = Decoder(model, bos_id=tok.bos_id, eos_id=tok.eos_id, pad_id=tok.pad_id, fast=False)
+    assert fast.fast is not None and slow.fast is None
+    for cfg in (DecodeConfig("greedy", max_new_tokens=30, min_new_tokens=30),
+                DecodeConfig("beam", beams=3, num_return=3, max_new_tokens=30)):
+        for a, b in zip(fast.generate(prompts, cfg), slow.generate(prompts, cfg)):
+            assert [h.tokens for h in a] == [h.tokens for h in b]
+            assert [h.logprob for h in a] == pytest.approx([h.logprob for h in b], abs=1e-3)
+
+
+def test_fast_step_is_refused_for_a_model_it_does_not_match(setup):
+    tok, model, _, _ = setup
+    import copy
+
+    odd = copy.deepcopy(model)
+    odd.decoder[0].ff[1] = torch.nn.ReLU()  # a different activation than the fast path computes
+    assert Decoder(odd, bos_id=tok.bos_id, eos_id=tok.eos_id, pad_id=tok.pad_id).fast is None

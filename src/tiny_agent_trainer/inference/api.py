@@ -22,6 +22,7 @@ running them (see `evaluation`).
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import time
 from dataclasses import dataclass, field
@@ -90,14 +91,12 @@ class Generator:
     """A loaded model plus generation options; thread-compatible, not thread-safe."""
 
     def __init__(self, model: str | None = None, device: str = "cpu", *, validator: Callable | None = None,
-                 threads: int | None = None, **options: Any):
+                 threads: int | None = 1, **options: Any):
+        """`threads`: torch CPU threads while this generator decodes (restored afterwards); 1 is fastest for
+        small models (their matrix-vector products do not parallelise), None leaves torch's setting."""
         self.options = self._merge(Options(), options)
         self.validator = validator or _default_validator
-        self.template = None
-        if threads:
-            import torch
-
-            torch.set_num_threads(threads)
+        self.threads = threads
         from .loading import load_model, resolve_model
 
         where = resolve_model(model)
@@ -165,7 +164,8 @@ class Generator:
         t0 = time.perf_counter()
         encoded = [self.encode_prompt(p) for p in prompts]
         cons = self.constraint if o.constrained else None
-        hyps = self.decoder.generate([e[0] for e in encoded], self._config(o), constraint=cons)
+        with _num_threads(self.threads):
+            hyps = self.decoder.generate([e[0] for e in encoded], self._config(o), constraint=cons)
         shared = dict(self.decoder.timings)
         out = []
         for (ids, warns), cands in zip(encoded, hyps):
@@ -191,7 +191,8 @@ class Generator:
         pending = list(range(n))
         for round_ in range(o.retries + 1):
             cfg = self._config(dataclasses.replace(o, seed=seed + 7919 * round_), len(pending))
-            hyps = self.decoder.generate([ids], cfg, constraint=cons)[0]
+            with _num_threads(self.threads):
+                hyps = self.decoder.generate([ids], cfg, constraint=cons)[0]
             still = []
             for slot, h in zip(pending, hyps):
                 code = self.tokenizer.decode_code(h.tokens)
@@ -268,6 +269,12 @@ class Generator:
         out: list[Hypothesis] = []
         cons = self.constraint if o.constrained else None
         t = time.perf_counter()
+        with _num_threads(self.threads):
+            self._repair_decode(ids, best_invalid, o, round_, cons, out)
+        timings["decode"] += (time.perf_counter() - t) * 1e3
+        return out
+
+    def _repair_decode(self, ids, best_invalid, o: Options, round_: int, cons, out: list) -> None:
         if round_ == 0 and best_invalid is not None:
             h, code, diags = best_invalid
             j = self._error_token(h, code, diags)
@@ -278,8 +285,6 @@ class Generator:
         seed = (o.seed or 0) + 1000 * (round_ + 1)
         samp = dataclasses.replace(o, sample=True, seed=seed, temperature=max(o.temperature, 0.7))
         out += self.decoder.generate([ids], self._config(samp, o.repair_samples), constraint=cons)[0]
-        timings["decode"] += (time.perf_counter() - t) * 1e3
-        return out
 
     def _error_token(self, h: Hypothesis, code: str, diags: list[dict]) -> int | None:
         """Index in `h.tokens` of the first piece of the first lexer token on naga's first error line."""
@@ -324,6 +329,21 @@ class Generator:
                           message="" if ok else f"the template failed validation: {_first_error(diags)}",
                           timings={"encode": 0.0, "decode": (tv - t0) * 1e3, "validate": (now - tv) * 1e3,
                                    "total": (now - t0) * 1e3})
+
+
+@contextlib.contextmanager
+def _num_threads(n: int | None):
+    if not n:
+        yield
+        return
+    import torch
+
+    old = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(old)
 
 
 @dataclass

@@ -82,10 +82,11 @@ class GrammarConstraint:
         return self.parser.feed_text(st.stack, st.pending, st.prev)
 
     def _viable(self, stack: tuple, partial: str, prev: str) -> bool:
+        """Can `partial` begin a token the parser accepts at `stack`? (stops at the first terminal that fits)"""
         if MARK in partial:
             return False
-        acc = self.parser.accepts(stack)
-        return not viable_terms(partial, prev in TEMPLATED).isdisjoint(acc)
+        row, feed = self.parser.states[stack[-1]], self.parser.feed
+        return any(t in row and feed(stack, t) is not None for t in viable_terms(partial, prev in TEMPLATED))
 
     def advance(self, st: GState, token: int) -> GState | None:
         """State after `token`, or None if the token is not allowed."""

@@ -18,6 +18,7 @@ This module knows ids only: it does NOT know text, tokenizers, grammars, validat
 """
 from __future__ import annotations
 
+import copy
 import os
 import time
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ from typing import Any, Protocol, Sequence
 
 import torch
 import torch.nn.functional as F
+
+from ..model import KVCache
 
 NEG_INF = float("-inf")
 
@@ -102,12 +105,125 @@ def _gumbel(shape, gen: torch.Generator, device) -> torch.Tensor:
     return -torch.log(-torch.log(u))
 
 
+class FastStep:
+    """One-token decoder step for `model.Seq2Seq` in plain functional calls (no module dispatch, no dropout).
+
+    Same math as `Seq2Seq.decode_step` for a single new token after the cache holds the
+    cross-attention keys/values; `Decoder` checks it against `decode_step` once (`verify`) and uses
+    the model's own method if the two disagree or the model is not shaped as expected.
+    """
+
+    def __init__(self, model):
+        self.model = model
+        s = model.shape
+        self.d, self.h, self.dh = s.d_model, s.nhead, s.d_model // s.nhead
+        self.layers = []
+        for lay in model.decoder:
+            sa, ca, ff = lay.self_attn, lay.cross_attn, lay.ff
+            self.layers.append((lay.n1.weight, lay.n1.bias, sa.qkv.weight, sa.qkv.bias, sa.out.weight, sa.out.bias,
+                                lay.n2.weight, lay.n2.bias, ca.q.weight, ca.q.bias, ca.out.weight, ca.out.bias,
+                                lay.n3.weight, lay.n3.bias, ff[0].weight, ff[0].bias, ff[3].weight, ff[3].bias))
+        self.eps = [lay.n1.eps for lay in model.decoder]
+        self.embed, self.pos = model.embed.weight, model.tgt_pos.weight
+        self.norm = (model.dec_norm.weight, model.dec_norm.bias, model.dec_norm.eps)
+        self.head = model.lm_head.weight
+        self.head_bias = model.lm_head.bias
+        if not isinstance(ff[1], torch.nn.GELU) or ff[1].approximate != "none":
+            raise TypeError("unexpected feed-forward activation")
+
+    def __call__(self, tok: torch.Tensor, cache) -> torch.Tensor:
+        b, t = tok.shape[0], cache.length
+        if t + 1 > self.pos.shape[0]:
+            raise ValueError("decoding past max_seq_len")
+        d, h, dh = self.d, self.h, self.dh
+        x = F.embedding(tok, self.embed) + self.pos[t]
+        ln, lin, sdpa = F.layer_norm, F.linear, F.scaled_dot_product_attention
+        for i, (n1w, n1b, qkvw, qkvb, ow, ob, n2w, n2b, cqw, cqb, cow, cob, n3w, n3b, f1w, f1b, f2w, f2b) in \
+                enumerate(self.layers):
+            eps = self.eps[i]
+            q, k, v = lin(ln(x, (d,), n1w, n1b, eps), qkvw, qkvb).view(b, 1, 3, h, dh).transpose(1, 3).unbind(2)
+            kc, vc = cache.k[i], cache.v[i]
+            if t + 1 > kc.shape[2]:
+                raise ValueError(f"decoding past the cache length {kc.shape[2]}")
+            kc[:, :, t : t + 1] = k
+            vc[:, :, t : t + 1] = v
+            y = sdpa(q, kc[:, :, : t + 1], vc[:, :, : t + 1])
+            x = x + lin(y.transpose(1, 2).reshape(b, 1, d), ow, ob)
+            q = lin(ln(x, (d,), n2w, n2b, eps), cqw, cqb).view(b, 1, h, dh).transpose(1, 2)
+            ck, cv = cache.cross[i]
+            y = sdpa(q, ck, cv, attn_mask=cache.mem_mask)
+            x = x + lin(y.transpose(1, 2).reshape(b, 1, d), cow, cob)
+            x = x + lin(F.gelu(lin(ln(x, (d,), n3w, n3b, eps), f1w, f1b)), f2w, f2b)
+        cache.length = t + 1
+        nw, nb, neps = self.norm
+        return lin(ln(x[:, 0], (d,), nw, nb, neps), self.head, self.head_bias)
+
+
+def _clone_cache(cache):
+    c = copy.copy(cache)
+    c.k = [t.clone() for t in cache.k]
+    c.v = [t.clone() for t in cache.v]
+    c.cross = [(k.clone(), v.clone()) for k, v in cache.cross]
+    return c
+
+
+def _reorder_filled(cache, idx: torch.Tensor) -> None:
+    """Beam reorder within the same prompts: permute the filled self-attention rows in place.
+
+    Rows of one prompt share the cross-attention keys/values and memory mask, so those stay; and
+    only the first `cache.length` positions hold data (`KVCache.reorder` copies all of them).
+    """
+    if not isinstance(cache, KVCache):
+        cache.reorder(idx)
+        return
+    n = cache.length
+    for buf in (*cache.k, *cache.v):
+        buf[:, :, :n] = buf[:, :, :n].index_select(0, idx)
+
+
 class Decoder:
     """Runs one model with fixed special ids; call `generate(prompts, cfg)` for hypotheses per prompt."""
 
-    def __init__(self, model, *, bos_id: int, eos_id: int, pad_id: int):
+    def __init__(self, model, *, bos_id: int, eos_id: int, pad_id: int, fast: bool = True):
         self.model, self.bos, self.eos, self.pad = model, bos_id, eos_id, pad_id
         self.timings: dict[str, float] = {}  # ms of the last `generate`: encode, decode
+        self.fast: FastStep | None = None
+        self._never = self._eos = None
+        if fast:
+            try:
+                self.fast = FastStep(model)
+                self.fast = self.fast if self.verify() else None
+            except (AttributeError, TypeError, IndexError, ValueError, RuntimeError):
+                self.fast = None
+
+    @torch.inference_mode()
+    def verify(self, atol: float = 1e-4) -> bool:
+        """Does the fast step give the model's own `decode_step` logits (two steps, batch of 2)?"""
+        m, dev = self.model, self.device
+        was_training = m.training
+        m.eval()
+        try:
+            src = torch.tensor([[self.bos, self.eos, self.bos], [self.eos, self.pad, self.pad]], device=dev)
+            src = src.clamp(max=m.shape.vocab_size - 1)
+            src_pad = torch.tensor([[False, False, False], [False, True, True]], device=dev)
+            mem = m.encode(src, src_pad)
+            ref = m.new_cache(2, 4)
+            m.decode_step(torch.full((2, 1), self.bos, device=dev), mem, src_pad, ref)
+            fast = _clone_cache(ref)
+            for tok in (self.eos, self.bos):
+                t = torch.tensor([[tok], [self.pad]], device=dev).clamp(max=m.shape.vocab_size - 1)
+                a = m.decode_step(t, mem, src_pad, ref).float()
+                b = self.fast(t, fast).float()
+                if a.shape != b.shape or not torch.allclose(a, b, atol=atol, rtol=1e-4):
+                    return False
+            return True
+        finally:
+            m.train(was_training)
+
+    def _step(self, tok: torch.Tensor, memory, src_pad, cache) -> torch.Tensor:
+        if self.fast is not None and tok.shape[1] == 1 and cache.cross:
+            return self.fast(tok, cache).float()
+        return self.model.decode_step(tok, memory, src_pad, cache).float()
 
     @property
     def device(self):
@@ -149,7 +265,7 @@ class Decoder:
             raise ValueError(f"prefix of {len(prefix)} tokens leaves no room under max_seq_len {limit}")
         cache = self.model.new_cache(r, max_len=len(prefix) + max_new)
         tok = torch.tensor([[self.bos] + prefix] * r, dtype=torch.long, device=memory.device)
-        logits = self.model.decode_step(tok, memory, src_pad, cache).float()
+        logits = self._step(tok, memory, src_pad, cache)
         states = None
         if constraint is not None:
             st = constraint.start()
@@ -159,14 +275,40 @@ class Decoder:
         return logits, cache, memory, src_pad, states, max_new
 
     def _suppress(self, logits: torch.Tensor, step: int, cfg: DecodeConfig, ban_first: list[int]) -> torch.Tensor:
-        logits[:, [self.bos, self.pad]] = NEG_INF  # never valid output
+        if self._never is None or self._never.device != logits.device:
+            self._never = torch.tensor(sorted({self.bos, self.pad}), device=logits.device)
+            self._eos = torch.tensor([self.eos], device=logits.device)
+        logits.index_fill_(1, self._never, NEG_INF)  # never valid output
         if step < cfg.min_new_tokens:
-            logits[:, self.eos] = NEG_INF
+            logits.index_fill_(1, self._eos, NEG_INF)
         if step == 0 and ban_first:
             logits[:, ban_first] = NEG_INF
         return logits
 
     # -- greedy and sampling ----------------------------------------------------------------------
+    @staticmethod
+    def _choose(logits, gen, cfg, constraint, states):
+        """Next token per row for sampling and/or constrained greedy: (tensor, ids, logprobs, dead flags)."""
+        logprobs = logits.log_softmax(-1)
+        noise = None
+        if gen is not None:
+            scaled = _top_p_filter(logits / cfg.temperature, cfg.top_p, cfg.top_k)
+            noise = _gumbel(scaled.shape, gen, scaled.device)
+            sel = scaled + noise
+        else:
+            sel = logits
+        if states is not None:
+            sel = sel.clone()
+            for i in range(sel.shape[0]):
+                m = constraint.mask(states[i], sel[i], 1)
+                if noise is not None and not torch.isfinite(m.max()):  # nucleus all disallowed: widen
+                    m = constraint.mask(states[i], logits[i] / cfg.temperature + noise[i], 1)
+                sel[i] = m
+        nxt = sel.argmax(-1)
+        dead = ~torch.isfinite(sel.gather(1, nxt[:, None]).squeeze(1))
+        chosen = logprobs.gather(1, nxt[:, None]).squeeze(1)
+        return nxt, nxt.tolist(), chosen.tolist(), dead.tolist()
+
     def _sample_or_greedy(self, memory, src_pad, cfg, constraint, prefix, ban_first):
         n_prompts = memory.shape[0]
         per = cfg.num_return if cfg.strategy == "sample" else 1
@@ -182,24 +324,12 @@ class Decoder:
         done: list[Hypothesis | None] = [None] * len(rows)
         for step in range(max_new):
             logits = self._suppress(logits, step, cfg, ban_first)
-            logprobs = logits.log_softmax(-1)
-            if gen is not None:
-                scaled = _top_p_filter(logits / cfg.temperature, cfg.top_p, cfg.top_k)
-                noise = _gumbel(scaled.shape, gen, scaled.device)
-                sel = scaled + noise
+            if gen is None and states is None:  # plain greedy: max and logsumexp are all it needs
+                best, nxt = logits.max(-1)
+                nxt_l, chosen_l = nxt.tolist(), (best - logits.logsumexp(-1)).tolist()
+                dead_l = [b == NEG_INF for b in best.tolist()]
             else:
-                sel = logits
-            if states is not None:
-                sel = sel.clone()
-                for i in range(len(rows)):
-                    m = constraint.mask(states[i], sel[i], 1)
-                    if gen is not None and not torch.isfinite(m.max()):  # nucleus all disallowed: widen
-                        m = constraint.mask(states[i], logits[i] / cfg.temperature + noise[i], 1)
-                    sel[i] = m
-            nxt = sel.argmax(-1)
-            dead = ~torch.isfinite(sel.gather(1, nxt[:, None]).squeeze(1))
-            chosen = logprobs.gather(1, nxt[:, None]).squeeze(1)
-            nxt_l, chosen_l, dead_l = nxt.tolist(), chosen.tolist(), dead.tolist()
+                nxt, nxt_l, chosen_l, dead_l = self._choose(logits, gen, cfg, constraint, states)
             keep = []
             for i, r in enumerate(rows):
                 t = nxt_l[i]
@@ -227,12 +357,40 @@ class Decoder:
                     states = [states[i] for i in keep]
             if step == max_new - 1:
                 break
-            logits = self.model.decode_step(nxt[:, None], memory, src_pad, cache).float()
+            logits = self._step(nxt[:, None], memory, src_pad, cache)
         for i, r in enumerate(rows):  # cut by max length
             done[r] = Hypothesis(out[r], logp[r], logp[r], False, states[i] if states else None)
         return [[done[p * per + j] for j in range(per)] for p in range(n_prompts)]
 
     # -- beam search ------------------------------------------------------------------------------
+    @staticmethod
+    def _allowed_ranked(cand_b, base, K, V, logprobs, bscore_b, states, constraint) -> list[tuple[float, int, int]]:
+        """The best (score, row, token) candidates of one prompt's K beams that the constraint allows (<= 2K).
+
+        Lazy: checks the block's top 8K candidates in order; only if fewer than 2K of them are
+        allowed does it mask each beam's row (`constraint.mask`, which may scan the vocabulary).
+        """
+        need = 2 * K
+        k = min(K * V, 4 * need)
+        top_s, top_i = cand_b.topk(k)
+        out = []
+        for s, f in zip(top_s.tolist(), top_i.tolist()):
+            if s == NEG_INF:
+                return out  # every finite candidate was checked
+            row, t = base + f // V, f % V
+            if constraint.advance(states[row], t) is not None:
+                out.append((s, row, t))
+                if len(out) == need:
+                    return out
+        if k == K * V:
+            return out
+        rows = []
+        for j, b in enumerate(bscore_b.tolist()):
+            lp = logprobs[base + j]
+            rows.append(constraint.mask(states[base + j], lp, need) + b if b != NEG_INF else torch.full_like(lp, NEG_INF))
+        top_s, top_i = torch.cat(rows).topk(need)
+        return [(s, base + f // V, f % V) for s, f in zip(top_s.tolist(), top_i.tolist()) if s != NEG_INF]
+
     def _beam(self, memory, src_pad, cfg, constraint, prefix, ban_first):
         K, lp = cfg.beams, cfg.length_penalty
         n_prompts = memory.shape[0]
@@ -250,22 +408,19 @@ class Decoder:
 
         for step in range(max_new):
             logprobs = self._suppress(logits, step, cfg, ban_first).log_softmax(-1)
-            if states is not None:
-                for i, s in enumerate(bscore.view(-1).tolist()):
-                    if s != NEG_INF:
-                        logprobs[i] = constraint.mask(states[i], logprobs[i], 2 * K)
             cand = (bscore.view(-1, 1) + logprobs).view(len(alive), K * V)
-            top_s, top_i = cand.topk(min(2 * K, K * V), dim=1)
-            top_s_l, top_i_l = top_s.tolist(), top_i.tolist()
+            if constraint is None:
+                top_s, top_i = cand.topk(min(2 * K, K * V), dim=1)
+                ranked = [[(s, b * K + f // V, f % V) for s, f in zip(ss, ii) if s != NEG_INF]
+                          for b, (ss, ii) in enumerate(zip(top_s.tolist(), top_i.tolist()))]
+            else:
+                ranked = [self._allowed_ranked(cand[b], b * K, K, V, logprobs, bscore[b], states, constraint)
+                          for b in range(len(alive))]
             new_rows, new_toks, new_scores, keep_blocks = [], [], [], []
             n_gen = step + 1  # generated tokens incl. the one chosen now
             for b, p in enumerate(alive):
                 picks = []
-                for rank, (s, flat) in enumerate(zip(top_s_l[b], top_i_l[b])):
-                    if s == NEG_INF:
-                        break
-                    j, t = divmod(flat, V)
-                    row = b * K + j
+                for rank, (s, row, t) in enumerate(ranked[b]):
                     if t == self.eos:
                         if rank < K:  # like HF: an EOS ranked below the first K candidates does not count
                             st = states[row] if states else None
@@ -298,9 +453,13 @@ class Decoder:
                     st = constraint.advance(states[row], t) if states else None
                     finals[p].append(Hypothesis(seqs[row] + [t], s, penalised(s, n_gen), False, st))
                 break
-            idx = torch.tensor(new_rows, dtype=torch.long, device=memory.device)
-            cache.reorder(idx)
-            memory, src_pad = memory.index_select(0, idx), src_pad.index_select(0, idx)
+            if len(new_rows) == memory.shape[0]:  # same prompts: only the filled self-attention part moves
+                if new_rows != list(range(len(new_rows))):
+                    _reorder_filled(cache, torch.tensor(new_rows, dtype=torch.long, device=memory.device))
+            else:  # some prompts finished: drop their rows everywhere
+                idx = torch.tensor(new_rows, dtype=torch.long, device=memory.device)
+                cache.reorder(idx)
+                memory, src_pad = memory.index_select(0, idx), src_pad.index_select(0, idx)
             seqs = [seqs[r] + [t] for r, t in zip(new_rows, new_toks)]
             if states is not None:
                 states = [constraint.advance(states[r], t) if s != NEG_INF else states[r]
@@ -308,7 +467,7 @@ class Decoder:
             bscore = torch.tensor(new_scores, device=memory.device).view(len(keep_blocks), K)
             alive = keep_blocks
             tok = torch.tensor(new_toks, dtype=torch.long, device=memory.device)[:, None]
-            logits = self.model.decode_step(tok, memory, src_pad, cache).float()
+            logits = self._step(tok, memory, src_pad, cache)
         out = []
         for p in range(n_prompts):
             hyps = sorted(finals[p], key=lambda h: (not h.finished, -h.score))
