@@ -22,8 +22,8 @@ from ..errors import UserError
 BUNDLED_ROOT = Path(__file__).resolve().parent.parent / "bundled"
 DEFAULT_NAME = "default"
 SPECIAL_NAMES = ("template",)
-HOW_TO_TRAIN = ("train one with `tiny-agent-trainer train --config config/<task>.toml` and pass its run "
-                "directory with --model PATH, or use `--model template` for the built-in chromatic templates")
+HOW_TO_TRAIN = ("train one with `tiny-agent-trainer train --preset small --output runs/small` and pass the run "
+                "directory with --model runs/small, or use `--model template` for the built-in chromatic templates")
 
 
 @dataclass
