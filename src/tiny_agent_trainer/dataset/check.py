@@ -7,6 +7,7 @@ This module does NOT build or modify data; `check_files` runs shaders via `verif
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -71,7 +72,7 @@ def validate_record(rec: dict) -> str | None:
     try:
         parse_task(rec, "record")
     except SpecError as e:
-        return str(e).removeprefix("record ").removeprefix("record: ")
+        return re.sub(r"^record(?: '[^']*')?:? ?", "", str(e))
     return None
 
 
