@@ -132,6 +132,7 @@ def compose(inst: Instance, frame: str, rng: random.Random) -> str:
         text = text.rstrip(".?!") + f", output to {out}."
     undeclared = [slots[k].later for k in seen if slots[k].uniform and not slots[k].says_uniform]
     if undeclared:
+        text = text.rstrip(";")
         if not re.search(r"[.?!]$", text):
             text += "."
         if len(undeclared) == 1:
