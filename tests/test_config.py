@@ -99,7 +99,9 @@ def test_presets():
     assert tiny.training.eval_every == 30 and tiny.training.checkpoint_every == 30
     base = C.apply_preset(C.TaskConfig(), "base")
     assert (base.model.d_model, base.model.num_layers, base.model.dim_feedforward) == (512, 6, 2048)
-    assert C.apply_preset(C.TaskConfig(), "small") == C.TaskConfig()
+    small = C.apply_preset(C.TaskConfig(), "small")
+    assert (small.model.d_model, small.model.num_layers, small.model.max_seq_len) == (256, 3, 512)
+    assert small.dataset.train_splits == "train,test" and C.TaskConfig().dataset.train_splits == "train"
     with pytest.raises(UserError, match="did you mean 'tiny'"):
         C.apply_preset(C.TaskConfig(), "tiyn")
 

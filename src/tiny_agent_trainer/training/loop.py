@@ -125,7 +125,8 @@ class Trainer:
         elif d.main and (self.run_dir / "latest").exists():
             raise UserError(f"{self.run_dir} already holds a run; use --resume to continue it or choose another --output")
         seed_all(tc.seed)
-        recs = self.records or {"train": load_split(cfg.dataset.data_dir, "train")}
+        recs = self.records or {"train": [r for split in cfg.dataset.train_splits.split(",")
+                                          for r in load_split(cfg.dataset.data_dir, split)]}
         train_recs = recs["train"]
         val_recs = recs.get("val")
         if val_recs is None:
