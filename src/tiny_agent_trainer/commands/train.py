@@ -18,6 +18,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "built-in defaults if the file is absent and --config is not given)")
     p.add_argument("--preset", help="preset applied on top of the config (tiny, small, base)")
     p.add_argument("--max-steps", type=int, help="stop after N optimizer steps (overrides the config)")
+    p.add_argument("--max-time", type=float, metavar="SECONDS",
+                   help="stop cleanly (with a final checkpoint) after this much training time")
     p.add_argument("--resume", action="store_true", help="continue the run in --output from its latest checkpoint")
     p.add_argument("--output", help="run directory (default: <engine checkpoints>/<task name>-<preset>)")
     p.add_argument("--data", help="dataset directory (overrides [dataset] data_dir)")
@@ -88,7 +90,8 @@ def run(args) -> int:
                      for r in load_split(cfg.dataset.data_dir, "val")[:cfg.training.exec_eval_tasks]]
         exec_eval = make_exec_eval(tasks, cfg.training.exec_eval_tasks)
     trainer = Trainer(cfg, C.to_toml(cfg), out, journal_dir=eng.paths.journals, resume=args.resume,
-                      max_steps=args.max_steps, progress=not args.no_progress, exec_eval=exec_eval)
+                      max_steps=args.max_steps, progress=not args.no_progress, exec_eval=exec_eval,
+                      max_time_s=args.max_time)
     res = trainer.fit()
     summary = {"run_dir": str(res.run_dir), "steps": res.step, "last": str(res.last) if res.last else None,
                "best": str(res.best) if res.best else None, "best_metric": res.best_metric,

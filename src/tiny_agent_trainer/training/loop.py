@@ -81,12 +81,14 @@ class Trainer:
     def __init__(self, cfg, config_toml: str, run_dir: str | Path, *, journal_dir: str | Path = "journals",
                  resume: bool = False, max_steps: int | None = None, progress: bool = True,
                  exec_eval: Callable[[Seq2Seq, WgslTokenizer], dict] | None = None,
-                 clock: Callable[[], float] = time.perf_counter, records: dict[str, list[dict]] | None = None):
+                 clock: Callable[[], float] = time.perf_counter, records: dict[str, list[dict]] | None = None,
+                 max_time_s: float | None = None):
         self.cfg, self.config_toml, self.run_dir = cfg, config_toml, Path(run_dir)
         self.resume, self.progress, self.exec_eval, self.clock = resume, progress, exec_eval, clock
         self.max_steps_override = max_steps
         self.journal_dir = Path(journal_dir)
         self.records = records
+        self.max_time_s = max_time_s
 
     # -- setup --------------------------------------------------------------------------------
     def _tokenizer(self, train_recs: list[dict], resume_ckpt: Path | None, d: Dist) -> WgslTokenizer:
@@ -269,6 +271,11 @@ class Trainer:
                         if tc.early_stopping and pos["bad_evals"] >= tc.patience:
                             stopped_early = True
                             journal.log("early_stop", step=pos["step"], best=pos["best"])
+                            break
+                    if self.max_time_s is not None:
+                        out_of_time = d.broadcast_object(self.clock() - t_start > self.max_time_s)
+                        if out_of_time:
+                            journal.log("time_limit", step=pos["step"], max_time_s=self.max_time_s)
                             break
                     if d.main and tc.checkpoint_every and pos["step"] % tc.checkpoint_every == 0 \
                             and (last_path is None or last_path.name != f"step-{pos['step']:07d}"):
