@@ -124,32 +124,42 @@ class GrammarConstraint:
         return st is not None and self.eos_ok(st)
 
     # -- masks --------------------------------------------------------------------------------------
-    def mask(self, st: GState | None, logits: torch.Tensor, need: int = 1) -> torch.Tensor:
-        """Lazy mask: keeps (at most) the `need` best allowed tokens finite, everything else -inf.
+    def best_allowed(self, st: GState | None, scores: torch.Tensor, need: int = 1) -> list[int]:
+        """Up to `need` allowed token ids, best score first (lazy).
 
         Checks the top 4*need candidates in order; if fewer than `need` of them are allowed and
-        more finite candidates remain, it falls back to the full mask (`allowed_mask`).
+        more finite candidates remain, it ranks the full mask (`allowed_mask`) instead.
         """
         if st is None:
-            return torch.full_like(logits, NEG_INF)
-        k = min(self.V, logits.shape[-1], max(4 * need, 8))
-        vals, idx = logits.topk(k)
+            return []
+        n = scores.shape[-1]
+        k = min(n, max(4 * need, 8))
+        vals, idx = scores.topk(k)
         good: list[int] = []
-        exhausted = True
         for v, t in zip(vals.tolist(), idx.tolist()):
             if v == NEG_INF:
-                break
+                self.stats["lazy"] += 1
+                return good  # every finite candidate was checked
             if self.advance(st, t) is not None:
                 good.append(t)
                 if len(good) >= need:
-                    break
-        else:
-            exhausted = k >= logits.shape[-1]
-        if len(good) < need and not exhausted:
-            self.stats["full"] += 1
-            return logits.masked_fill(~self.allowed_mask(st, logits.shape[-1]), NEG_INF)
-        self.stats["lazy"] += 1
+                    self.stats["lazy"] += 1
+                    return good
+        if k >= n:
+            self.stats["lazy"] += 1
+            return good
+        self.stats["full"] += 1
+        masked = scores.masked_fill(~self.allowed_mask(st, n), NEG_INF)
+        vals, idx = masked.topk(min(need, n))
+        return [t for v, t in zip(vals.tolist(), idx.tolist()) if v != NEG_INF]
+
+    def mask(self, st: GState | None, logits: torch.Tensor, need: int = 1) -> torch.Tensor:
+        """The `decoding.Constraint` hook: -inf everywhere except the `need` best allowed tokens.
+
+        Keeping only checked tokens finite means an unchecked token can never be picked, ties included.
+        """
         out = torch.full_like(logits, NEG_INF)
+        good = self.best_allowed(st, logits, need)
         if good:
             out[good] = logits[good]
         return out

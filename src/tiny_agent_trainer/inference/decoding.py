@@ -105,6 +105,16 @@ def _gumbel(shape, gen: torch.Generator, device) -> torch.Tensor:
     return -torch.log(-torch.log(u))
 
 
+def _best_allowed(constraint, state, scores: torch.Tensor, need: int) -> list[int]:
+    """Up to `need` allowed token ids, best first: the constraint's `best_allowed` if it has one, else its mask."""
+    fn = getattr(constraint, "best_allowed", None)
+    if fn is not None:
+        return fn(state, scores, need)
+    m = constraint.mask(state, scores, need)
+    vals, idx = m.topk(min(need, m.shape[-1]))
+    return [t for v, t in zip(vals.tolist(), idx.tolist()) if v != NEG_INF]
+
+
 class FastStep:
     """One-token decoder step for `model.Seq2Seq` in plain functional calls (no module dispatch, no dropout).
 
@@ -289,7 +299,6 @@ class Decoder:
     @staticmethod
     def _choose(logits, gen, cfg, constraint, states):
         """Next token per row for sampling and/or constrained greedy: (tensor, ids, logprobs, dead flags)."""
-        logprobs = logits.log_softmax(-1)
         noise = None
         if gen is not None:
             scaled = _top_p_filter(logits / cfg.temperature, cfg.top_p, cfg.top_k)
@@ -297,17 +306,21 @@ class Decoder:
             sel = scaled + noise
         else:
             sel = logits
-        if states is not None:
-            sel = sel.clone()
+        if states is None:
+            nxt = sel.argmax(-1)
+            nxt_l = nxt.tolist()
+            dead_l = (~torch.isfinite(sel.gather(1, nxt[:, None]).squeeze(1))).tolist()
+        else:
+            nxt_l, dead_l = [], []
             for i in range(sel.shape[0]):
-                m = constraint.mask(states[i], sel[i], 1)
-                if noise is not None and not torch.isfinite(m.max()):  # nucleus all disallowed: widen
-                    m = constraint.mask(states[i], logits[i] / cfg.temperature + noise[i], 1)
-                sel[i] = m
-        nxt = sel.argmax(-1)
-        dead = ~torch.isfinite(sel.gather(1, nxt[:, None]).squeeze(1))
-        chosen = logprobs.gather(1, nxt[:, None]).squeeze(1)
-        return nxt, nxt.tolist(), chosen.tolist(), dead.tolist()
+                top = _best_allowed(constraint, states[i], sel[i], 1)
+                if not top and noise is not None:  # the whole nucleus is disallowed: widen to all tokens
+                    top = _best_allowed(constraint, states[i], logits[i] / cfg.temperature + noise[i], 1)
+                nxt_l.append(top[0] if top else 0)
+                dead_l.append(not top)
+            nxt = torch.tensor(nxt_l, dtype=torch.long, device=logits.device)
+        chosen = logits.gather(1, nxt[:, None]).squeeze(1) - logits.logsumexp(-1)
+        return nxt, nxt_l, chosen.tolist(), dead_l
 
     def _sample_or_greedy(self, memory, src_pad, cfg, constraint, prefix, ban_first):
         n_prompts = memory.shape[0]
@@ -364,32 +377,36 @@ class Decoder:
 
     # -- beam search ------------------------------------------------------------------------------
     @staticmethod
-    def _allowed_ranked(cand_b, base, K, V, logprobs, bscore_b, states, constraint) -> list[tuple[float, int, int]]:
-        """The best (score, row, token) candidates of one prompt's K beams that the constraint allows (<= 2K).
+    def _allowed_ranked(cand_b, base, K, V, logprobs, bscore_b, states, constraint):
+        """Allowed (score, row, token) candidates of one prompt's K beams, best first, lazily.
 
-        Lazy: checks the block's top 8K candidates in order; only if fewer than 2K of them are
-        allowed does it mask each beam's row (`constraint.mask`, which may scan the vocabulary).
+        The caller stops after K non-EOS picks, so usually only the first few are checked: the
+        block's top 4K, then top 32K candidates are checked in order; only if those run out are the
+        beams' rows fully masked (which may scan the vocabulary).
         """
-        need = 2 * K
-        k = min(K * V, 4 * need)
-        top_s, top_i = cand_b.topk(k)
-        out = []
-        for s, f in zip(top_s.tolist(), top_i.tolist()):
-            if s == NEG_INF:
-                return out  # every finite candidate was checked
-            row, t = base + f // V, f % V
-            if constraint.advance(states[row], t) is not None:
-                out.append((s, row, t))
-                if len(out) == need:
-                    return out
-        if k == K * V:
-            return out
+        seen: set[int] = set()
+        for k in (4 * K, 32 * K):
+            k = min(K * V, k)
+            top_s, top_i = cand_b.topk(k)
+            for s, f in zip(top_s.tolist(), top_i.tolist()):
+                if s == NEG_INF:
+                    return  # every finite candidate was checked
+                if f in seen:
+                    continue
+                seen.add(f)
+                row, t = base + f // V, f % V
+                if constraint.advance(states[row], t) is not None:
+                    yield s, row, t
+            if k == K * V:
+                return
         rows = []
         for j, b in enumerate(bscore_b.tolist()):
             lp = logprobs[base + j]
-            rows.append(constraint.mask(states[base + j], lp, need) + b if b != NEG_INF else torch.full_like(lp, NEG_INF))
-        top_s, top_i = torch.cat(rows).topk(need)
-        return [(s, base + f // V, f % V) for s, f in zip(top_s.tolist(), top_i.tolist()) if s != NEG_INF]
+            rows.append(constraint.mask(states[base + j], lp, 2 * K) + b if b != NEG_INF else torch.full_like(lp, NEG_INF))
+        top_s, top_i = torch.cat(rows).topk(2 * K)
+        for s, f in zip(top_s.tolist(), top_i.tolist()):
+            if s != NEG_INF and f not in seen:
+                yield s, base + f // V, f % V
 
     def _beam(self, memory, src_pad, cfg, constraint, prefix, ban_first):
         K, lp = cfg.beams, cfg.length_penalty
