@@ -149,7 +149,7 @@ class GrammarConstraint:
             self.stats["lazy"] += 1
             return good
         self.stats["full"] += 1
-        masked = scores.masked_fill(~self.allowed_mask(st, n), NEG_INF)
+        masked = scores.masked_fill(~self.allowed_mask(st, n).to(scores.device), NEG_INF)
         vals, idx = masked.topk(min(need, n))
         return [t for v, t in zip(vals.tolist(), idx.tolist()) if v != NEG_INF]
 

@@ -23,8 +23,9 @@ lexer (the grammar only `%declare`s them):
   discovery.
 
 `Parser` drives Lark's LALR parse table directly on immutable state stacks (tuples of state ids),
-with memoised `feed`/`accepts`: this is what constrained decoding calls per candidate token, and
-it is ~50x cheaper than copying Lark's `InteractiveParser` for every `accepts()` query.
+with memoised `feed`/`accepts`: this is what constrained decoding calls per candidate token. Lark's
+`InteractiveParser.accepts()` copies the parser once per terminal (~80-190 us per lexer token in
+`benchmarks/bench_generate.py`), more than the whole lazy mask costs per token (~40 us).
 `parse_texts`/`parse_code` use Lark's own interactive parser (`parse_interactive` + `feed_token`)
 for whole programs and produce a parse tree; the tests check both agree.
 
