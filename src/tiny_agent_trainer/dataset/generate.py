@@ -61,11 +61,12 @@ def generate(count: int, seed: int, variants: list[Variant] | None = None, on_pr
     # make the quotas sum to count exactly (largest variants absorb rounding)
     diff = count - sum(quota.values())
     order = sorted(variants, key=lambda v: (-v.weight, v.id))
+    floor = 1 if count >= len(variants) else 0  # tiny counts: not every variant can have a pair
     k = 0
     while diff and order:
         v = order[k % len(order)]
         step = 1 if diff > 0 else -1
-        if quota[v.id] + step >= 1:
+        if quota[v.id] + step >= floor:
             quota[v.id] += step
             diff -= step
         k += 1
@@ -81,6 +82,8 @@ def generate(count: int, seed: int, variants: list[Variant] | None = None, on_pr
             split = variant_split(v.id)
             allowed = TEST_FRAMES if split == "test" else all_frames - TEST_FRAMES
             want = quota[v.id]
+            if want <= 0:
+                continue
             misses = 0
             while made[v.id] < want and misses < 50:
                 inst = v.draw(rng, rng.random() < NAMED_P)

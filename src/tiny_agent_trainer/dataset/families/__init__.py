@@ -1,7 +1,8 @@
 """Registry of synthetic task families: every `Variant` of every family module, by id.
 
 Families: unary, binary, parametric, constant, inplace (`elementwise`), chromatic (`color`),
-integer (`bits`), 2d (`grid`), reduction (`reduce`). This package does NOT phrase prompts or
+integer (`bits`), 2d (`grid`), reduction (`reduce`);
+second tables of the same families in `elementwise2`, `color2`, `bits2`, `grid2`, `reduce2`. This package does NOT phrase prompts or
 verify shaders; it only defines operations (code, buffers, oracle, phrase fragments).
 """
 from __future__ import annotations
@@ -12,7 +13,7 @@ from ..core import Variant
 def all_variants() -> list[Variant]:
     from . import elementwise
     mods = [elementwise]
-    for name in ("color", "bits", "grid", "reduce"):
+    for name in ("elementwise2", "color", "color2", "bits", "bits2", "grid", "grid2", "reduce", "reduce2"):
         try:
             mods.append(__import__(f"{__name__}.{name}", fromlist=["VARIANTS"]))
         except ModuleNotFoundError as e:
