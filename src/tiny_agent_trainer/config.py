@@ -79,6 +79,8 @@ class ModelConfig:
     max_seq_len: int = _f(448, "maximum target (WGSL) length in tokens", min=1)
     max_prompt_len: int = _f(96, "maximum prompt length in tokens", min=1)
     tie_embeddings: bool = _f(True, "share the decoder input embedding with the output projection")
+    copy_attention: bool = _f(True, "pointer-generator copy head: the decoder may copy prompt tokens "
+                              "(names, numbers) verbatim")
 
 
 @dataclass

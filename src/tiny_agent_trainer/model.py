@@ -34,12 +34,14 @@ class ModelShape:
     max_seq_len: int = 448
     max_prompt_len: int = 96
     tie_embeddings: bool = True
+    copy_attention: bool = True
     pad_id: int = 0
 
     @classmethod
     def from_config(cls, model_cfg, vocab_size: int, pad_id: int = 0) -> "ModelShape":
         names = [f for f in cls.__dataclass_fields__ if f not in ("vocab_size", "pad_id")]
-        return cls(vocab_size=vocab_size, pad_id=pad_id, **{n: getattr(model_cfg, n) for n in names})
+        return cls(vocab_size=vocab_size, pad_id=pad_id,
+                   **{n: getattr(model_cfg, n) for n in names if hasattr(model_cfg, n)})
 
     def check(self) -> None:
         if self.d_model % self.nhead:
@@ -125,6 +127,8 @@ class KVCache:
         self.v = [torch.zeros(shape, device=device, dtype=dtype) for _ in range(n_layers)]
         self.cross: list[tuple[torch.Tensor, torch.Tensor]] = []
         self.mem_mask: torch.Tensor | None = None
+        self.copy_k: torch.Tensor | None = None  # (B, S, d) keys of the copy head
+        self.src_ids: torch.Tensor | None = None  # (B, S) source token ids
         self.length = 0  # tokens already stored
 
     def append(self, layer: int, k: torch.Tensor, v: torch.Tensor):
@@ -142,6 +146,9 @@ class KVCache:
         self.cross = [(k.index_select(0, index), v.index_select(0, index)) for k, v in self.cross]
         if self.mem_mask is not None:
             self.mem_mask = self.mem_mask.index_select(0, index)
+        if self.copy_k is not None:
+            self.copy_k = self.copy_k.index_select(0, index)
+            self.src_ids = self.src_ids.index_select(0, index)
 
 
 class Seq2Seq(nn.Module):
@@ -160,6 +167,10 @@ class Seq2Seq(nn.Module):
         self.lm_head = nn.Linear(d, shape.vocab_size, bias=False)
         if shape.tie_embeddings:
             self.lm_head.weight = self.embed.weight
+        if shape.copy_attention:  # pointer-generator head: copy prompt tokens (names, numbers) verbatim
+            self.copy_q = nn.Linear(d, d, bias=False)
+            self.copy_k = nn.Linear(d, d, bias=False)
+            self.copy_gate = nn.Linear(d, 1)
         self.apply(self._init)
         for name, p in self.named_parameters():  # scaled init of residual projections (GPT-2 style)
             if name.endswith("out.weight") or name.endswith("ff.3.weight"):
@@ -190,24 +201,51 @@ class Seq2Seq(nn.Module):
         mask = self.memory_mask(src_pad)
         for layer in self.encoder:
             x = layer(x, mask)
-        return self.enc_norm(x)
+        x = self.enc_norm(x)
+        if self.shape.copy_attention:  # carry the source ids (exact in fp32) for the copy head
+            x = torch.cat([x.float(), src.unsqueeze(-1).float()], dim=-1)
+        return x
+
+    def split_memory(self, memory: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """(encoder states, source ids or None): `encode` appends the ids as a last channel when copying."""
+        if self.shape.copy_attention:
+            return memory[..., :-1], memory[..., -1].long()
+        return memory, None
+
+    def _output(self, h: torch.Tensor, copy_k: torch.Tensor | None, src_ids: torch.Tensor | None,
+                mask: torch.Tensor) -> torch.Tensor:
+        """Logits, or with the copy head log-probabilities of p_gen*P_vocab + (1-p_gen)*P_copy."""
+        logits = self.lm_head(h)
+        if not self.shape.copy_attention:
+            return logits
+        h = h.float()
+        scores = self.copy_q(h) @ copy_k.float().transpose(1, 2) / math.sqrt(self.shape.d_model)  # (B, T, S)
+        scores = scores.masked_fill(~mask[:, 0], float("-inf"))
+        attn = scores.softmax(-1)
+        gate = torch.sigmoid(self.copy_gate(h))  # (B, T, 1)
+        p = gate * logits.float().softmax(-1)
+        p = p.scatter_add(2, src_ids[:, None, :].expand(-1, h.shape[1], -1), (1 - gate) * attn)
+        return torch.log(p.clamp_min(1e-12))
 
     def _decode(self, tgt, memory, src_pad, cache=None, start=0):
         pos = torch.arange(start, start + tgt.shape[1], device=tgt.device)
         x = self.drop(self.embed(tgt) + self.tgt_pos(pos))
         if cache is not None and cache.cross:
-            cross, mask = cache.cross, cache.mem_mask
+            cross, mask, copy_k, src_ids = cache.cross, cache.mem_mask, cache.copy_k, cache.src_ids
         else:
-            cross = [layer.cross_attn.project_kv(memory) for layer in self.decoder]
+            mem, src_ids = self.split_memory(memory)
+            cross = [layer.cross_attn.project_kv(mem) for layer in self.decoder]
             mask = self.memory_mask(src_pad)
+            copy_k = self.copy_k(mem) if self.shape.copy_attention else None
             if cache is not None:
-                cache.cross, cache.mem_mask = cross, mask
+                cache.cross, cache.mem_mask, cache.copy_k, cache.src_ids = cross, mask, copy_k, src_ids
         for i, layer in enumerate(self.decoder):
             x = layer(x, cross[i], mask, cache=cache, layer=i)
-        return self.lm_head(self.dec_norm(x))
+        return self._output(self.dec_norm(x), copy_k, src_ids, mask)
 
     def forward(self, src: torch.Tensor, src_pad: torch.Tensor, tgt_in: torch.Tensor) -> torch.Tensor:
-        """Teacher-forced logits (B, T, V) for decoder input `tgt_in` (BOS + target[:-1])."""
+        """Teacher-forced scores (B, T, V) for decoder input `tgt_in` (BOS + target[:-1]): logits, or
+        log-probabilities with the copy head (either way `cross_entropy` and `argmax` apply)."""
         if tgt_in.shape[1] > self.shape.max_seq_len:
             raise ValueError(f"target of {tgt_in.shape[1]} tokens exceeds max_seq_len {self.shape.max_seq_len}")
         return self._decode(tgt_in, self.encode(src, src_pad), src_pad)

@@ -166,6 +166,8 @@ class FastStep:
             x = x + lin(F.gelu(lin(ln(x, (d,), n3w, n3b, eps), f1w, f1b)), f2w, f2b)
         cache.length = t + 1
         nw, nb, neps = self.norm
+        if self.model.shape.copy_attention:  # pointer-generator output (see Seq2Seq._output)
+            return self.model._output(ln(x, (d,), nw, nb, neps), cache.copy_k, cache.src_ids, cache.mem_mask)[:, 0]
         return lin(ln(x[:, 0], (d,), nw, nb, neps), self.head, self.head_bias)
 
 

@@ -205,8 +205,11 @@ class Trainer:
         micro: list[list[int]] = []
         try:
             with bar:
+                epoch_batches: tuple[int, list[list[int]]] = (-1, [])
                 while pos["step"] < total:
-                    batches = plan.batches(pos["epoch"])
+                    if epoch_batches[0] != pos["epoch"]:  # the order is computed once per epoch
+                        epoch_batches = (pos["epoch"], plan.batches(pos["epoch"]))
+                    batches = epoch_batches[1]
                     if pos["batch"] >= len(batches):
                         pos["epoch"] += 1
                         pos["batch"] = 0
