@@ -126,6 +126,7 @@ class DatasetConfig:
     seed: int = _f(0, "seed of the dataset generator", min=0)
     paraphrase_path: str = _f("benchmarks/paraphrases.toml", "held-out paraphrase benchmark (kept out of training)")
     val_fraction: float = _f(0.05, "fraction of examples held out for validation", min=0.0, max_exclusive=1.0)
+    curated_repeat: int = _f(1, "times each hand-written (curated) training pair is repeated per epoch", min=1)
     train_splits: str = _f("train", "comma-separated dataset splits to train on ('train,test' trains on the "
                            "held-out operations too: only for a model to ship, never for measuring generalization)",
                            pattern=r"^(train|test)(,(train|test))*$")

@@ -129,7 +129,7 @@ class Trainer:
         seed_all(tc.seed)
         recs = self.records or {"train": [r for split in cfg.dataset.train_splits.split(",")
                                           for r in load_split(cfg.dataset.data_dir, split)]}
-        train_recs = recs["train"]
+        train_recs = [r for r in recs["train"] for _ in range(cfg.dataset.curated_repeat if r.get("source") == "curated" else 1)]
         val_recs = recs.get("val")
         if val_recs is None:
             try:
