@@ -21,7 +21,8 @@ from tiny_agent_trainer.dataset.build import pair_record  # noqa: E402
 from tiny_agent_trainer.dataset.families import all_variants  # noqa: E402
 from tiny_agent_trainer.dataset.generate import Pair, _register_verbs  # noqa: E402
 from tiny_agent_trainer.dataset.oracle import parse_bindings, parse_struct_fields  # noqa: E402
-from tiny_agent_trainer.dataset.phrasing import FRAMES, compose, frames_for  # noqa: E402
+from tiny_agent_trainer.dataset.core import MapOp  # noqa: E402
+from tiny_agent_trainer.dataset.phrasing import FRAMES, TEST_FRAMES, compose, frames_for, workgroup_mention  # noqa: E402
 from tiny_agent_trainer.spec import parse_task  # noqa: E402
 
 VARIANTS = all_variants()
@@ -56,8 +57,43 @@ def _samples(v, seed=0):
 def test_family_coverage():
     fams = {v.family for v in VARIANTS}
     assert {"unary", "binary", "parametric", "constant", "chromatic", "integer", "2d", "reduction", "inplace"} <= fams
-    assert len(VARIANTS) >= 100
-    assert len(FRAMES) >= 30
+    assert len(VARIANTS) >= 200
+    assert len(FRAMES) >= 60
+    assert 0.15 <= len(TEST_FRAMES) / len(FRAMES) <= 0.3
+
+
+@pytest.mark.parametrize("v", VARIANTS, ids=[v.id for v in VARIANTS])
+def test_every_fragment_names_uniform_fields_in_struct_order(v):
+    """Whatever fragment is drawn, the uniform fields are all mentioned, first mentions in struct order."""
+    rng = random.Random(f"order/{v.id}")
+    for k in range(6):
+        inst = v.draw(rng, k % 2 == 0)
+        fields = [f for f, _ in re.findall(r"^    (\w+): (\w+),$", inst.code, re.M)]
+        if not fields:
+            continue
+        by_name = {s.later: key for key, s in inst.slots.items() if s.uniform}
+        assert set(fields) <= set(by_name), (v.id, fields, by_name)
+        for need, frags in inst.forms.items():
+            for frag in frags:
+                keys = list(dict.fromkeys(re.findall(r"\{(\w+)\}", frag)))
+                got = [inst.slots[key].later for key in keys if key in inst.slots and inst.slots[key].uniform]
+                assert got == fields, (v.id, need, frag, fields)
+
+
+def test_workgroup_mention_matches_code():
+    rng = random.Random(0)
+    hits = 0
+    for v in VARIANTS:
+        inst = v.draw(rng, True)
+        text = workgroup_mention(inst, rng)
+        m = re.search(r"@workgroup_size\(([^)]*)\)", inst.code)
+        sizes = [t.strip() for t in m.group(1).split(",")]
+        if not all(t.isdigit() for t in sizes):
+            assert text == ""
+            continue
+        hits += 1
+        assert re.findall(r"\d+", text) == sizes, (text, sizes)
+    assert hits > 100
 
 
 @pytest.mark.parametrize("v", VARIANTS, ids=[v.id for v in VARIANTS])
@@ -108,6 +144,17 @@ def test_name_pools_are_legal_wgsl(runtime):
         for pair in pool:
             names.update(pair)
     fields = set(nm.P_SCALE + nm.P_BIAS + nm.P_THRESH + nm.P_T + nm.P_ALPHA + nm.P_POW + nm.P_EDGE + nm.P_SHIFT + nm.P_MASK)
+    for v in VARIANTS:  # every parameter pool of every table-driven op
+        for p in getattr(v, "params", ()) if isinstance(v, MapOp) else ():
+            for n in p.names:
+                fields.update(n if isinstance(n, tuple) else (n,))
+    rng = random.Random(0)
+    for v in VARIANTS:  # names drawn by the class-based variants
+        for k in range(8):
+            code = v.draw(rng, True).code
+            names.update(re.findall(r"var<storage[^>]*> (\w+):", code))
+            fields.update(re.findall(r"^    (\w+): \w+,$", code, re.M))
+    names -= fields
     assert not (names | fields) & nm.RESERVED
     decls = "\n".join(f"@group(0) @binding({k}) var<storage, read_write> {n}: array<f32>;" for k, n in enumerate(sorted(names)))
     struct = "struct Params {\n" + "".join(f"    {f}: f32,\n" for f in sorted(fields)) + "}\n"

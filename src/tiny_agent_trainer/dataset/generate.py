@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from . import naming as nm
 from .core import Instance, Variant
 from .families import all_variants
+from .augment import AUG_P, maybe_augment
 from .phrasing import FRAMES, TEST_FRAMES, compose, frames_for
 
-GENERATOR_VERSION = "1.0"
+GENERATOR_VERSION = "2.0"
 
 # operations never seen in training (at least one per family; the rest of the family is trained)
 TEST_VARIANTS = frozenset({
@@ -52,8 +53,10 @@ def _register_verbs(variants: list[Variant]) -> None:
 
 
 def generate(count: int, seed: int, variants: list[Variant] | None = None, on_progress=None,
-             val_fraction: float = VAL_FRACTION) -> list[Pair]:
-    """About `count` pairs with distinct prompts (exactly `count` unless the grammar runs dry)."""
+             val_fraction: float = VAL_FRACTION, augment_p: float = AUG_P) -> list[Pair]:
+    """About `count` pairs with distinct prompts (exactly `count` unless the grammar runs dry).
+
+    `augment_p`: fraction of prompts given surface noise by `augment.maybe_augment` (0 = none)."""
     variants = variants if variants is not None else all_variants()
     _register_verbs(variants)
     total_w = sum(v.weight for v in variants)
@@ -100,6 +103,8 @@ def generate(count: int, seed: int, variants: list[Variant] | None = None, on_pr
                         break
                     frame = rng.choice(frames)
                     prompt = compose(inst, frame, rng)
+                    if augment_p:
+                        prompt = maybe_augment(prompt, inst.code, seed, v.id, augment_p)
                     if prompt in seen:
                         misses += 1
                         continue

@@ -57,14 +57,71 @@ FRAMES: dict[str, tuple[str, list[str]]] = {
     "F36": ("el", ["Set {EACH} of {O} to {EL}.", "Fill {O} so that {oi} is {EL}."]),
     "F37": ("np", ["Shader: {NP}{STORE}", "GPU kernel: {NP}{STORE}"]),
     "F38": ("vp", ["Write code that will {VP}{STORE}.", "Write GPU code to {VP}{STORE}."]),
+    # questions
+    "F39": ("vp", ["What is the WGSL for {VPing}{STORE}?", "What would a compute shader look like that {VPs}{STORE}?"]),
+    "F40": ("vp", ["Is it possible to {VP}{STORE} in a compute shader? Please write it.",
+                   "Can WGSL {VP}{STORE}? Show me the kernel."]),
+    "F67": ("vp", ["Could you show me how to {VP}{STORE} with WGSL?", "any idea how to {VP}{STORE} in a wgsl compute shader?"]),
+    "F62": ("np", ["What is the shader for {NP}{STORE}?", "Show me a compute shader for {NP}{STORE}."]),
+    # very terse (F42/F43 drop the [i] of formulas: "max(x, 0) -> out")
+    "F41": ("np", ["{NP} -> {O}", "{NP} => {O}"]),
+    "F42": ("fx", ["{FX} -> {O}", "{FX} into {O}"]),
+    "F43": ("fx", ["{oi} = {FX}", "{oi} = {FX} elementwise"]),
+    "F56": ("vp", ["{VP}{STORE}, wgsl", "{VP}{STORE} in wgsl pls"]),
+    "F57": ("np", ["wgsl {NP}{STORE}", "compute shader: {NP}{STORE}"]),
+    "F61": ("vp", ["Need a kernel: {VP}{STORE}", "need kernel to {VP}{STORE}"]),
+    # math / code notation
+    "F44": ("fx", ["for i in 0..n: {oi} = {FX}", "{oi} := {FX} for i in 0..n-1"]),
+    "F45": ("fx", ["Port this loop to WGSL: for each i, {oi} = {FX}", "Convert to a compute shader: for i in range(n): {oi} = {FX}"]),
+    "F63": ("fx", ["Shader where every thread does {oi} = {FX}.", "One invocation per element: {oi} = {FX}."]),
+    # descriptive
+    "F46": ("el", ["The i-th element of {O} is {EL}.", "Output {O} holds, at every index i, {EL}."]),
+    "F47": ("el", ["{O} should hold {EL} at every position.", "At each index, {O} gets {EL}."]),
+    "F64": ("el", ["Write {EL} into {oi} for every i.", "Store {EL} in {oi}."]),
+    # chatty, with irrelevant context
+    "F48": ("vp", ["I am working on a small WebGPU project and need a compute shader. It should {VP}{STORE}. Thanks in advance!",
+                   "I am porting some CPU code to WebGPU. The loop just needs to {VP}{STORE}. Can you write the WGSL?"]),
+    "F49": ("vp", ["My CPU version is too slow. Could you write WGSL that will {VP}{STORE}?",
+                   "Hey there. Long story short, I need to {VP}{STORE}. WGSL please."]),
+    "F50": ("np", ["For a layer I am writing I need {NP}{STORE}. Can you write the kernel?",
+                   "Working on a WebGPU demo; need {NP}{STORE}."]),
+    "F59": ("vp", ["In my compute pass I want to {VP}{STORE}.", "I want to {VP}{STORE} in a compute pass."]),
+    "F60": ("vp", ["Help me {VP}{STORE} on the GPU.", "Help me write a shader to {VP}{STORE}."]),
+    # bullet-ish specs
+    "F51": ("np", ["op: {NP} | output: {O}", "task - {NP}; output - {O}"]),
+    "F52": ("vp", ["goal: {VP}. output buffer: {O}.", "Kernel spec - {VP}; write to {O}."]),
+    "F65": ("vp", ["Task: {VP}{STORE}. Use WGSL.", "Objective: {VP}{STORE}."]),
+    "F66": ("np", ["Output buffer {O} = {NP}.", "{O} <- {NP}"]),
+    "F69": ("np", ["inputs: {INS}; output: {O}; op: {NP}", "in: {INS} / out: {O} / {NP}"]),
+    "F70": ("vp", ["Inputs {INS}, output {O}. {VP}.", "Given inputs {INS} and output {O}: {VP}."]),
+    # element types
+    "F53": ("vp", ["{VP}{STORE}. All buffers are {TY}.", "{VP}{STORE} (buffers are {TY})"]),
+    "F54": ("np", ["Using {TY}, compute {NP}{STORE}.", "Given {TY}, produce {NP}{STORE}."]),
+    "F55": ("vp", ["Write a WGSL kernel over {TY} that {VPs}{STORE}.", "Write a compute shader for {TY} that {VPs}{STORE}."]),
+    "F58": ("vp", ["Write the WGSL: {VP}{STORE}.", "Just the WGSL please: {VP}{STORE}."]),
 }
-TEST_FRAMES = frozenset({"F05", "F10", "F12", "F19", "F26", "F30", "F33", "F35"})
+TEST_FRAMES = frozenset({"F05", "F10", "F12", "F19", "F26", "F30", "F33", "F35",
+                         "F40", "F45", "F47", "F50", "F55", "F61"})
+_BARE_O = {"F41", "F42", "F46", "F51", "F52", "F66", "F69", "F70"}
+# frames with their own opening (chatty, terse, labelled): no extra "Quick one: "-style prefix
+_NO_PREFIX = {"F39", "F40", "F41", "F42", "F43", "F44", "F45", "F48", "F49", "F50", "F51", "F52", "F56", "F57", "F59", "F60",
+              "F61", "F65", "F66", "F67", "F69", "F70"}
+_STRIP_INDEX = {"F42", "F43"}  # terse frames: `x[i]` is written `x`
+_TYPES = {"array<f32>": ["f32 arrays", "arrays of floats", "float buffers", "f32 buffers", "array<f32>"],
+          "array<u32>": ["u32 arrays", "arrays of unsigned ints", "u32 buffers", "array<u32>"],
+          "array<i32>": ["i32 arrays", "arrays of signed ints", "signed i32 buffers", "array<i32>"],
+          "array<vec4<f32>>": ["vec4<f32> arrays", "arrays of rgba vec4<f32> colors", "rgba float4 buffers"]}
+_WG1 = [" Use a workgroup size of {w}.", " Workgroup size {w}.", " Use @workgroup_size({w}).", " {w} threads per workgroup.",
+        " (workgroup size: {w})", " Use workgroups of {w} threads."]
+_WG2 = [" Use {w}x{h} workgroups.", " Workgroup size {w} x {h}.", " Use @workgroup_size({w}, {h}).",
+        " (workgroups of {w} by {h} threads)"]
+WG_MENTION_P = 0.2
 
 _STORE = [", storing the result in {O}", ", writing into {O}", " (output: {O})", ", with the result in {O}",
           ", output in {O}", " into {O}", ", saving it to {O}"]
 _STORE_NP = [" into {O}", " (output: {O})", ", stored in {O}", ", written to {O}", " in {O}"]
 _DECL1 = [" {n} is a uniform parameter.", " ({n} is a uniform.)", " {n} comes from a uniform buffer.",
-          " The value {n} is passed as a uniform.", " Here {n} is a parameter.", " {n}: uniform f32."]
+          " The value {n} is passed as a uniform.", " Here {n} is a parameter.", " {n}: uniform {t}."]
 _DECLN = [" {ns} are uniform parameters.", " ({ns} are uniforms.)", " Parameters {ns} come from a uniform buffer.",
           " {ns} are given as parameters."]
 _PREFIX = [("", 0.82), ("Quick one: ", 0.03), ("In WGSL, ", 0.03), ("GPU task: ", 0.03), ("Hi. ", 0.03),
@@ -74,8 +131,33 @@ _PREFIX_OK = {"by", "at", "to", "with", "using", "and", "of", "from", "between",
 _PH = re.compile(r"\{(\w+)\}")
 
 
+def _type_words(inst: Instance) -> list[str]:
+    """Ways to name the element type when every storage buffer has the same one, else []."""
+    types = {b.type for b in inst.buffers if b.access != "uniform"}
+    return _TYPES.get(types.pop(), []) if len(types) == 1 else []
+
+
+def _inputs(inst: Instance) -> list[str]:
+    return [name for acc, name in re.findall(r"var<storage, (read|read_write)> (\w+):", inst.code) if acc == "read"]
+
+
+def _usable(inst: Instance, templates: list[str]) -> bool:
+    text = "".join(templates)
+    return ("{TY}" not in text or bool(_type_words(inst))) and ("{INS}" not in text or bool(_inputs(inst)))
+
+
 def frames_for(inst: Instance, allowed: set[str] | frozenset[str]) -> list[str]:
-    return [fid for fid, (need, _) in FRAMES.items() if fid in allowed and need in inst.forms]
+    return [fid for fid, (need, tpls) in FRAMES.items() if fid in allowed and need in inst.forms and _usable(inst, tpls)]
+
+
+def workgroup_mention(inst: Instance, rng: random.Random) -> str:
+    """A sentence asking for the shader's own literal @workgroup_size ('' for `N`-sized kernels)."""
+    m = re.search(r"@workgroup_size\((\d+)(?:, (\d+))?\)", inst.code)
+    if not m:
+        return ""
+    if m.group(2):
+        return rng.choice(_WG2).format(w=m.group(1), h=m.group(2))
+    return rng.choice(_WG1).format(w=m.group(1))
 
 
 def _resolve(text: str, slots: dict) -> tuple[str, list[str]]:
@@ -98,11 +180,18 @@ def compose(inst: Instance, frame: str, rng: random.Random) -> str:
     need, templates = FRAMES[frame]
     tpl = rng.choice(templates)
     lower = tpl[:1].islower()
-    frag = rng.choice(inst.forms[need])
+    frags = inst.forms[need]
+    if "{O}" in tpl or "{oi}" in tpl:  # the frame names the output itself: prefer fragments that do not
+        frags = [f for f in frags if "{O}" not in f and "{oi}" not in f] or frags
+    frag = rng.choice(frags)
     if need == "vp":
         tpl = tpl.replace("{VPs}", nm.third_person(frag)).replace("{VPing}", nm.gerund(frag)).replace("{VP}", frag)
     else:
         tpl = tpl.replace("{" + need.upper() + "}", frag)
+    if "{TY}" in tpl:
+        tpl = tpl.replace("{TY}", rng.choice(_type_words(inst)))
+    if "{INS}" in tpl:
+        tpl = tpl.replace("{INS}", ", ".join(_inputs(inst)))
     slots = dict(inst.slots)
     for key, s in inst.slots.items():
         ph = "{%s}" % key
@@ -119,6 +208,8 @@ def compose(inst: Instance, frame: str, rng: random.Random) -> str:
                 slots[key] = type(s)(s.later, s.later, True, False)
         if need in ("fx", "el") and s.uniform:
             slots[key] = type(s)(s.later, s.later, True, False)
+    if frame in _BARE_O and "O" in slots:  # labels such as "output: {O}" take the bare name
+        slots["O"] = type(slots["O"])(slots["O"].later, slots["O"].later)
     out = inst.slots["O"].later
     slots.setdefault("oi", type(inst.slots["O"])(f"{out}[i]", f"{out}[i]"))
     mentions_out = "{O}" in tpl or "{oi}" in tpl
@@ -130,21 +221,30 @@ def compose(inst: Instance, frame: str, rng: random.Random) -> str:
     text, seen = _resolve(tpl, slots)
     if inst.out_named and "O" not in seen and "oi" not in seen:
         text = text.rstrip(".?!") + f", output to {out}."
+    if frame in _STRIP_INDEX:
+        text = text.replace("[i]", "")
     undeclared = [slots[k].later for k in seen if slots[k].uniform and not slots[k].says_uniform]
     if undeclared:
         text = text.rstrip(";")
         if not re.search(r"[.?!]$", text):
             text += "."
         if len(undeclared) == 1:
-            text += rng.choice(_DECL1).format(n=undeclared[0])
+            t = re.search(r"^    %s: (\w+),$" % re.escape(undeclared[0]), inst.code, re.M)
+            text += rng.choice(_DECL1).format(n=undeclared[0], t=t.group(1) if t else "f32")
         else:
             text += rng.choice(_DECLN).format(ns=nm.join_and(undeclared))
+    if rng.random() < WG_MENTION_P:
+        wg = workgroup_mention(inst, rng)
+        if wg:
+            if not re.search(r"[.?!)]$", text):
+                text += "."
+            text += wg
     r, acc = rng.random(), 0.0
     for p, w in _PREFIX:
         acc += w
         if r < acc:
             break
-    if ":" in tpl:
+    if ":" in tpl or frame in _NO_PREFIX:
         p = ""
     m = re.match(r"[\w`\[\]]+", text)
     names = {s.later for s in slots.values()}

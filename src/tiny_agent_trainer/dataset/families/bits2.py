@@ -88,6 +88,11 @@ class IOp(MapOp):
         for s in inst.slots.values():
             s.first = s.first.replace("the u32 values", "the i32 values").replace("the integers", "the signed integers")
             s.later = s.later.replace("the u32 values", "the i32 values").replace("the integers", "the signed integers")
+        # formulas and element words alone would not tell i32 from u32: say it
+        if "fx" in inst.forms:
+            inst.forms["fx"] = [f + rng.choice([" (signed i32)", ", on i32 values", " over signed ints"]) for f in inst.forms["fx"]]
+        if "el" in inst.forms:
+            inst.forms["el"] = [f + rng.choice([" (i32)", ", as signed integers"]) for f in inst.forms["el"]]
         return inst
 
 

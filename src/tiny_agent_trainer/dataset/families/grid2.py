@@ -26,7 +26,7 @@ class Grid2(Variant):
                   ["the sum of the {W} x {H} matrices {X} and {Y}, in {O}"]),
         "scale2d": (["scale the {W} x {H} matrix {X} by {K} into {O}", "multiply every cell of {X} ({W} wide, {H} tall) by {K}, giving {O}"],
                     ["{X} ({W} x {H}) times {K}, in {O}"]),
-        "add_col": (["add the column vector {V} (length {H}) to every column of {X} ({W} x {H}) into {O}",
+        "add_col": (["add the column vector {V} to every column of {X} ({W} x {H}, so {V} has {H} entries) into {O}",
                      "broadcast-add {V} over the rows of {X}: {O}[r][c] = {X}[r][c] + {V}[r]; {X} is {W} wide and {H} tall"],
                     ["{X} ({W} x {H}) plus the column vector {V} broadcast across columns, in {O}"]),
         "hblur": (["blur each row of {X} ({W} x {H}) with a 3-tap box filter, clamping at the left and right edges, into {O}",
@@ -66,7 +66,8 @@ class Grid2(Variant):
         if k == "add_col":
             v = nm.pick(rng, ["col_vec", "bias", "v", "vec", "offsets"], avoid=[x, o]) if named else "bias"
         wname, hname = nm.pick(rng, nm.P_SIZE2, avoid={x, o, y or "", v or ""})
-        kname = nm.pick(rng, nm.P_SCALE, avoid={x, o, wname, hname}) if k == "scale2d" else None
+        kname = nm.pick(rng, ["k", "factor", "gain", "s", "mult", "multiplier", "alpha"], avoid={x, o, wname, hname}) \
+            if k == "scale2d" else None
         width, height = rng.choice(EVEN if k == "downsample" else SIZES)
         W, H = f"params.{wname}", f"params.{hname}"
         at = f"row * {W} + col"
@@ -211,7 +212,7 @@ class Crop(Variant):
     def draw(self, rng: random.Random, named: bool) -> Instance:
         x = nm.pick(rng, nm.M_IN) if named else "src"
         o = nm.pick(rng, nm.F_OUT + ["crop", "tile_out"], avoid=[x]) if named else "out"
-        wname = rng.choice(["width", "w", "src_w", "stride"])
+        wname = rng.choice(["w", "src_w", "stride", "pitch"])
         x0, y0 = rng.choice(self.OFFS)
         cw, ch = rng.choice(self.DIMS)
         width, height = rng.choice(SIZES)
