@@ -188,10 +188,14 @@ PARAMETRIC = [
       ["the smaller of {xi} and {K}"], ["min({xi}, {K})"]),
 ]
 
-CONST_ADD = ["1", "2", "3", "0.5", "10", "0.25", "100", "1.5", "7", "42", "0.1"]
-CONST_MUL = ["2", "3", "0.5", "0.25", "10", "1.5", "4", "0.1", "1e-3", "255", "0.75"]
-CONST_DIV = ["2", "4", "3", "10", "255", "0.5", "1e3", "8"]
-CONST_RANGE = [("0", "1"), ("0", "6"), ("-1", "1"), ("0", "255"), ("-0.5", "0.5"), ("2", "5"), ("-3", "3")]
+CONST_ADD = ["1", "2", "3", "0.5", "10", "0.25", "100", "1.5", "7", "42", "0.1", "0.125", "2.75", "12", "1000", "0.01",
+             "3.5", "64"]
+CONST_ADD_SIGNED = CONST_ADD + ["-1", "-0.5", "-2.25", "-10"]
+CONST_MUL = ["2", "3", "0.5", "0.25", "10", "1.5", "4", "0.1", "1e-3", "255", "0.75", "-1", "-2", "0.125", "2.75", "1.25",
+             "8", "100", "-0.5", "0.001"]
+CONST_DIV = ["2", "4", "3", "10", "255", "0.5", "1e3", "8", "16", "2.5", "100", "1.5", "0.25", "7"]
+CONST_RANGE = [("0", "1"), ("0", "6"), ("-1", "1"), ("0", "255"), ("-0.5", "0.5"), ("2", "5"), ("-3", "3"), ("-1", "0"),
+               ("0.1", "0.9"), ("-10", "10"), ("1", "100"), ("-0.25", "2.75")]
 
 
 def C(name, expr, oracle, params, vp, np_, el, fx, fill=("uniform(-10,10)",), **kw):
@@ -201,7 +205,7 @@ def C(name, expr, oracle, params, vp, np_, el, fx, fill=("uniform(-10,10)",), **
 
 
 CONSTANT = [
-    C("add", "{a} + {K}", "{O} = {A} + {K}", [ParamDef("K", [], CONST_ADD)], ["add {K} to {EACH} of {X}", "increment {X} by {K}",
+    C("add", "{a} + {K}", "{O} = {A} + {K}", [ParamDef("K", [], CONST_ADD_SIGNED)], ["add {K} to {EACH} of {X}", "increment {X} by {K}",
       "add {K} to {X}"], ["{X} plus {K}", "{X} + {K}"], ["{xi} plus {K}"], ["{xi} + {K}"]),
     C("sub", "{a} - {K}", "{O} = {A} - {K}", [ParamDef("K", [], CONST_ADD)], ["subtract {K} from {EACH} of {X}",
       "decrease {X} by {K}"], ["{X} minus {K}", "{X} - {K}"], ["{xi} minus {K}"], ["{xi} - {K}"]),
@@ -213,19 +217,19 @@ CONSTANT = [
       ["clamp {X} to [{K}, {K2}]", "clip {EACH} of {X} into the range {K} to {K2}", "clamp {X} between {K} and {K2}"],
       ["{X} clamped to [{K}, {K2}]", "{X} clipped to the interval [{K}, {K2}]"], ["{xi} clamped between {K} and {K2}"],
       ["clamp({xi}, {K}, {K2})"]),
-    C("max", "max({a}, {K})", "{O} = np.maximum({A}, {K})", [ParamDef("K", [], ["0", "1", "-1", "0.5", "2"])],
+    C("max", "max({a}, {K})", "{O} = np.maximum({A}, {K})", [ParamDef("K", [], ["0", "1", "-1", "0.5", "2", "-0.5", "0.25", "-2", "3.75"])],
       ["raise every value of {X} below {K} to {K}", "floor {X} at {K}"], ["max({X}, {K})", "the maximum of {X} and {K}"],
       ["the larger of {xi} and {K}"], ["max({xi}, {K})"]),
-    C("min", "min({a}, {K})", "{O} = np.minimum({A}, {K})", [ParamDef("K", [], ["0", "1", "6", "0.5", "3"])],
+    C("min", "min({a}, {K})", "{O} = np.minimum({A}, {K})", [ParamDef("K", [], ["0", "1", "6", "0.5", "3", "2.5", "10", "-0.25", "0.125"])],
       ["cap {X} at {K}", "limit {EACH} of {X} to at most {K}"], ["min({X}, {K})", "the minimum of {X} and {K}"],
       ["the smaller of {xi} and {K}"], ["min({xi}, {K})"]),
     C("pow", "pow({a}, {K})", "{O} = np.power({A}, {K})", [ParamDef("K", [], ["2", "3", "0.5", "1.5", "2.2", "0.25"])],
       ["raise {EACH} of {X} to the power {K}", "raise {X} to the power of {K}"], ["{X} to the power {K}", "{X}^{K}"],
       ["{xi} raised to {K}"], ["pow({xi}, {K})", "{xi}^{K}"], fill=("uniform(0.1,4)",), **TR),
-    C("fma", "{a} * {K} + {K2}", "{O} = {A} * {K} + {K2}", [ParamDef("K", [], CONST_MUL), ParamDef("K2", [], CONST_ADD)],
+    C("fma", "{a} * {K} + {K2}", "{O} = {A} * {K} + {K2}", [ParamDef("K", [], CONST_MUL), ParamDef("K2", [], CONST_ADD_SIGNED)],
       ["multiply {X} by {K} and then add {K2}", "scale {X} by {K} and add {K2}"], ["{X} times {K} plus {K2}"],
       ["{K} times {xi}, plus {K2}"], ["{xi} * {K} + {K2}"]),
-    C("threshold", "select(0.0, 1.0, {a} > {K})", "{O} = np.where({A} > {K}, 1, 0)", [ParamDef("K", [], ["0", "0.5", "1", "2.5"])],
+    C("threshold", "select(0.0, 1.0, {a} > {K})", "{O} = np.where({A} > {K}, 1, 0)", [ParamDef("K", [], ["0", "0.5", "1", "2.5", "-1", "0.125", "3.75", "-0.5"])],
       ["set {EACH} of {X} to 1 if it exceeds {K}, otherwise 0", "threshold {X} at {K}"], ["{X} thresholded at {K}"],
       ["1 if {xi} > {K}, else 0"], ["{xi} > {K} ? 1 : 0"]),
 ]
@@ -240,7 +244,7 @@ def I(name, expr, oracle, vp, el, fx, params=(), mode="none", nin=1, accumulate=
 INPLACE = [
     I("scale_const", "{a} * {K}", "{O} = {A} * {K}", ["multiply {EACH} of {X} by {K} in place", "scale {X} by {K} in place",
       "update {X} in place, multiplying it by {K}"], ["{xi} times {K}, updated in place"],
-      ["{xi} * {K}"], params=[ParamDef("K", [], ["2", "3", "0.5", "10", "0.1"])], mode="const"),
+      ["{xi} * {K}"], params=[ParamDef("K", [], ["2", "3", "0.5", "10", "0.1", "-1", "0.125", "2.75", "1.5"])], mode="const"),
     I("add_const", "{a} + {K}", "{O} = {A} + {K}", ["add {K} to {EACH} of {X} in place", "increment {X} by {K} in place"],
       ["{xi} plus {K} (in place)"], ["{xi} + {K}"], params=[ParamDef("K", [], CONST_ADD)], mode="const"),
     I("scale", "{a} * {K}", "{O} = {A} * {K}", ["scale {X} in place by {K}", "multiply {X} by {K} in place, overwriting it"],
