@@ -4,6 +4,7 @@ Splits are decided by construction, not after the fact: variants in `TEST_VARIAN
 only with the test frames (`phrasing.TEST_FRAMES`), every other variant only with the remaining
 frames; so no operation and no phrasing template is shared between train and test. Val is a
 small sample of whole train-side instances (same code never in both train and val).
+About `augment.AUG_P` of the prompts get surface noise (`augment.py`; names and numbers kept).
 Prompts are unique across the whole output. Same (count, seed) -> same pairs, in the same order.
 This module does NOT run shaders (see `verify.py`) or write files (see `build.py`).
 """
