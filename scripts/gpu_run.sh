@@ -3,7 +3,7 @@
 #  1. training throughput + MFU of the `base` shape, ours vs Hugging Face BART, same batches;
 #  2. train the `small` preset (the shipped model) on the dataset in $DATA;
 #  3. bundle the best checkpoint as fp16 into $OUT/bundle, copy the journal and notes.
-# Usage (device machine, repo root): DATA=.gpu_data OUT=/path bash scripts/gpu_run.sh
+# Usage (device machine, repo root): DATA=.gpu_data OUT=/path [BENCH=full|mfu|0] [MAX_TIME=s] bash scripts/gpu_run.sh
 set -euo pipefail
 export PYTHONPATH=$PWD/src PYTHONUNBUFFERED=1
 DATA=${DATA:-data}
@@ -14,7 +14,10 @@ mkdir -p "$OUT"
 NOTES=$OUT/notes.txt
 { date -u; (nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || echo "no nvidia-smi");
   python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda)'; } | tee "$NOTES"
-if [ "${SKIP_BENCH:-0}" != 1 ]; then
+if [ "${BENCH:-full}" = mfu ]; then
+  python3 benchmarks/bench_train.py --preset base --batch 256 --src 48 --tgt 256 --steps 30 --compile \
+    2>>"$OUT/bench.err" | tee -a "$OUT/bench_train.jsonl"
+elif [ "${BENCH:-full}" = full ]; then
   for c in "--compile" ""; do
     python3 benchmarks/bench_train.py --preset base --batch 128 --src 48 --tgt 256 --steps 30 --hf $c \
       2>>"$OUT/bench.err" | tee -a "$OUT/bench_train.jsonl"
@@ -28,3 +31,7 @@ python3 -m tiny_agent_trainer train --preset small --data "$DATA" --output "$RUN
 python3 -m tiny_agent_trainer.training.bundle "$RUN" "$OUT/bundle" | tee -a "$NOTES"
 cp "journals/$(basename "$RUN").jsonl" "$OUT/journal.jsonl"
 grep '"event": "eval"' "$OUT/journal.jsonl" | tail -3 | tee -a "$NOTES"
+if [ "${BENCH:-full}" != 0 ]; then
+  python3 benchmarks/bench_generate_gpu.py --model "$OUT/bundle" --batches 1,16,64,256 --tokens 200 \
+    2>>"$OUT/bench.err" | tee -a "$OUT/bench_generate_gpu.jsonl"
+fi

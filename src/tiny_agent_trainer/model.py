@@ -209,7 +209,7 @@ class Seq2Seq(nn.Module):
     def split_memory(self, memory: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
         """(encoder states, source ids or None): `encode` appends the ids as a last channel when copying."""
         if self.shape.copy_attention:
-            return memory[..., :-1], memory[..., -1].long()
+            return memory[..., :-1].to(self.embed.weight.dtype), memory[..., -1].long()
         return memory, None
 
     def _output(self, h: torch.Tensor, copy_k: torch.Tensor | None, src_ids: torch.Tensor | None,
@@ -218,11 +218,10 @@ class Seq2Seq(nn.Module):
         logits = self.lm_head(h)
         if not self.shape.copy_attention:
             return logits
-        h = h.float()
-        scores = self.copy_q(h) @ copy_k.float().transpose(1, 2) / math.sqrt(self.shape.d_model)  # (B, T, S)
+        scores = (self.copy_q(h) @ copy_k.transpose(1, 2)).float() / math.sqrt(self.shape.d_model)  # (B, T, S)
         scores = scores.masked_fill(~mask[:, 0], float("-inf"))
         attn = scores.softmax(-1)
-        gate = torch.sigmoid(self.copy_gate(h))  # (B, T, 1)
+        gate = torch.sigmoid(self.copy_gate(h).float())  # (B, T, 1)
         p = gate * logits.float().softmax(-1)
         p = p.scatter_add(2, src_ids[:, None, :].expand(-1, h.shape[1], -1), (1 - gate) * attn)
         return torch.log(p.clamp_min(1e-12))
