@@ -284,3 +284,13 @@ def test_cli_user_errors_exit_2(argv, needle):
                           text=True, timeout=120, cwd=ROOT)
     assert proc.returncode == 2, proc.stderr
     assert needle in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_checkpoint_without_copy_head_loads(tmp_path):
+    """Checkpoints trained before the copy head existed load with copy_attention off (inferred from the weights)."""
+    tok = tokenizer()
+    model = tiny_model(tok, seed=2, peaky=False, copy_attention=False)
+    p = write_checkpoint(tmp_path / "old", tok, model)
+    g = Generator(model=str(p), validator=FakeValidator(lambda c, i: True), max_new_tokens=5, beams=1)
+    assert g.loaded.model.shape.copy_attention is False and g.decoder.fast is not None
+    assert isinstance(g.generate(SHADERS[0][0]).code, str)

@@ -89,12 +89,22 @@ def model_id_of(ckpt: Path, meta: dict) -> str:
     return f"{ckpt.parent.name}/{ckpt.name}{step}" if ckpt.name.startswith("step-") else f"{ckpt.name}{step}"
 
 
+def _weight_names(path: Path) -> set[str]:
+    from safetensors import safe_open
+
+    try:
+        with safe_open(str(path), framework="pt") as f:
+            return set(f.keys())
+    except Exception:  # noqa: BLE001 - unreadable weights are reported by load_weights with a clear message
+        return set()
+
+
 def load_model(name: str | Path | None, device: str | torch.device = "cpu") -> LoadedModel:
     """Load a checkpoint (see `resolve_model`) onto `device`, in eval mode, fp32 on CPU."""
     from ..config import load_task_config
     from ..model import ModelShape, Seq2Seq
     from ..tokenizer import WgslTokenizer
-    from ..training.checkpoint import CONFIG, META, TOKENIZER, load_weights
+    from ..training.checkpoint import CONFIG, META, TOKENIZER, WEIGHTS, load_weights
 
     where = resolve_model(name)
     if isinstance(where, str):
@@ -117,6 +127,8 @@ def load_model(name: str | Path | None, device: str | torch.device = "cpu") -> L
         except (OSError, ValueError):
             meta = {}
     shape = ModelShape.from_config(cfg.model, tok.vocab_size, tok.pad_id)
+    if hasattr(shape, "copy_attention"):  # follow the weights: checkpoints from before the copy head lack it
+        shape.copy_attention = "copy_q.weight" in _weight_names(ckpt / WEIGHTS)
     model = Seq2Seq(shape)
     load_weights(ckpt, model)  # casts to the model's fp32 parameters
     device = torch.device(device)
