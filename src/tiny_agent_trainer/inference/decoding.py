@@ -2,8 +2,11 @@
 
 All strategies run batched (several prompts, padded; per-row finished flags; finished rows are
 dropped from the batch) and use the model's preallocated key/value cache: the prompt is encoded
-once, the cross-attention keys/values are projected once, and each step feeds one token per row
-(`Seq2Seq.decode_step`); beam search reorders the cache rows with `KVCache.reorder`.
+once, the cross-attention keys/values are projected once, and each step feeds one token per row.
+Single-token steps run through `FastStep` (the same math as `Seq2Seq.decode_step` in plain
+functional calls, verified against it when a `Decoder` is built; the model's own method is used if
+they disagree). Beam search permutes only the filled part of the self-attention cache within a
+prompt and uses `KVCache.reorder` when prompts finish.
 
 Constraints plug in through the `Constraint` protocol, a logits-processor-like hook:
 `mask(row_state, logits, need)` returns the row's logits with every token it did not allow set to
