@@ -16,14 +16,14 @@ NOTES=$OUT/notes.txt
   python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda)'; } | tee "$NOTES"
 if [ "${BENCH:-full}" = mfu ]; then
   python3 benchmarks/bench_train.py --preset base --batch 256 --src 48 --tgt 256 --steps 30 --compile \
-    2>>"$OUT/bench.err" | tee -a "$OUT/bench_train.jsonl"
+    2>>"$NOTES" | tee -a "$OUT/bench_train.jsonl"
 elif [ "${BENCH:-full}" = full ]; then
   for c in "--compile" ""; do
     python3 benchmarks/bench_train.py --preset base --batch 128 --src 48 --tgt 256 --steps 30 --hf $c \
-      2>>"$OUT/bench.err" | tee -a "$OUT/bench_train.jsonl"
+      2>>"$NOTES" | tee -a "$OUT/bench_train.jsonl"
   done
   python3 benchmarks/bench_train.py --preset small --batch 128 --src 32 --tgt 160 --steps 30 --hf \
-    2>>"$OUT/bench.err" | tee -a "$OUT/bench_train.jsonl"
+    2>>"$NOTES" | tee -a "$OUT/bench_train.jsonl"
 fi
 rm -rf "$RUN"
 python3 -m tiny_agent_trainer train --preset small --data "$DATA" --output "$RUN" --engine /nonexistent.toml \
@@ -33,5 +33,5 @@ cp "journals/$(basename "$RUN").jsonl" "$OUT/journal.jsonl"
 grep '"event": "eval"' "$OUT/journal.jsonl" | tail -3 | tee -a "$NOTES"
 if [ "${BENCH:-full}" != 0 ]; then
   python3 benchmarks/bench_generate_gpu.py --model "$OUT/bundle" --batches 1,16,64,256 --tokens 200 \
-    2>>"$OUT/bench.err" | tee -a "$OUT/bench_generate_gpu.jsonl"
+    2>>"$NOTES" | tee -a "$OUT/bench_generate_gpu.jsonl"
 fi

@@ -71,8 +71,8 @@ class WgslTokenizer:
     def save(self, path: str | Path) -> Path:
         path = Path(path)
         if path.suffix != ".json":
-            path.mkdir(parents=True, exist_ok=True)
             path = path / "tokenizer.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
         self.tok.save(str(path))
         return path
 

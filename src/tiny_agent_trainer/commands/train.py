@@ -20,6 +20,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--max-steps", type=int, help="stop after N optimizer steps (overrides the config)")
     p.add_argument("--max-time", type=float, metavar="SECONDS",
                    help="stop cleanly (with a final checkpoint) after this much training time")
+    p.add_argument("--init-from", metavar="CKPT", help="fine-tune: start from this checkpoint's weights and "
+                   "tokenizer (fresh optimizer and schedule)")
     p.add_argument("--resume", action="store_true", help="continue the run in --output from its latest checkpoint")
     p.add_argument("--output", help="run directory (default: <engine checkpoints>/<task name>-<preset>)")
     p.add_argument("--data", help="dataset directory (overrides [dataset] data_dir)")
@@ -91,7 +93,7 @@ def run(args) -> int:
         exec_eval = make_exec_eval(tasks, cfg.training.exec_eval_tasks)
     trainer = Trainer(cfg, C.to_toml(cfg), out, journal_dir=eng.paths.journals, resume=args.resume,
                       max_steps=args.max_steps, progress=not args.no_progress, exec_eval=exec_eval,
-                      max_time_s=args.max_time)
+                      max_time_s=args.max_time, init_from=args.init_from)
     res = trainer.fit()
     summary = {"run_dir": str(res.run_dir), "steps": res.step, "last": str(res.last) if res.last else None,
                "best": str(res.best) if res.best else None, "best_metric": res.best_metric,

@@ -179,11 +179,14 @@ class Generator:
         return out
 
     def generate_many(self, prompt: str, n: int, seed: int = 0) -> list[str]:
-        """n sampled shaders for pass@k (each invalid one is resampled up to `retries` times)."""
+        """n shaders for pass@k: n = 1 is the default (deterministic, validity-aware) generation, what a
+        user gets; n > 1 are samples (each invalid one resampled up to `retries` times)."""
         if n < 1:
             return []
         if self.loaded is None:
             return [self._template(prompt).code] * n
+        if n == 1:
+            return [self.generate(prompt).code]
         o = dataclasses.replace(self.options, sample=True, seed=seed)
         ids, _ = self.encode_prompt(prompt)
         cons = self.constraint if o.constrained else None

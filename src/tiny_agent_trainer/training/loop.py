@@ -82,18 +82,19 @@ class Trainer:
                  resume: bool = False, max_steps: int | None = None, progress: bool = True,
                  exec_eval: Callable[[Seq2Seq, WgslTokenizer], dict] | None = None,
                  clock: Callable[[], float] = time.perf_counter, records: dict[str, list[dict]] | None = None,
-                 max_time_s: float | None = None):
+                 max_time_s: float | None = None, init_from: str | Path | None = None):
         self.cfg, self.config_toml, self.run_dir = cfg, config_toml, Path(run_dir)
         self.resume, self.progress, self.exec_eval, self.clock = resume, progress, exec_eval, clock
         self.max_steps_override = max_steps
         self.journal_dir = Path(journal_dir)
         self.records = records
         self.max_time_s = max_time_s
+        self.init_from = ckpt.resolve(init_from) if init_from else None  # fine-tuning: weights + tokenizer
 
     # -- setup --------------------------------------------------------------------------------
     def _tokenizer(self, train_recs: list[dict], resume_ckpt: Path | None, d: Dist) -> WgslTokenizer:
-        if resume_ckpt is not None:
-            return WgslTokenizer.load(resume_ckpt / ckpt.TOKENIZER)
+        if resume_ckpt is not None or self.init_from is not None:
+            return WgslTokenizer.load((resume_ckpt or self.init_from) / ckpt.TOKENIZER)
         if self.cfg.tokenizer.path:
             try:
                 return WgslTokenizer.load(self.cfg.tokenizer.path)
@@ -147,8 +148,8 @@ class Trainer:
         except ValueError as e:
             raise UserError(f"[model] {e}") from None
         model = Seq2Seq(shape).to(device)
-        if resume_ckpt is not None:
-            ckpt.load_weights(resume_ckpt, model)
+        if resume_ckpt is not None or self.init_from is not None:
+            ckpt.load_weights(resume_ckpt or self.init_from, model)
         opt = make_optimizer(model, tc, device)
         plan = BatchPlan(train, tc.batch_size, tc.seed, d.rank, d.world)
         steps_per_epoch = max(1, len(plan) // tc.grad_accum)
@@ -166,13 +167,15 @@ class Trainer:
             net = torch.nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
         if tc.compile:
             net = torch.compile(net)
-        use_bf16 = device.type == "cuda" and tc.precision in ("auto", "bf16")
+        # bf16 autocast: by default on CUDA; on a CPU only when asked (fp32 keeps CPU runs bit-exact)
+        use_bf16 = (device.type == "cuda" and tc.precision in ("auto", "bf16")) or tc.precision == "bf16"
         journal = Journal(self.journal_dir / f"{self.run_dir.name}.jsonl", enabled=d.main,
                           tensorboard_dir=self.run_dir / "tensorboard")
         journal.log("start" if resume_ckpt is None else "resume", config_hash=config_hash(self.config_toml),
                     git_commit=git_commit(), versions=versions(), device=str(device), world=d.world,
                     params=model.num_params(), train_examples=len(train), dropped_too_long=dropped,
                     val_examples=len(val), total_steps=total, resumed_from=str(resume_ckpt) if resume_ckpt else None,
+                    init_from=str(self.init_from) if self.init_from else None,
                     run_dir=str(self.run_dir), config=self.config_toml, step=pos["step"])
         flops_tok = flops_per_token(shape, sum(len(e.src) for e in train[:512]) / min(512, len(train)),
                                     sum(len(e.tgt) for e in train[:512]) / min(512, len(train)))
