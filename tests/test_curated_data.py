@@ -148,17 +148,9 @@ def test_conventions(curated, paraphrases):
 
 
 @pytest.fixture(scope="module")
-def runtime():
-    try:
-        import wgpu
-
-        if wgpu.gpu.request_adapter_sync() is None:
-            pytest.skip("no wgpu adapter")
-    except Exception as e:  # noqa: BLE001
-        pytest.skip(f"no wgpu adapter: {e}")
-    from tiny_agent_trainer.gpu import WgpuRuntime
-
-    return WgpuRuntime()
+def runtime(wgpu_runtime):
+    """The shared real wgpu runtime (conftest.py); skips without an adapter."""
+    return wgpu_runtime
 
 
 @pytest.mark.parametrize("path", [CURATED, PARAPHRASES], ids=["curated", "paraphrases"])

@@ -30,17 +30,9 @@ RANK = {"storage,read": 0, "storage,read_write": 1, "uniform": 2}
 
 
 @pytest.fixture(scope="module")
-def runtime():
-    try:
-        import wgpu
-
-        if wgpu.gpu.request_adapter_sync() is None:
-            pytest.skip("no wgpu adapter")
-    except Exception as e:  # noqa: BLE001
-        pytest.skip(f"no wgpu adapter: {e}")
-    from tiny_agent_trainer.gpu import WgpuRuntime
-
-    return WgpuRuntime()
+def runtime(wgpu_runtime):
+    """The shared real wgpu runtime (conftest.py); skips without an adapter."""
+    return wgpu_runtime
 
 
 def _samples(v, seed=0):
