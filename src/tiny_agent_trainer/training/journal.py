@@ -16,8 +16,10 @@ from typing import Any, Callable
 
 def git_commit(cwd: Path | None = None) -> str | None:
     try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5, cwd=cwd)
-        return out.stdout.strip() or None
+        out = subprocess.run(["git", "rev-parse", "--verify", "-q", "HEAD"], capture_output=True, text=True,
+                             timeout=5, cwd=cwd)
+        sha = out.stdout.strip()
+        return sha if out.returncode == 0 and len(sha) == 40 else None
     except (OSError, subprocess.SubprocessError):
         return None
 
