@@ -20,3 +20,19 @@ def wgpu_runtime():
     except Exception as e:  # noqa: BLE001
         pytest.skip(f"no usable wgpu adapter: {type(e).__name__}: {e}")
     return rt
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `gpu` need CUDA; without it they are skipped (CI has no GPU)."""
+    try:
+        import torch
+
+        has_cuda = torch.cuda.is_available()
+    except ImportError:
+        has_cuda = False
+    if has_cuda:
+        return
+    skip = pytest.mark.skip(reason="needs a CUDA GPU")
+    for item in items:
+        if "gpu" in item.keywords:
+            item.add_marker(skip)
