@@ -20,8 +20,8 @@ from ..errors import UserError
 
 @dataclass
 class Example:
-    src: list[int]
-    tgt: list[int]  # BOS + code + EOS
+    src: torch.Tensor | list[int]  # prompt ids
+    tgt: torch.Tensor | list[int]  # BOS + code + EOS
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -62,7 +62,7 @@ def encode_examples(records: list[dict], tok, max_prompt_len: int, max_seq_len: 
         if len(t) > max_seq_len + 1:  # decoder input is tgt[:-1], at most max_seq_len
             dropped += 1
             continue
-        out.append(Example(s[:max_prompt_len], t))
+        out.append(Example(torch.tensor(s[:max_prompt_len], dtype=torch.long), torch.tensor(t, dtype=torch.long)))
     return out, dropped
 
 
@@ -96,14 +96,11 @@ class BatchPlan:
 
 def collate(examples: list[Example], idx: list[int], pad: int) -> dict[str, torch.Tensor]:
     """Padded tensors: src (B,S), src_pad (B,S), tgt_in (B,T), tgt_out (B,T) with pad where ignored."""
+    from torch.nn.utils.rnn import pad_sequence
+
     exs = [examples[i] for i in idx]
-    S = max(len(e.src) for e in exs)
-    T = max(len(e.tgt) for e in exs) - 1
-    src = torch.full((len(exs), S), pad, dtype=torch.long)
-    tgt_in = torch.full((len(exs), T), pad, dtype=torch.long)
-    tgt_out = torch.full((len(exs), T), pad, dtype=torch.long)
-    for b, e in enumerate(exs):
-        src[b, :len(e.src)] = torch.tensor(e.src)
-        tgt_in[b, :len(e.tgt) - 1] = torch.tensor(e.tgt[:-1])
-        tgt_out[b, :len(e.tgt) - 1] = torch.tensor(e.tgt[1:])
+    tgts = [torch.as_tensor(e.tgt) for e in exs]
+    src = pad_sequence([torch.as_tensor(e.src) for e in exs], batch_first=True, padding_value=pad)
+    tgt_in = pad_sequence([t[:-1] for t in tgts], batch_first=True, padding_value=pad)
+    tgt_out = pad_sequence([t[1:] for t in tgts], batch_first=True, padding_value=pad)
     return {"src": src, "src_pad": src == pad, "tgt_in": tgt_in, "tgt_out": tgt_out}

@@ -206,6 +206,8 @@ class Trainer:
                        TimeRemainingColumn(), disable=not (self.progress and d.main), transient=False)
         task_id = bar.add_task("train", total=total, completed=pos["step"], info="")
         micro: list[list[int]] = []
+        loss_acc = torch.zeros((), device=device)  # summed token losses since the last log line (no per-step sync)
+        win_tok, win_t0 = 0, self.clock()
         try:
             with bar:
                 epoch_batches: tuple[int, list[list[int]]] = (-1, [])
@@ -219,12 +221,10 @@ class Trainer:
                         continue
                     micro = batches[pos["batch"]:pos["batch"] + tc.grad_accum]
                     pos["batch"] += len(micro)
-                    t0 = self.clock()
                     model.train()
                     cols = [collate(train, idx, tok.pad_id) for idx in micro]
-                    ntok = torch.tensor(float(sum(int((c["tgt_out"] != tok.pad_id).sum()) for c in cols)), device=device)
-                    global_tok = d.all_sum(ntok.clone())
-                    loss_sum = 0.0
+                    local_tok = float(sum(int((c["tgt_out"] != tok.pad_id).sum()) for c in cols))
+                    global_tok = d.all_sum(torch.tensor(local_tok, device=device)).item() if d.enabled else local_tok
                     for j, c in enumerate(cols):
                         c = {k: v.to(device, non_blocking=True) for k, v in c.items()}
                         sync = j == len(cols) - 1
@@ -234,26 +234,31 @@ class Trainer:
                             loss = F.cross_entropy(logits.float().view(-1, logits.shape[-1]), c["tgt_out"].view(-1),
                                                    ignore_index=tok.pad_id, reduction="sum",
                                                    label_smoothing=tc.label_smoothing)
-                            (loss * d.world / global_tok).backward()
-                        loss_sum += float(loss.detach())
+                            (loss * (d.world / global_tok)).backward()
+                        loss_acc += loss.detach()
                     gnorm = torch.nn.utils.clip_grad_norm_(model.parameters(), tc.grad_clip) if tc.grad_clip > 0 else None
                     opt.step()
                     sched.step()
                     opt.zero_grad(set_to_none=True)
                     pos["step"] += 1
-                    step_tokens = int(global_tok.item())
+                    step_tokens = int(global_tok)
                     pos["tokens"] += step_tokens
                     tokens_run += step_tokens
-                    dt = max(self.clock() - t0, 1e-9)
-                    train_loss = d.all_sum(torch.tensor(loss_sum, device=device)).item() / max(1.0, global_tok.item())
-                    tps = step_tokens / dt
-                    rec = {"step": pos["step"], "loss": round(train_loss, 5), "lr": sched.get_last_lr()[0],
-                           "tokens_per_s": round(tps, 1), "epoch": pos["epoch"],
-                           "grad_norm": round(float(gnorm), 4) if gnorm is not None else None,
-                           "flops_per_s": round(tps * flops_tok, 1)}
-                    if pos["step"] % 10 == 0 or pos["step"] == total:
+                    win_tok += step_tokens
+                    if pos["step"] % 10 == 0 or pos["step"] == total:  # one host sync per log line
+                        train_loss = d.all_sum(loss_acc.clone()).item() / max(1.0, win_tok)
+                        now = self.clock()
+                        tps = win_tok / max(now - win_t0, 1e-9)
+                        rec = {"step": pos["step"], "loss": round(train_loss, 5), "lr": sched.get_last_lr()[0],
+                               "tokens_per_s": round(tps, 1), "epoch": pos["epoch"],
+                               "grad_norm": round(float(gnorm), 4) if gnorm is not None else None,
+                               "flops_per_s": round(tps * flops_tok, 1)}
                         journal.log("train", **rec)
-                    bar.update(task_id, completed=pos["step"], info=f"loss {train_loss:.4f}  {tps:,.0f} tok/s")
+                        bar.update(task_id, completed=pos["step"], info=f"loss {train_loss:.4f}  {tps:,.0f} tok/s")
+                        loss_acc.zero_()
+                        win_tok, win_t0 = 0, now
+                    else:
+                        bar.update(task_id, completed=pos["step"])
                     evaluate_now = tc.eval_every and (pos["step"] % tc.eval_every == 0 or pos["step"] == total)
                     if evaluate_now:
                         ev = self._evaluate(model, val, tok, device, use_bf16, d)
