@@ -15,6 +15,7 @@ from tiny_agent_trainer.errors import UserError  # noqa: E402
 from tiny_agent_trainer.inference.decoding import DecodeConfig, Decoder  # noqa: E402
 from tiny_agent_trainer.model import ModelShape, Seq2Seq  # noqa: E402
 from tiny_agent_trainer.tokenizer import WgslTokenizer  # noqa: E402
+from test_inference_support import one_thread  # noqa: E402, F401
 
 PROMPTS = ["Add the arrays a and b element by element.", "Scale x by 2.5 into out.",
            "Count values below 16 in x.", "Sum 64 values with one workgroup."]
@@ -24,12 +25,7 @@ CODES = ["@compute @workgroup_size(64) fn main(@builtin(global_invocation_id) gi
          "atomicAdd(&hist[x[i] & 15u], 1u); workgroupBarrier(); if (i >= arrayLength(&x)) { return; }"]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _one_thread():
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(old)
+pytestmark = pytest.mark.usefixtures("one_thread")  # the shared fixture of test_inference_support
 
 
 @pytest.fixture(scope="module")
