@@ -37,7 +37,6 @@ def _load_configs(args):
     from .. import config as C
 
     cfg_path = Path(args.config)
-    overrides = {}
     if cfg_path.is_file():
         cfg = C.load_task_config(cfg_path, preset=args.preset)
     elif args.config != "config/wgsl_generation.toml":
@@ -50,7 +49,7 @@ def _load_configs(args):
         cfg.dataset.data_dir = args.data
     eng_path = Path(args.engine)
     eng = C.load_engine_config(eng_path) if eng_path.is_file() else C.EngineConfig()
-    return cfg, eng, overrides
+    return cfg, eng
 
 
 def make_exec_eval(tasks, n: int):
@@ -75,7 +74,7 @@ def run(args) -> int:
     from .. import config as C
     from ..training.loop import Trainer
 
-    cfg, eng, _ = _load_configs(args)
+    cfg, eng = _load_configs(args)
     name = f"{cfg.task.name}-{args.preset or 'custom'}"
     out = Path(args.output) if args.output else Path(eng.paths.checkpoints) / name
     exec_eval = None
