@@ -1,5 +1,5 @@
 """Surface noise for synthetic prompts, so they look more like what people actually type:
-lower-casing, a dropped final period, dropped articles, one typo (adjacent letters swapped in a long
+synonyms for ordinary words and phrases (`synonyms.py`), lower-casing, a dropped final period, dropped articles, one typo (adjacent letters swapped in a long
 ordinary word), backticks added around names or removed, "pls"/"thanks", a prefix such as "wgsl:"
 and trailing context ("for my image pipeline").
 
@@ -14,7 +14,9 @@ from __future__ import annotations
 import random
 import re
 
-AUG_P = 0.35
+from .synonyms import substitute
+
+AUG_P = 0.5
 
 _TOKEN = re.compile(r"0[xX][0-9A-Fa-f]+|\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|[A-Za-z_]\w*|\s+|.", re.S)
 _IDENT = re.compile(r"[A-Za-z_]\w*")
@@ -55,10 +57,13 @@ def augment(prompt: str, code: str, rng: random.Random) -> str:
     def protected(t: str) -> bool:
         return t in idents or any(ch.isdigit() for ch in t)
 
-    ops = [op for op, p in (("lower", 0.55), ("period", 0.5), ("articles", 0.3), ("typo", 0.25), ("ticks", 0.2),
+    ops = [op for op, p in (("synonyms", 0.7), ("lower", 0.45), ("period", 0.5), ("articles", 0.3), ("typo", 0.25), ("ticks", 0.2),
                             ("polite", 0.2), ("prefix", 0.2), ("context", 0.2)) if rng.random() < p]
     if not ops:
-        ops = [rng.choice(["lower", "period", "articles", "polite", "context"])]
+        ops = [rng.choice(["synonyms", "lower", "period", "articles", "polite", "context"])]
+    if "synonyms" in ops:
+        prompt = substitute(prompt, names, rng, p=0.5)
+        toks = _TOKEN.findall(prompt)
     if "lower" in ops:
         toks = [t if protected(t) or (t.lower() in names and t != t.lower()) else t.lower() for t in toks]
     if "articles" in ops:

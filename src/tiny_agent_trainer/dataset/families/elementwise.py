@@ -6,6 +6,8 @@ This module does NOT contain vector/colour, integer, 2D or reduction ops (siblin
 """
 from __future__ import annotations
 
+import dataclasses
+
 from .. import naming as nm
 from ..core import MapOp, ParamDef
 
@@ -268,4 +270,46 @@ INPLACE = [
       ["{oi} plus {xi}"], ["{oi} + {xi}"], accumulate=True, fill=("uniform(-1,1)",)),
 ]
 
+VARIANTS = UNARY + BINARY + PARAMETRIC + CONSTANT + INPLACE
+
+# More everyday wordings for the most requested operations (vp = verb phrases, np_ = noun phrases).
+_MORE = {
+    "binary/add": dict(vp=["sum {X} and {Y}", "add {X} and {Y} together", "add the two arrays {X} and {Y}",
+                           "combine {X} and {Y} by adding them"],
+                       np_=["the sum of {X} and {Y}", "{X} + {Y}, element by element", "the pointwise sum of {X} and {Y}"]),
+    "binary/sub": dict(vp=["take {Y} away from {X}", "compute {X} minus {Y}", "subtract the array {Y} from {X}"],
+                       np_=["the difference between {X} and {Y}", "{X} - {Y} per element"]),
+    "binary/mul": dict(vp=["multiply {X} with {Y}", "multiply the arrays {X} and {Y} together"],
+                       np_=["the product of {X} and {Y}", "{X} * {Y} per element"]),
+    "binary/div": dict(vp=["divide the array {X} by the array {Y}"],
+                       np_=["the ratio {X} / {Y}", "the quotient of {X} and {Y}", "{X} over {Y}"]),
+    "binary/min": dict(vp=["keep the smaller value of {X} and {Y} at every index"],
+                       np_=["the smaller of {X} and {Y} at each index", "the pointwise min of {X} and {Y}"]),
+    "binary/max": dict(vp=["keep the bigger value of {X} and {Y} at every index"],
+                       np_=["the larger of {X} and {Y} at each index", "the pointwise max of {X} and {Y}"]),
+    "parametric/scale": dict(vp=["multiply {X} by the scalar {K}", "apply a gain of {K} to {X}", "scale every value in {X} by {K}"],
+                             np_=["{X} multiplied by {K}", "{X} with a gain of {K}"]),
+    "parametric/bias": dict(vp=["add the scalar {K} to {X}", "add an offset {K} to every value in {X}"],
+                            np_=["{X} + {K}", "{X} shifted by {K}"]),
+    "constant/mul": dict(vp=["scale every value in {X} by {K}", "multiply all values of {X} by {K}"],
+                         np_=["{X} multiplied by {K}"]),
+    "constant/add": dict(vp=["add {K} to all values of {X}", "offset every value in {X} by {K}"], np_=["{X} shifted by {K}"]),
+    "unary/abs": dict(vp=["take the absolute value of {EACH} of {X}", "remove the sign from {EACH} of {X}"],
+                      np_=["the absolute values of {X}", "|{X}|"]),
+    "unary/reciprocal": dict(vp=["compute one over {EACH} of {X}", "invert {EACH} of {X}"], np_=["the reciprocals of {X}", "1 / {X}"]),
+    "unary/square": dict(vp=["compute the square of {EACH} of {X}"], np_=["{X} times itself"]),
+}
+
+
+def _extend(ops):
+    out = []
+    for op in ops:
+        more = _MORE.get(op.id)
+        if more:
+            op = dataclasses.replace(op, vp=op.vp + tuple(more.get("vp", ())), np_=op.np_ + tuple(more.get("np_", ())))
+        out.append(op)
+    return out
+
+
+UNARY, BINARY, PARAMETRIC, CONSTANT = (_extend(t) for t in (UNARY, BINARY, PARAMETRIC, CONSTANT))
 VARIANTS = UNARY + BINARY + PARAMETRIC + CONSTANT + INPLACE
