@@ -210,3 +210,36 @@ def test_periodic_execution_eval_is_logged(tmp_path):
     evals = [h for h in res.history if "exec_pass" in h]
     assert len(evals) == 2
     assert all(0.0 <= h["exec_pass"] <= h["exec_valid"] <= 1.0 for h in evals)
+
+
+def test_replan_total_fits_the_time_budget():
+    from tiny_agent_trainer.training.loop import lr_lambda, replan_total
+
+    assert replan_total(100, 10_000, steps_per_s=10.0, time_left_s=100.0) == 100 + 970
+    assert replan_total(100, 500, steps_per_s=10.0, time_left_s=100.0) == 500  # fits: unchanged
+    assert replan_total(100, 10_000, steps_per_s=10.0, time_left_s=-5.0) == 101
+    f = lr_lambda(10, 1000, 0.1)
+    f.total = 100
+    assert f(100) == pytest.approx(0.1) and f(55) == pytest.approx(0.55)
+
+
+def test_time_budget_replans_the_schedule_to_end_at_min_lr(tmp_path):
+    """With --max-time the cosine schedule is shrunk to the steps that fit, so the run ends annealed
+    at its planned last step instead of being cut off mid-schedule."""
+    cfg = C.apply_preset(C.TaskConfig(), "tiny")
+    cfg.training.max_steps, cfg.training.eval_every, cfg.training.checkpoint_every = 100_000, 0, 0
+    cfg.training.warmup_steps = 5
+    recs = _records(4)
+    ticks = iter(range(10**9))
+    res = Trainer(cfg, C.to_toml(cfg), tmp_path / "run", journal_dir=tmp_path / "j", progress=False,
+                  records={"train": recs, "val": recs[:4]}, max_time_s=300.0,
+                  clock=lambda: float(next(ticks)) * 0.05).fit()
+    journal = [json.loads(line) for line in (tmp_path / "j" / "run.jsonl").read_text().splitlines()]
+    replans = [r for r in journal if r["event"] == "replan"]
+    assert len(replans) == 1 and 20 < replans[0]["total_steps"] < 100_000
+    assert res.step == replans[0]["total_steps"]  # ended at the re-planned end, not at the time limit
+    assert not any(r["event"] == "time_limit" for r in journal)
+    last_lr = [r["lr"] for r in journal if r["event"] == "train"][-1]
+    assert last_lr == pytest.approx(cfg.training.learning_rate * cfg.training.min_lr_ratio, rel=0.05)
+    st = torch.load(ckpt.resolve(tmp_path / "run") / ckpt.STATE, weights_only=True)
+    assert st["position"]["total"] == res.step

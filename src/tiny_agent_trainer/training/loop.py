@@ -49,13 +49,25 @@ def pick_device(pref: str, d: Dist) -> torch.device:
     return torch.device("cuda", d.local_rank if pref in ("auto", "cuda") else int(pref.split(":")[1]))
 
 
-def lr_lambda(warmup: int, total: int, min_ratio: float) -> Callable[[int], float]:
-    def f(step: int) -> float:
-        if step < warmup:
-            return (step + 1) / warmup
-        prog = min(1.0, (step - warmup) / max(1, total - warmup))
-        return min_ratio + (1 - min_ratio) * 0.5 * (1 + math.cos(math.pi * prog))
-    return f
+class lr_lambda:
+    """Linear warm-up then cosine decay to `min_ratio` at step `total` (a callable object, so that
+    LambdaLR saves `total` with the scheduler state when a time budget re-plans the run)."""
+
+    def __init__(self, warmup: int, total: int, min_ratio: float):
+        self.warmup, self.total, self.min_ratio = warmup, total, min_ratio
+
+    def __call__(self, step: int) -> float:
+        if step < self.warmup:
+            return (step + 1) / self.warmup
+        prog = min(1.0, (step - self.warmup) / max(1, self.total - self.warmup))
+        return self.min_ratio + (1 - self.min_ratio) * 0.5 * (1 + math.cos(math.pi * prog))
+
+
+def replan_total(step: int, total: int, steps_per_s: float, time_left_s: float, margin: float = 0.97) -> int:
+    """The step count that fits a time budget: `total`, or fewer steps if the measured rate cannot
+    reach it in `time_left_s` (so the cosine schedule ends at the budget instead of being cut off)."""
+    fit = step + int(steps_per_s * max(0.0, time_left_s) * margin)
+    return max(step + 1, min(total, fit))
 
 
 def make_optimizer(model: torch.nn.Module, tc, device: torch.device) -> torch.optim.Optimizer:
@@ -162,6 +174,7 @@ class Trainer:
             sched.load_state_dict(st["scheduler"])
             pos.update(st["position"])
             ckpt.set_rng_state(st["rng"])
+            total = pos.get("total", total)  # a time budget may have re-planned the run
         net: torch.nn.Module = model
         if d.enabled:
             net = torch.nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
@@ -208,6 +221,7 @@ class Trainer:
         micro: list[list[int]] = []
         loss_acc = torch.zeros((), device=device)  # summed token losses since the last log line (no per-step sync)
         win_tok, win_t0 = 0, self.clock()
+        calib: tuple[int, float] | None = None  # (step, time) where the rate measurement for a time budget starts
         try:
             with bar:
                 epoch_batches: tuple[int, list[list[int]]] = (-1, [])
@@ -283,6 +297,21 @@ class Trainer:
                             stopped_early = True
                             journal.log("early_stop", step=pos["step"], best=pos["best"])
                             break
+                    if self.max_time_s is not None and not pos.get("total"):
+                        # time budget: measure the step rate (after compile/warm-up), then fit the schedule to it
+                        now = self.clock()
+                        if calib is None and pos["step"] >= 20:
+                            calib = (pos["step"], now)
+                        elif calib is not None and pos["step"] - calib[0] >= 20 and \
+                                now - calib[1] >= min(60.0, 0.1 * self.max_time_s):
+                            rate = (pos["step"] - calib[0]) / (now - calib[1])
+                            new_total = d.broadcast_object(
+                                replan_total(pos["step"], total, rate, self.max_time_s - (now - t_start)))
+                            pos["total"] = total = new_total
+                            for fn in sched.lr_lambdas:
+                                fn.total = new_total
+                            bar.update(task_id, total=total)
+                            journal.log("replan", step=pos["step"], total_steps=total, steps_per_s=round(rate, 3))
                     if self.max_time_s is not None:
                         out_of_time = d.broadcast_object(self.clock() - t_start > self.max_time_s)
                         if out_of_time:
