@@ -11,6 +11,10 @@ OUT=${OUT:-gpu_out}
 MAX_TIME=${MAX_TIME:-330}
 RUN=${RUN:-/tmp/tat-runs/ship}
 mkdir -p "$OUT"
+if compgen -G "$DATA/*.jsonl.gz" >/dev/null; then  # compact gzipped dataset (carried to the device machine)
+  mkdir -p /tmp/tat-data && for f in "$DATA"/*.jsonl.gz; do gunzip -c "$f" >"/tmp/tat-data/$(basename "${f%.gz}")"; done
+  DATA=/tmp/tat-data
+fi
 NOTES=$OUT/notes.txt
 { date -u; (nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || echo "no nvidia-smi");
   python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda)'; } | tee "$NOTES"
