@@ -94,8 +94,12 @@ class BatchPlan:
         return [out[o][self.rank * per:(self.rank + 1) * per] for o in order]
 
 
-def collate(examples: list[Example], idx: list[int], pad: int) -> dict[str, torch.Tensor]:
-    """Padded tensors: src (B,S), src_pad (B,S), tgt_in (B,T), tgt_out (B,T) with pad where ignored."""
+def collate(examples: list[Example], idx: list[int], pad: int, multiple: tuple[int, int] = (1, 1),
+            cap: tuple[int, int] | None = None) -> dict[str, torch.Tensor]:
+    """Padded tensors: src (B,S), src_pad (B,S), tgt_in (B,T), tgt_out (B,T) with pad where ignored.
+
+    `multiple` = (m_src, m_tgt) rounds S and T up to multiples (at most `cap`): on a GPU this bounds the
+    number of distinct shapes, each of which costs kernel planning (cuDNN attention) the first time."""
     from torch.nn.utils.rnn import pad_sequence
 
     exs = [examples[i] for i in idx]
@@ -103,4 +107,12 @@ def collate(examples: list[Example], idx: list[int], pad: int) -> dict[str, torc
     src = pad_sequence([torch.as_tensor(e.src) for e in exs], batch_first=True, padding_value=pad)
     tgt_in = pad_sequence([t[:-1] for t in tgts], batch_first=True, padding_value=pad)
     tgt_out = pad_sequence([t[1:] for t in tgts], batch_first=True, padding_value=pad)
+    if multiple != (1, 1):
+        def grow(x: torch.Tensor, m: int, limit: int | None) -> torch.Tensor:
+            n = -(-x.shape[1] // m) * m
+            n = max(x.shape[1], min(n, limit)) if limit else n
+            return torch.nn.functional.pad(x, (0, n - x.shape[1]), value=pad) if n > x.shape[1] else x
+        src = grow(src, multiple[0], cap[0] if cap else None)
+        tgt_in = grow(tgt_in, multiple[1], cap[1] if cap else None)
+        tgt_out = grow(tgt_out, multiple[1], cap[1] if cap else None)
     return {"src": src, "src_pad": src == pad, "tgt_in": tgt_in, "tgt_out": tgt_out}

@@ -50,24 +50,19 @@ def pick_device(pref: str, d: Dist) -> torch.device:
 
 
 class lr_lambda:
-    """Linear warm-up then cosine decay to `min_ratio` at step `total` (a callable object, so that
-    LambdaLR saves `total` with the scheduler state when a time budget re-plans the run)."""
+    """Linear warm-up then cosine decay to `min_ratio`. Progress is the larger of the step fraction
+    and `time_frac` (the share of a `--max-time` budget used), so a time-budgeted run anneals fully
+    by its deadline whatever its step rate. A callable object: LambdaLR saves its state."""
 
     def __init__(self, warmup: int, total: int, min_ratio: float):
         self.warmup, self.total, self.min_ratio = warmup, total, min_ratio
+        self.time_frac = 0.0
 
     def __call__(self, step: int) -> float:
         if step < self.warmup:
             return (step + 1) / self.warmup
-        prog = min(1.0, (step - self.warmup) / max(1, self.total - self.warmup))
+        prog = min(1.0, max((step - self.warmup) / max(1, self.total - self.warmup), self.time_frac))
         return self.min_ratio + (1 - self.min_ratio) * 0.5 * (1 + math.cos(math.pi * prog))
-
-
-def replan_total(step: int, total: int, steps_per_s: float, time_left_s: float, margin: float = 0.97) -> int:
-    """The step count that fits a time budget: `total`, or fewer steps if the measured rate cannot
-    reach it in `time_left_s` (so the cosine schedule ends at the budget instead of being cut off)."""
-    fit = step + int(steps_per_s * max(0.0, time_left_s) * margin)
-    return max(step + 1, min(total, fit))
 
 
 def make_optimizer(model: torch.nn.Module, tc, device: torch.device) -> torch.optim.Optimizer:
@@ -174,7 +169,6 @@ class Trainer:
             sched.load_state_dict(st["scheduler"])
             pos.update(st["position"])
             ckpt.set_rng_state(st["rng"])
-            total = pos.get("total", total)  # a time budget may have re-planned the run
         net: torch.nn.Module = model
         if d.enabled:
             net = torch.nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
@@ -219,9 +213,11 @@ class Trainer:
                        TimeRemainingColumn(), disable=not (self.progress and d.main), transient=False)
         task_id = bar.add_task("train", total=total, completed=pos["step"], info="")
         micro: list[list[int]] = []
+        # on a GPU, round batch shapes up (few distinct shapes: kernel plans are reused); CPU runs stay unpadded
+        pad_shape = (((16, 32), (mc.max_prompt_len, mc.max_seq_len)) if device.type == "cuda" else ((1, 1), None))
         loss_acc = torch.zeros((), device=device)  # summed token losses since the last log line (no per-step sync)
         win_tok, win_t0 = 0, self.clock()
-        calib: tuple[int, float] | None = None  # (step, time) where the rate measurement for a time budget starts
+        time_base = pos.get("time_s", 0.0)  # training time of earlier invocations (for --max-time)
         try:
             with bar:
                 epoch_batches: tuple[int, list[list[int]]] = (-1, [])
@@ -236,7 +232,7 @@ class Trainer:
                     micro = batches[pos["batch"]:pos["batch"] + tc.grad_accum]
                     pos["batch"] += len(micro)
                     model.train()
-                    cols = [collate(train, idx, tok.pad_id) for idx in micro]
+                    cols = [collate(train, idx, tok.pad_id, *pad_shape) for idx in micro]
                     local_tok = float(sum(int((c["tgt_out"] != tok.pad_id).sum()) for c in cols))
                     global_tok = d.all_sum(torch.tensor(local_tok, device=device)).item() if d.enabled else local_tok
                     for j, c in enumerate(cols):
@@ -252,6 +248,10 @@ class Trainer:
                         loss_acc += loss.detach()
                     gnorm = torch.nn.utils.clip_grad_norm_(model.parameters(), tc.grad_clip) if tc.grad_clip > 0 else None
                     opt.step()
+                    if self.max_time_s is not None:  # one clock, broadcast: every rank follows rank 0's schedule
+                        pos["time_s"] = d.broadcast_object(time_base + self.clock() - t_start)
+                        for fn in sched.lr_lambdas:
+                            fn.time_frac = min(1.0, pos["time_s"] / self.max_time_s)
                     sched.step()
                     opt.zero_grad(set_to_none=True)
                     pos["step"] += 1
@@ -273,7 +273,9 @@ class Trainer:
                         win_tok, win_t0 = 0, now
                     else:
                         bar.update(task_id, completed=pos["step"])
-                    evaluate_now = tc.eval_every and (pos["step"] % tc.eval_every == 0 or pos["step"] == total)
+                    out_of_time = self.max_time_s is not None and pos["time_s"] >= self.max_time_s
+                    evaluate_now = tc.eval_every and (pos["step"] % tc.eval_every == 0 or pos["step"] == total
+                                                      or out_of_time)  # the last, annealed weights are evaluated too
                     if evaluate_now:
                         ev = self._evaluate(model, val, tok, device, use_bf16, d)
                         if self.exec_eval and tc.exec_eval_every and pos["step"] % tc.exec_eval_every == 0 and d.main:
@@ -297,26 +299,9 @@ class Trainer:
                             stopped_early = True
                             journal.log("early_stop", step=pos["step"], best=pos["best"])
                             break
-                    if self.max_time_s is not None and not pos.get("total"):
-                        # time budget: measure the step rate (after compile/warm-up), then fit the schedule to it
-                        now = self.clock()
-                        if calib is None and pos["step"] >= 20:
-                            calib = (pos["step"], now)
-                        elif calib is not None and pos["step"] - calib[0] >= 20 and \
-                                now - calib[1] >= min(60.0, 0.1 * self.max_time_s):
-                            rate = (pos["step"] - calib[0]) / (now - calib[1])
-                            new_total = d.broadcast_object(
-                                replan_total(pos["step"], total, rate, self.max_time_s - (now - t_start)))
-                            pos["total"] = total = new_total
-                            for fn in sched.lr_lambdas:
-                                fn.total = new_total
-                            bar.update(task_id, total=total)
-                            journal.log("replan", step=pos["step"], total_steps=total, steps_per_s=round(rate, 3))
-                    if self.max_time_s is not None:
-                        out_of_time = d.broadcast_object(self.clock() - t_start > self.max_time_s)
-                        if out_of_time:
-                            journal.log("time_limit", step=pos["step"], max_time_s=self.max_time_s)
-                            break
+                    if out_of_time:
+                        journal.log("time_limit", step=pos["step"], max_time_s=self.max_time_s)
+                        break
                     if d.main and tc.checkpoint_every and pos["step"] % tc.checkpoint_every == 0 \
                             and (last_path is None or last_path.name != f"step-{pos['step']:07d}"):
                         save("periodic")
