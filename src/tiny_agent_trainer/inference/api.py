@@ -8,9 +8,11 @@ the bundled default, `"template"` = the built-in chromatic templates). `generate
    the grammar constraint when `constrained` is on;
 3. validates candidates with naga (`validation.validate(code, deep=True)`) best score first; the
    first valid one wins;
-4. if none is valid, repairs within a bounded budget (`retries` rounds): re-decode with the output
-   forced up to the token where naga's first error line starts and that token banned, then sample
-   with temperature; each round's candidates are validated the same way;
+4. if none is valid, first tries deterministic name fixes on the best invalid candidates
+   (`fixes.py`: an undeclared identifier or uniform field renamed to a declared one, a repeated
+   struct field dropped; `fix_names`), then repairs within a bounded budget (`retries` rounds):
+   re-decode with the output forced up to the token where naga's first error line starts and that
+   token banned, then sample with temperature; each round's candidates are validated the same way;
 5. otherwise returns `Generation(ok=False, ...)` with naga's diagnostics and a clear message.
    An invalid shader is never reported as ok.
 
@@ -49,6 +51,7 @@ class Generation:
     warnings: list[str] = field(default_factory=list)
     candidates: list[dict] = field(default_factory=list)  # per candidate: score, tokens, ok, finished, error
     repaired: bool = False
+    fixed: bool = False  # the winner is a model candidate with names fixed by `fixes.name_fixes`
 
     def to_dict(self) -> dict:
         d = dataclasses.asdict(self)
@@ -68,6 +71,7 @@ class Options:
     length_penalty: float = 1.0
     retries: int = 2
     repair_samples: int = 4
+    fix_names: bool = True
 
 
 def _default_validator(code: str):
@@ -225,6 +229,7 @@ class Generator:
     def _select(self, ids: list[int], cands: list[Hypothesis], o: Options, timings: dict) -> Generation:
         seen: dict[tuple, dict] = {}
         best_invalid: tuple[Hypothesis, str, list[dict]] | None = None
+        invalids: list[tuple[Hypothesis, str, list[dict]]] = []
 
         def consider(batch: list[Hypothesis]) -> Generation | None:
             nonlocal best_invalid
@@ -241,14 +246,21 @@ class Generator:
                                       workgroup_size=getattr(res, "workgroup_size", None), model=self.id)
                 if best_invalid is None:
                     best_invalid = (h, code, diags)
+                if h.finished:
+                    invalids.append((h, code, diags))
             return None
 
         won = consider(cands)
         repaired = False
+        if won is None and o.fix_names:
+            won = self._fix_names(invalids, timings)
+            repaired = won is not None
         if won is None:
             for round_ in range(o.retries):
                 extra = self._repair(ids, best_invalid, o, round_, timings)
                 won = consider(extra)
+                if won is None and o.fix_names:
+                    won = self._fix_names(invalids[-len(extra):] if extra else [], timings)
                 if won is not None:
                     repaired = True
                     break
@@ -266,6 +278,33 @@ class Generator:
         won.candidates = list(seen.values())
         won.timings = timings
         return won
+
+    def _fix_names(self, invalids: list, timings: dict, per_candidate: int = 3, budget: int = 24) -> Generation | None:
+        """The first naga-valid rewrite by `fixes.name_fixes` of the best invalid candidates (up to
+        `per_candidate` fixes chained per candidate, at most `budget` validations), or None."""
+        from .fixes import name_fixes
+
+        for h, code, diags in sorted(invalids, key=lambda x: -x[0].score)[:3]:
+            frontier = [(code, diags)]
+            for _ in range(per_candidate):
+                nxt = []
+                for c, dg in frontier:
+                    for cand in name_fixes(c, dg):
+                        if budget <= 0:
+                            return None
+                        budget -= 1
+                        t = time.perf_counter()
+                        res = self.validator(cand)
+                        timings["validate"] += (time.perf_counter() - t) * 1e3
+                        if getattr(res, "ok", False) is True:
+                            return Generation(code=cand, ok=True, diagnostics=_diag_dicts(res), score=h.score,
+                                              tokens=len(h.tokens), workgroup_size=getattr(res, "workgroup_size", None),
+                                              model=self.id, fixed=True)
+                        nxt.append((cand, _diag_dicts(res)))
+                frontier = nxt[:2]
+                if not frontier:
+                    break
+        return None
 
     def _repair(self, ids, best_invalid, o: Options, round_: int, timings: dict) -> list[Hypothesis]:
         """Candidates of one repair round: ban the token starting naga's first error line, then sample."""

@@ -1,0 +1,116 @@
+"""Deterministic source-level fixes for the name errors a small model makes most often: an
+identifier used but never declared (`arrayLength(&out)` when the output is `dst`), a field read
+from the uniform struct that the struct does not declare (`params.limit`), a struct field declared
+twice.
+
+`name_fixes(code, diagnostics)` yields rewrites of `code` for naga's first error, best guess
+first: for an unknown identifier, the declared names it most likely meant (an output buffer where
+it is indexed or passed to `arrayLength`, else by spelling); for an unknown field, the struct's
+fields that the shader never reads, then the others; for a repeated field, the struct without the
+repeat. Renaming uses the WGSL lexer, so only whole identifier tokens change.
+This module does NOT validate (the caller keeps only rewrites that naga accepts) or decode.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Iterator
+
+from ..wgsl.lexer import tokenize
+
+MAX_GUESSES = 4
+
+_UNKNOWN = re.compile(r"no definition in scope for identifier: `(\w+)`")
+_FIELD = re.compile(r"invalid field accessor `(\w+)`")
+_REDEF = re.compile(r"redefinition of `(\w+)`")
+
+
+def _declared(code: str) -> dict[str, list[str]]:
+    """Names by kind: `out` (read_write storage), `in` (read storage), `other` (uniform, workgroup,
+    let/var/const, function parameters)."""
+    out = re.findall(r"var<storage,\s*read_write>\s+(\w+)", code)
+    ins = re.findall(r"var<storage(?:,\s*read)?>\s+(\w+)", code)
+    other = re.findall(r"var<(?:uniform|workgroup|private)>\s+(\w+)", code)
+    other += re.findall(r"\b(?:let|var|const)\s+(\w+)", code)
+    other += re.findall(r"[(,]\s*(?:@builtin\(\w+\)\s*|@location\(\d+\)\s*)?(\w+)\s*:\s*(?:vec|u32|i32|f32)", code)
+    seen: set[str] = set()
+    res: dict[str, list[str]] = {"out": [], "in": [], "other": []}
+    for kind, names in (("out", out), ("in", ins), ("other", other)):
+        for n in names:
+            if n not in seen:
+                seen.add(n)
+                res[kind].append(n)
+    return res
+
+
+def rename(code: str, old: str, new: str) -> str:
+    """`code` with every identifier token `old` replaced by `new` (comments and other words untouched)."""
+    parts, last = [], 0
+    for t in tokenize(code):
+        if t.kind == "ident" and t.text == old:
+            parts.append(code[last:t.start])
+            parts.append(new)
+            last = t.end
+    parts.append(code[last:])
+    return "".join(parts)
+
+
+def _similar(name: str, cands: list[str]) -> list[str]:
+    return sorted(cands, key=lambda c: -difflib.SequenceMatcher(None, name.lower(), c.lower()).ratio())
+
+
+def _unknown_ident(code: str, name: str) -> Iterator[str]:
+    d = _declared(code)
+    as_output = re.search(r"arrayLength\(\s*&\s*%s\b|\b%s\s*\[[^\]]*\]\s*(?:[-+*/]?=[^=]|\.\w+\s*=)|&\s*%s\s*\[" %
+                          ((re.escape(name),) * 3), code)
+    if as_output:
+        order = d["out"] + _similar(name, d["in"] + d["other"])
+    else:
+        order = _similar(name, d["out"] + d["in"] + d["other"])
+    for cand in order[:MAX_GUESSES]:
+        yield rename(code, name, cand)
+
+
+def _struct_of_uniform(code: str) -> tuple[str, str, list[str]] | None:
+    """(uniform variable, struct name, field names) of the shader's uniform struct, if any."""
+    m = re.search(r"var<uniform>\s+(\w+)\s*:\s*(\w+)", code)
+    if not m:
+        return None
+    body = re.search(r"struct\s+%s\s*\{([^}]*)\}" % re.escape(m.group(2)), code)
+    if not body:
+        return None
+    return m.group(1), m.group(2), re.findall(r"(\w+)\s*:", body.group(1))
+
+
+def _unknown_field(code: str, field: str) -> Iterator[str]:
+    u = _struct_of_uniform(code)
+    if u is None:
+        return
+    var, _, fields = u
+    used = set(re.findall(r"\b%s\.(\w+)" % re.escape(var), code))
+    order = _similar(field, [f for f in fields if f not in used]) + _similar(field, [f for f in fields if f in used])
+    pat = re.compile(r"\b%s\.%s\b" % (re.escape(var), re.escape(field)))
+    for f in order[:MAX_GUESSES]:
+        yield pat.sub(f"{var}.{f}", code)
+
+
+def _repeated_field(code: str, name: str) -> Iterator[str]:
+    for m in re.finditer(r"struct\s+\w+\s*\{([^}]*)\}", code):
+        body = m.group(1)
+        lines = body.split("\n")
+        hits = [k for k, ln in enumerate(lines) if re.match(r"\s*%s\s*:" % re.escape(name), ln)]
+        if len(hits) > 1:
+            kept = [ln for k, ln in enumerate(lines) if k not in hits[1:]]
+            yield code[:m.start(1)] + "\n".join(kept) + code[m.end(1):]
+
+
+def name_fixes(code: str, diagnostics: list[dict]) -> Iterator[str]:
+    """Candidate rewrites of `code` for the first diagnostic naga reported (none if it is not a name error)."""
+    msg = next((d.get("message", "") for d in diagnostics if d.get("message")), "")
+    for pat, fix in ((_UNKNOWN, _unknown_ident), (_FIELD, _unknown_field), (_REDEF, _repeated_field)):
+        m = pat.search(msg)
+        if m:
+            for cand in fix(code, m.group(1)):
+                if cand != code:
+                    yield cand
+            return

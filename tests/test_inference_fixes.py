@@ -1,0 +1,78 @@
+"""Name fixes: undeclared identifiers and uniform fields are renamed to declared ones, a repeated
+field is dropped; only whole identifiers change; the fixed shaders really validate with naga."""
+from tiny_agent_trainer.inference.fixes import name_fixes, rename
+from tiny_agent_trainer.validation import validate
+
+HEAD = """@group(0) @binding(0) var<storage, read> src: array<f32>;
+@group(0) @binding(1) var<storage, read_write> dst: array<f32>;
+"""
+BODY = """
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {{
+    let i = gid.x;
+    if (i >= arrayLength(&{out})) {{ return; }}
+    {out}[i] = {expr};
+}}
+"""
+UNI = """struct Params {{
+{fields}}};
+@group(0) @binding(2) var<uniform> params: Params;
+"""
+
+
+def _first_valid(code):
+    res = validate(code, deep=True)
+    assert not res.ok
+    diags = [d.to_dict() for d in res.diagnostics]
+    for cand in name_fixes(code, diags):
+        if validate(cand, deep=True).ok:
+            return cand
+    return None
+
+
+def test_undeclared_output_becomes_the_read_write_buffer():
+    code = HEAD + BODY.format(out="out", expr="src[i] * 2.0")
+    fixed = _first_valid(code)
+    assert fixed == HEAD + BODY.format(out="dst", expr="src[i] * 2.0")
+
+
+def test_misspelt_input_is_matched_by_spelling():
+    code = HEAD + BODY.format(out="dst", expr="srcs[i] + 1.0")
+    assert "dst[i] = src[i] + 1.0;" in _first_valid(code)
+
+
+def test_unknown_uniform_field_prefers_a_field_never_read():
+    fields = "    lo: f32,\n    hi: f32,\n"
+    code = HEAD + UNI.format(fields=fields) + BODY.format(out="dst", expr="clamp(src[i], params.lo, params.limit)")
+    fixed = _first_valid(code)
+    assert "clamp(src[i], params.lo, params.hi)" in fixed
+
+
+def test_repeated_field_is_dropped():
+    fields = "    k: f32,\n    k: f32,\n"
+    code = HEAD + UNI.format(fields=fields) + BODY.format(out="dst", expr="src[i] * params.k")
+    fixed = _first_valid(code)
+    assert fixed is not None and fixed.count("k: f32") == 1
+
+
+def test_other_errors_get_no_guess_and_rename_touches_identifiers_only():
+    code = HEAD + BODY.format(out="dst", expr="src[i] +* 1.0")
+    res = validate(code, deep=True)
+    assert list(name_fixes(code, [d.to_dict() for d in res.diagnostics])) == []
+    assert rename("let out = 1; // out\nx.out2 = out;", "out", "y") == "let y = 1; // out\nx.out2 = y;"
+
+
+def test_generator_returns_a_fixed_candidate_marked_as_such():
+    from tiny_agent_trainer.inference.api import Generator, Options
+    from tiny_agent_trainer.inference.decoding import Hypothesis
+
+    g = Generator.__new__(Generator)
+    g.validator = lambda c: validate(c, deep=True)
+    g.id = "fake"
+    bad = HEAD + BODY.format(out="out", expr="src[i]")
+    diags = [d.to_dict() for d in validate(bad, deep=True).diagnostics]
+    h = Hypothesis(tokens=[1, 2, 3], logprob=-1.0, score=-1.0, finished=True)
+    won = g._fix_names([(h, bad, diags)], {"validate": 0.0})
+    assert won.ok and won.fixed and won.code == HEAD + BODY.format(out="dst", expr="src[i]")
+    assert g._fix_names([(h, bad, diags)], {"validate": 0.0}, budget=0) is None
+    assert Options().fix_names is True
