@@ -19,7 +19,7 @@ from .families import all_variants
 from .augment import AUG_P, maybe_augment
 from .phrasing import FRAMES, TEST_FRAMES, compose, frames_for
 
-GENERATOR_VERSION = "2.0"
+GENERATOR_VERSION = "2.1"
 
 # operations never seen in training (at least one per family; the rest of the family is trained)
 TEST_VARIANTS = frozenset({
@@ -33,6 +33,7 @@ TEST_VARIANTS = frozenset({
 })
 VAL_FRACTION = 0.03
 NAMED_P = 0.75
+PHRASINGS = (2, 3, 3, 4)  # prompts per drawn instance: one shader, several wordings (paraphrase invariance)
 
 
 @dataclass
@@ -102,7 +103,7 @@ def generate(count: int, seed: int, variants: list[Variant] | None = None, on_pr
                 if split == "train" and rng.random() < val_fraction:
                     gsplit = "val"
                 got = 0
-                for _ in range(rng.choice((1, 2, 2, 3))):
+                for _ in range(rng.choice(PHRASINGS)):
                     if made[v.id] >= want:
                         break
                     frame = rng.choice(frames)
