@@ -61,7 +61,7 @@ def hf_model(shape: ModelShape):
                      decoder_layers=shape.num_layers, encoder_attention_heads=shape.nhead,
                      decoder_attention_heads=shape.nhead, encoder_ffn_dim=shape.dim_feedforward,
                      decoder_ffn_dim=shape.dim_feedforward, max_position_embeddings=max(shape.max_seq_len, shape.max_prompt_len),
-                     dropout=0.1, attention_dropout=0.0, activation_dropout=0.0, pad_token_id=0, bos_token_id=1,
+                     dropout=shape.dropout, attention_dropout=0.0, activation_dropout=0.0, pad_token_id=0, bos_token_id=1,
                      eos_token_id=2, decoder_start_token_id=1, scale_embedding=False, tie_word_embeddings=True,
                      attn_implementation="sdpa")
     return BartForConditionalGeneration(cfg)
@@ -159,7 +159,7 @@ def run(kind: str, shape: ModelShape, dev, batches, a) -> dict:
 
 
 def make_shape(a) -> ModelShape:
-    return ModelShape(vocab_size=a.vocab, dropout=0.1, max_seq_len=max(448, a.tgt), max_prompt_len=max(96, a.src),
+    return ModelShape(vocab_size=a.vocab, dropout=a.dropout, max_seq_len=max(448, a.tgt), max_prompt_len=max(96, a.src),
                       copy_attention=not a.no_copy, **PRESETS[a.preset])
 
 
@@ -186,6 +186,7 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--compile-mode", default="default")
     ap.add_argument("--sdpa", default="default", choices=["default", "no-efficient", "flash", "flash-math"])
     ap.add_argument("--coordinate-descent", action="store_true", help="Inductor's coordinate-descent kernel tuning")
+    ap.add_argument("--dropout", type=float, default=0.1, help="dropout of both models (the presets use 0.1)")
     ap.add_argument("--label-smoothing", type=float, default=0.0)
     ap.add_argument("--model-src", default=None, help="benchmark the Seq2Seq of this model.py instead")
     ap.add_argument("--no-copy", action="store_true", help="build the model without its copy head")
@@ -202,7 +203,7 @@ def describe(a, dev, shape: ModelShape) -> dict:
                 torch=torch.__version__, batch=a.batch, src_len=a.src, tgt_len=a.tgt, bf16=dev.type == "cuda",
                 compile=a.compile, compile_loss=a.compile_loss, compile_mode=a.compile_mode, sdpa=a.sdpa,
                 coordinate_descent=a.coordinate_descent,
-                copy_head=shape.copy_attention, model_src=a.model_src or "", tag=a.tag,
+                copy_head=shape.copy_attention, dropout=shape.dropout, model_src=a.model_src or "", tag=a.tag,
                 threads=torch.get_num_threads())
 
 
