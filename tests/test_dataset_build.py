@@ -145,3 +145,15 @@ def test_counts_by_family_reasonable():
     pairs = generate(3000, seed=0)
     fam = Counter(p.inst.family for p in pairs)
     assert min(fam.values()) >= 20, fam
+
+
+def test_generate_never_exceeds_the_requested_count():
+    """Regression: when some variants ran dry in a round, their shortfall was handed to others and the
+    total overshot (8,490 pairs for 8,000 requested from these six variants)."""
+    from tiny_agent_trainer.dataset.families import all_variants
+    from tiny_agent_trainer.dataset.generate import generate
+
+    vs = {v.id: v for v in all_variants()}
+    sub = [vs[i] for i in ("reduction/sum", "reduction/max", "2d/transpose", "unary/relu", "chromatic/grayscale",
+                           "integer/popcount")]
+    assert len(generate(8000, 0, variants=sub)) == 8000

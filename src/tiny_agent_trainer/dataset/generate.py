@@ -93,7 +93,7 @@ def generate(count: int, seed: int, variants: list[Variant] | None = None, on_pr
             if want <= 0:
                 continue
             misses = 0
-            while made[v.id] < want and misses < 50:
+            while made[v.id] < want and misses < 50 and len(pairs) < count:
                 inst = v.draw(rng, rng.random() < NAMED_P)
                 frames = frames_for(inst, allowed)
                 if not frames:
@@ -104,7 +104,7 @@ def generate(count: int, seed: int, variants: list[Variant] | None = None, on_pr
                     gsplit = "val"
                 got = 0
                 for _ in range(rng.choice(PHRASINGS)):
-                    if made[v.id] >= want:
+                    if made[v.id] >= want or len(pairs) >= count:
                         break
                     frame = rng.choice(frames)
                     prompt = compose(inst, frame, rng)
