@@ -3,7 +3,7 @@
 #  1. training throughput + MFU of the `base` shape, ours vs Hugging Face BART, same batches;
 #  2. train the `small` preset (the shipped model) on the dataset in $DATA;
 #  3. bundle the best checkpoint as fp16 into $OUT/bundle, copy the journal and notes.
-# Usage (device machine, repo root): DATA=.gpu_data OUT=/path [BENCH=full|mfu|0] [MAX_TIME=s] bash scripts/gpu_run.sh
+# Usage (device machine, repo root): DATA=.gpu_data OUT=/path [BENCH=full|mfu|0] [MAX_TIME=s] [TRAIN_ARGS="--config F --init-from B"] bash scripts/gpu_run.sh
 set -euo pipefail
 export PYTHONPATH=$PWD/src PYTHONUNBUFFERED=1
 DATA=${DATA:-data}
@@ -30,7 +30,7 @@ elif [ "${BENCH:-full}" = full ]; then
     2>>"$NOTES" | tee -a "$OUT/bench_train.jsonl"
 fi
 rm -rf "$RUN"
-python3 -m tiny_agent_trainer train --preset small --data "$DATA" --output "$RUN" --engine /nonexistent.toml \
+python3 -m tiny_agent_trainer train ${TRAIN_ARGS:---preset small} --data "$DATA" --output "$RUN" --engine /nonexistent.toml \
   --no-progress --json --max-time "$MAX_TIME" ${MAX_STEPS:+--max-steps $MAX_STEPS} | tee -a "$NOTES"
 python3 -m tiny_agent_trainer.training.bundle "$RUN" "$OUT/bundle" | tee -a "$NOTES"
 cp "journals/$(basename "$RUN").jsonl" "$OUT/journal.jsonl"
