@@ -225,3 +225,14 @@ def test_abandoned_run_leaves_the_pool_usable(tasks, sandbox):
     gen.close()  # stop consuming half-way
     res = dict(sandbox.run(jobs[:2]))
     assert sorted(res) == [0, 1] and all(r.status == OK for r in res.values())
+
+
+def test_output_wider_than_its_buffer_is_an_interface_error(tasks, judge):
+    """A shader whose binding needs more bytes than the task's buffer holds (vec4 elements for a
+    one-float output) fails when the dispatch is encoded: that is an interface mismatch, not a crash."""
+    t = next(t for t in tasks if t.id == "dot_product_256")
+    src = t.reference.replace("var<storage, read_write> out: array<f32>;", "var<storage, read_write> out: array<vec4<f32>>;")
+    src = src.replace("out[0] = prods[0];", "out[0] = vec4<f32>(prods[0]);")
+    v = judge.judge(t, src)
+    assert v.verdict == "interface", v.message
+    assert "binding" in v.message

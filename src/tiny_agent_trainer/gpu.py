@@ -166,7 +166,14 @@ class WgpuRuntime:
             cp.set_bind_group(0, group)
             cp.dispatch_workgroups(*dispatch_counts(threads, wg))
             cp.end()
-            dev.queue.submit([enc.finish()])
+            try:
+                cmd = enc.finish()
+            except wgpu.GPUError as e:  # e.g. a buffer smaller than the shader's minimum binding size
+                msg = str(getattr(e, "message", e))
+                if "bind group" in msg or "binding" in msg:
+                    raise InterfaceError(msg) from None
+                raise
+            dev.queue.submit([cmd])
             out = {}
             for b in buffers:
                 if b.access == "read_write":
