@@ -76,3 +76,33 @@ def test_generator_returns_a_fixed_candidate_marked_as_such():
     assert won.ok and won.fixed and won.code == HEAD + BODY.format(out="dst", expr="src[i]")
     assert g._fix_names([(h, bad, diags)], {"validate": 0.0}, budget=0) is None
     assert Options().fix_names is True
+
+
+def _tiny_corpus(tmp_path):
+    from tiny_agent_trainer.inference.baselines import Example, write_corpus
+
+    add = HEAD + BODY.format(out="dst", expr="src[i] + 1.0")
+    neg = HEAD + BODY.format(out="dst", expr="-src[i]")
+    path = tmp_path / "retrieval.jsonl.gz"
+    n = write_corpus([Example("add one to every element", add, "a"), Example("increment each value by 1", add, "b"),
+                      Example("plus one again", add, "c"), Example("negate every element", neg, "d")], path)
+    assert n == 3  # at most two prompts per distinct shader
+    return path, add, neg
+
+
+def test_retrieval_fallback_answers_only_with_a_valid_neighbour(tmp_path):
+    from tiny_agent_trainer.inference.api import Generation, Generator
+    from tiny_agent_trainer.inference.baselines import load_examples
+
+    path, add, neg = _tiny_corpus(tmp_path)
+    assert {e.prompt for e in load_examples([path])} == {"add one to every element", "increment each value by 1",
+                                                         "negate every element"}
+    g = Generator.__new__(Generator)
+    g.validator = lambda c: validate(c, deep=True)
+    g.id, g._fallback_corpus, g._retrieval = "fake", path, None
+    failed = Generation(code="broken", ok=False, message="no valid shader could be produced", timings={})
+    won = g._fall_back("please negate every element of the buffer", failed)
+    assert won.ok and won.source == "retrieval" and won.code == neg
+    assert "retrieval fallback" in won.warnings[0]
+    g.validator = lambda c: validate(c.replace("-src", "-srcx"), deep=True)  # the neighbour fails validation
+    assert g._fall_back("negate every element", failed) is failed

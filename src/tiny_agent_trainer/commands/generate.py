@@ -44,6 +44,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="stop after N tokens (default: the model's max_seq_len)")
     p.add_argument("--retries", type=int, default=2, metavar="N",
                    help="repair rounds when no candidate validates (default: %(default)s)")
+    p.add_argument("--fallback", action=argparse.BooleanOptionalAction, default=None,
+                   help="if no model candidate is valid, answer with the nearest verified training example from "
+                        "the bundle's retrieval corpus, marked as such (default: on when the bundle ships one)")
     p.add_argument("--seed", type=int, default=None, help="seed for sampling and repair (default: random)")
     p.add_argument("--threads", type=int, default=None, metavar="N",
                    help="CPU threads for torch (default: 1, fastest for small models)")
@@ -82,6 +85,9 @@ def status_line(g) -> str:
     if g.ok:
         wg = f"workgroup_size {tuple(g.workgroup_size)}" if g.workgroup_size else "workgroup_size ?"
         extra = ", repaired" if g.repaired else ""
+        extra += ", names fixed" if getattr(g, "fixed", False) else ""
+        if getattr(g, "source", "model") != "model":
+            extra += f", from {g.source} (not the model)"
         return (f"valid · {wg} · {g.tokens} tokens · {g.n_candidates} candidate(s){extra} · {t:.0f} ms"
                 f" · model {g.model}")
     return f"invalid · {g.message or 'no valid shader could be produced'} · {t:.0f} ms · model {g.model}"
@@ -93,7 +99,7 @@ def run(args) -> int:
 
     opts = dict(beams=args.beams, sample=args.sample, temperature=args.temperature, top_p=args.top_p,
                 seed=args.seed, constrained=args.constrained, max_new_tokens=args.max_new_tokens,
-                retries=args.retries)
+                retries=args.retries, fallback=args.fallback)
     gen = Generator(model=args.model, device=args.device, threads=args.threads or 1, **opts)
     g = gen.generate(prompt)
     for w in g.warnings:

@@ -28,6 +28,7 @@ import contextlib
 import dataclasses
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from ..errors import UserError
@@ -52,6 +53,7 @@ class Generation:
     candidates: list[dict] = field(default_factory=list)  # per candidate: score, tokens, ok, finished, error
     repaired: bool = False
     fixed: bool = False  # the winner is a model candidate with names fixed by `fixes.name_fixes`
+    source: str = "model"  # "model", or "retrieval" when the bundle's retrieval fallback answered
 
     def to_dict(self) -> dict:
         d = dataclasses.asdict(self)
@@ -72,6 +74,7 @@ class Options:
     retries: int = 2
     repair_samples: int = 4
     fix_names: bool = True
+    fallback: bool = True  # retrieval fallback when no model candidate is valid (if the bundle ships a corpus)
 
 
 def _default_validator(code: str):
@@ -112,6 +115,11 @@ class Generator:
         self.id = self.loaded.model_id
         tok = self.loaded.tokenizer
         self.tokenizer = tok
+        from .baselines import FALLBACK_CORPUS
+
+        corpus = Path(where) / FALLBACK_CORPUS
+        self._fallback_corpus = corpus if corpus.is_file() else None
+        self._retrieval = None
         self.decoder = Decoder(self.loaded.model, bos_id=tok.bos_id, eos_id=tok.eos_id, pad_id=tok.pad_id)
         self._constraint = None
         if self.options.constrained is None:
@@ -176,7 +184,9 @@ class Generator:
             timings = {"encode": shared["encode"] / len(prompts), "decode": shared["decode"] / len(prompts),
                        "validate": 0.0}
             g = self._select(ids, cands, o, timings)
-            g.warnings = warns
+            if not g.ok and o.fallback and self._fallback_corpus is not None:
+                g = self._fall_back(prompts[len(out)], g)
+            g.warnings = warns + g.warnings
             g.timings["total"] = (time.perf_counter() - t0) * 1e3 if len(prompts) == 1 else \
                 sum(g.timings.get(k, 0.0) for k in ("encode", "decode", "validate"))
             out.append(g)
@@ -305,6 +315,27 @@ class Generator:
                 if not frontier:
                     break
         return None
+
+    def _fall_back(self, prompt: str, failed: Generation) -> Generation:
+        """The nearest verified training example (the bundle's retrieval corpus) when the model failed."""
+        from .baselines import RetrievalSource
+
+        t = time.perf_counter()
+        if self._retrieval is None:
+            self._retrieval = RetrievalSource(corpus=[self._fallback_corpus])
+        ex, sim = self._retrieval.nearest(prompt)
+        if ex is None:
+            return failed
+        res = self.validator(ex.code)
+        failed.timings["validate"] = failed.timings.get("validate", 0.0) + (time.perf_counter() - t) * 1e3
+        if getattr(res, "ok", False) is not True:
+            return failed
+        return dataclasses.replace(
+            failed, code=ex.code, ok=True, diagnostics=_diag_dicts(res), message="", source="retrieval",
+            workgroup_size=getattr(res, "workgroup_size", None), repaired=False, fixed=False,
+            warnings=[f"the model produced no valid shader ({failed.message or 'all candidates invalid'}); this is the "
+                      f"nearest verified training example instead (retrieval fallback, similarity {sim:.2f}): "
+                      "check that it does what you asked"])
 
     def _repair(self, ids, best_invalid, o: Options, round_: int, timings: dict) -> list[Hypothesis]:
         """Candidates of one repair round: ban the token starting naga's first error line, then sample."""

@@ -5,7 +5,8 @@
 - `RetrievalSource` ("retrieval"): the training example whose prompt is nearest to the request by
   TF-IDF cosine similarity (`TfIdfIndex`, a small sparse implementation on NumPy), returned verbatim.
   Its corpus is the train split: the curated `config/wgsl_training_data.toml` (benchmark format) and
-  `data/train*.jsonl` records from `dataset build`, or any files/directories passed in.
+  `data/train*.jsonl` records from `dataset build`, or any files/directories passed in (`.jsonl.gz`
+  too). `write_corpus` makes the compact corpus a model bundle ships for `generate`'s fallback.
 - `ReferenceSource` ("reference"): the task's own reference shader (an upper bound that checks the
   judge); it needs the task, so the evaluation loop calls `sample_task` instead of `sample`.
 
@@ -15,6 +16,7 @@ This module does NOT judge anything and does NOT load neural models (see `regist
 from __future__ import annotations
 
 import glob
+import gzip
 import json
 import math
 import re
@@ -28,6 +30,7 @@ import numpy as np
 from ..errors import UserError
 
 DEFAULT_CORPUS = ("config/wgsl_training_data.toml", "data/train*.jsonl")
+FALLBACK_CORPUS = "retrieval.jsonl.gz"  # inside a model bundle: the corpus of `generate`'s retrieval fallback
 
 _WORD_RE = re.compile(r"[a-z0-9]+")
 _STOP = frozenset("a an the of to and or in on by for with from into each every its it is be that this as at "
@@ -134,7 +137,7 @@ def load_examples(paths: Iterable[str | Path], missing_ok: bool = False) -> list
         if missing_ok and not any(ch in str(p) for ch in "*?[") and not p.exists():
             continue
         if p.is_dir():
-            files += sorted(p.glob("*.jsonl")) + sorted(p.glob("*.toml"))
+            files += sorted(p.glob("*.jsonl")) + sorted(p.glob("*.jsonl.gz")) + sorted(p.glob("*.toml"))
         elif any(ch in str(p) for ch in "*?["):
             files += [Path(f) for f in sorted(glob.glob(str(p)))]  # a pattern may match nothing
         elif p.exists():
@@ -151,7 +154,11 @@ def load_examples(paths: Iterable[str | Path], missing_ok: bool = False) -> list
             recs = data.get("task", [])
         else:
             recs = []
-            for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1):
+            try:
+                text = gzip.decompress(f.read_bytes()).decode("utf-8") if f.suffix == ".gz" else f.read_text(encoding="utf-8")
+            except (OSError, EOFError, UnicodeDecodeError) as e:
+                raise UserError(f"retrieval corpus {f}: unreadable ({e})") from None
+            for n, line in enumerate(text.splitlines(), 1):
                 if line.strip():
                     try:
                         recs.append(json.loads(line))
@@ -162,6 +169,23 @@ def load_examples(paths: Iterable[str | Path], missing_ok: bool = False) -> list
                     and isinstance(r.get("reference"), str):
                 out.append(Example(r["prompt"], r["reference"], f"{f}:{r.get('id', '?')}"))
     return out
+
+
+def write_corpus(examples: Iterable[Example], out: str | Path, per_code: int = 2) -> int:
+    """Write a compact gzipped JSONL corpus (at most `per_code` prompts per distinct shader); returns the
+    number of records. Used to ship a model bundle's retrieval fallback (`FALLBACK_CORPUS`)."""
+    kept: dict[str, list[str]] = {}
+    for e in examples:
+        lst = kept.setdefault(e.code, [])
+        if len(lst) < per_code and e.prompt not in lst:
+            lst.append(e.prompt)
+    n = 0
+    with gzip.open(out, "wt", encoding="utf-8", compresslevel=9) as f:
+        for code, prompts in kept.items():
+            for prompt in prompts:
+                f.write(json.dumps({"prompt": prompt, "reference": code}) + "\n")
+                n += 1
+    return n
 
 
 class RetrievalSource:
