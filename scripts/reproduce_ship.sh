@@ -4,6 +4,7 @@
 #   stage 1: generator at commit 806b1e0 (120k pairs, 353 curated), `train --preset small`, 470 s
 #   stage 2: current generator (240k pairs, 514 curated), config/ship_stage2.toml, init from stage 1, 330 s
 #   stage 3: same data, config/ship_stage3.toml, init from stage 2, 290 s -> $WORK/bundle
+#   + the bundle's retrieval-fallback corpus (scripts/make_fallback_corpus.py)
 # Time-budgeted runs follow the wall clock, so the weights are not bit-identical to the shipped ones.
 # Usage (repo root, a git checkout): [WORK=runs/reproduce] [SMOKE=1] bash scripts/reproduce_ship.sh
 # SMOKE=1 runs the same pipeline with tiny counts and seconds of training (a CPU check of the script).
@@ -33,4 +34,5 @@ run "$PY" -m tiny_agent_trainer.training.bundle "$WORK/stage2" "$WORK/stage2-bun
 run "$PY" -m tiny_agent_trainer train --config "$ROOT/config/ship_stage3.toml" --init-from "$WORK/stage2-bundle" \
   --data "$WORK/data2" --output "$WORK/stage3" --engine /nonexistent.toml --no-progress --max-time "$T3"
 run "$PY" -m tiny_agent_trainer.training.bundle "$WORK/stage3" "$WORK/bundle"
+run "$PY" "$ROOT/scripts/make_fallback_corpus.py" "$WORK/data2" "$ROOT/config/wgsl_training_data.toml" "$WORK/bundle"
 echo "reproduced bundle: $WORK/bundle (evaluate: tiny-agent-trainer eval --bench benchmarks/public.toml --model $WORK/bundle)"
