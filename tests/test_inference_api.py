@@ -294,3 +294,22 @@ def test_checkpoint_without_copy_head_loads(tmp_path):
     g = Generator(model=str(p), validator=FakeValidator(lambda c, i: True), max_new_tokens=5, beams=1)
     assert g.loaded.model.shape.copy_attention is False and g.decoder.fast is not None
     assert isinstance(g.generate(SHADERS[0][0]).code, str)
+
+
+def test_retrieval_fallback_only_when_the_model_fails_and_the_bundle_has_a_corpus(ckpt, tmp_path):
+    import shutil
+
+    from tiny_agent_trainer.inference.baselines import FALLBACK_CORPUS, Example, write_corpus
+
+    bundle = tmp_path / "bundle"
+    shutil.copytree(ckpt, bundle)
+    write_corpus([Example("negate every element of the array", "fn from_corpus() { }", "x")], bundle / FALLBACK_CORPUS)
+    v = FakeValidator(lambda c, i: "from_corpus" in c)  # only the corpus shader is "valid"
+    g = Generator(model=str(bundle), validator=v, retries=0)
+    out = g.generate("negate every element")
+    assert out.ok and out.source == "retrieval" and out.code == "fn from_corpus() { }"
+    assert any("retrieval fallback" in w for w in out.warnings)
+    off = g.generate("negate every element", fallback=False)
+    assert not off.ok and off.source == "model"
+    g2 = Generator(model=str(ckpt), validator=v, retries=0)  # no corpus in this checkpoint: no fallback
+    assert not g2.generate("negate every element").ok
