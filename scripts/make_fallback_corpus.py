@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import json
 import sys
-import tomllib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-from tiny_agent_trainer.inference.baselines import FALLBACK_CORPUS, Example, write_corpus  # noqa: E402
+from tiny_agent_trainer.inference.baselines import FALLBACK_CORPUS, Example, load_examples, write_corpus  # noqa: E402
 
 
 def main() -> None:
     data, curated, bundle = (Path(a) for a in sys.argv[1:4])
-    exs = [Example(t["prompt"], t["reference"], f"{curated}:{t['id']}")
-           for t in tomllib.loads(curated.read_text(encoding="utf-8"))["task"]]
+    exs = load_examples([curated])
     for f in sorted(data.glob("train*.jsonl")) + sorted(data.glob("test*.jsonl")):
         for line in f.read_text(encoding="utf-8").splitlines():
             r = json.loads(line)

@@ -85,8 +85,8 @@ def status_line(g) -> str:
     if g.ok:
         wg = f"workgroup_size {tuple(g.workgroup_size)}" if g.workgroup_size else "workgroup_size ?"
         extra = ", repaired" if g.repaired else ""
-        extra += ", names fixed" if getattr(g, "fixed", False) else ""
-        if getattr(g, "source", "model") != "model":
+        extra += ", names fixed" if g.fixed else ""
+        if g.source != "model":
             extra += f", from {g.source} (not the model)"
         return (f"valid · {wg} · {g.tokens} tokens · {g.n_candidates} candidate(s){extra} · {t:.0f} ms"
                 f" · model {g.model}")

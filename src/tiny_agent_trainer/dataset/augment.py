@@ -1,6 +1,6 @@
 """Surface noise for synthetic prompts, so they look more like what people actually type:
-synonyms for ordinary words and phrases (`synonyms.py`), lower-casing, a dropped final period, dropped articles, one typo (adjacent letters swapped in a long
-ordinary word), backticks added around names or removed, "pls"/"thanks", a prefix such as "wgsl:"
+synonyms for ordinary words and phrases (`synonyms.py`), lower-casing, a dropped final period,
+dropped articles, one typo (adjacent letters swapped in a long ordinary word), backticks added around names or removed, "pls"/"thanks", a prefix such as "wgsl:"
 and trailing context ("for my image pipeline").
 
 Deterministic: `maybe_augment(prompt, code, seed, key)` draws from an rng seeded by (seed, key,
@@ -57,8 +57,8 @@ def augment(prompt: str, code: str, rng: random.Random) -> str:
     def protected(t: str) -> bool:
         return t in idents or any(ch.isdigit() for ch in t)
 
-    ops = [op for op, p in (("synonyms", 0.7), ("lower", 0.45), ("period", 0.5), ("articles", 0.3), ("typo", 0.25), ("ticks", 0.2),
-                            ("polite", 0.2), ("prefix", 0.2), ("context", 0.2)) if rng.random() < p]
+    ops = [op for op, p in (("synonyms", 0.7), ("lower", 0.45), ("period", 0.5), ("articles", 0.3), ("typo", 0.25),
+                            ("ticks", 0.2), ("polite", 0.2), ("prefix", 0.2), ("context", 0.2)) if rng.random() < p]
     if not ops:
         ops = [rng.choice(["synonyms", "lower", "period", "articles", "polite", "context"])]
     if "synonyms" in ops:

@@ -50,7 +50,8 @@ _RULES: list[tuple[str, list[str]]] = [
     (r"(?<!un)signed integer", ["signed integer", "signed int", "i32"]),
     (r"(?<!un)(?<!signed )integers", ["integers", "ints", "whole numbers"]),
     (r"floats", ["floats", "f32 values", "floating-point values", "float values"]),
-    (r"images?(?![\w-])", None),  # handled below: keeps the plural
+    (r"images(?![\w-])", ["images", "pictures", "frames", "textures", "bitmaps"]),
+    (r"image(?![\w-])", ["image", "picture", "frame", "texture", "bitmap"]),
     (r"pixels", ["pixels", "texels"]),
     (r"pixel(?![\w-])", ["pixel", "texel"]),
     (r"colou?rs", ["colors", "colours"]),
@@ -77,8 +78,6 @@ _RULES: list[tuple[str, list[str]]] = [
     (r"the larger of", ["the larger of", "the greater of", "the bigger of", "the max of"]),
     (r"add up", ["add up", "sum up", "total"]),
 ]
-_IMAGE = {"image": ["image", "picture", "frame", "texture", "bitmap"],
-          "images": ["images", "pictures", "frames", "textures", "bitmaps"]}
 _COMPILED = [(re.compile(r"(?<![\w`\[])" + pat + r"(?![\w`])", re.I), alts) for pat, alts in _RULES]
 _WORD = re.compile(r"[A-Za-z_]\w*")
 _DIGIT = re.compile(r"\d")
@@ -105,8 +104,7 @@ def substitute(text: str, names: set[str], rng: random.Random, p: float = 0.5) -
                 continue
             if any(w.lower() in low_names for w in _WORD.findall(m.group(0))):
                 continue
-            choices = alts if alts is not None else _IMAGE[m.group(0).lower()]
-            spans.append((a, b, choices))
+            spans.append((a, b, alts))
             for k in range(a, b):
                 taken[k] = True
     out, last = [], 0

@@ -13,7 +13,10 @@ the bundled default, `"template"` = the built-in chromatic templates). `generate
    struct field dropped; `fix_names`), then repairs within a bounded budget (`retries` rounds):
    re-decode with the output forced up to the token where naga's first error line starts and that
    token banned, then sample with temperature; each round's candidates are validated the same way;
-5. otherwise returns `Generation(ok=False, ...)` with naga's diagnostics and a clear message.
+5. if still none is valid and the bundle ships a retrieval corpus (`retrieval.jsonl.gz`, option
+   `fallback`), returns the nearest verified training shader, validated again, with
+   `source = "retrieval"` and a warning that says so;
+6. otherwise returns `Generation(ok=False, ...)` with naga's diagnostics and a clear message.
    An invalid shader is never reported as ok.
 
 `generate_batch(prompts)` decodes many prompts in one batch; `generate_many(prompt, n, seed)` draws
@@ -231,10 +234,19 @@ class Generator:
             why = (f"generation stopped after {len(h.tokens)} tokens without finishing the shader"
                    if h.tokens else "the model produced no tokens")
             return code, _Invalid([{"line": None, "column": None, "message": why, "rendered": why, "stage": "generate"}])
+        return code, self._validate(code, timings)
+
+    def _validate(self, code: str, timings: dict):
+        """`self.validator(code)`, its time added to `timings["validate"]` (ms)."""
         t = time.perf_counter()
         res = self.validator(code)
-        timings["validate"] += (time.perf_counter() - t) * 1e3
-        return code, res
+        timings["validate"] = timings.get("validate", 0.0) + (time.perf_counter() - t) * 1e3
+        return res
+
+    def _accepted(self, h: Hypothesis, code: str, res, **extra: Any) -> Generation:
+        """The ok `Generation` for candidate `h` rendered as `code`, which the validator accepted (`res`)."""
+        return Generation(code=code, ok=True, diagnostics=_diag_dicts(res), score=h.score, tokens=len(h.tokens),
+                          workgroup_size=getattr(res, "workgroup_size", None), model=self.id, **extra)
 
     def _select(self, ids: list[int], cands: list[Hypothesis], o: Options, timings: dict) -> Generation:
         seen: dict[tuple, dict] = {}
@@ -252,8 +264,7 @@ class Generator:
                 seen[key] = {"score": h.score, "tokens": len(h.tokens), "finished": h.finished,
                              "ok": bool(getattr(res, "ok", False)), "error": _first_error(diags)}
                 if getattr(res, "ok", False) is True:
-                    return Generation(code=code, ok=True, diagnostics=diags, score=h.score, tokens=len(h.tokens),
-                                      workgroup_size=getattr(res, "workgroup_size", None), model=self.id)
+                    return self._accepted(h, code, res)
                 if best_invalid is None:
                     best_invalid = (h, code, diags)
                 if h.finished:
@@ -268,9 +279,10 @@ class Generator:
         if won is None:
             for round_ in range(o.retries):
                 extra = self._repair(ids, best_invalid, o, round_, timings)
+                start = len(invalids)  # name fixes are tried on this round's new candidates only
                 won = consider(extra)
                 if won is None and o.fix_names:
-                    won = self._fix_names(invalids[-len(extra):] if extra else [], timings)
+                    won = self._fix_names(invalids[start:], timings)
                 if won is not None:
                     repaired = True
                     break
@@ -303,13 +315,9 @@ class Generator:
                         if budget <= 0:
                             return None
                         budget -= 1
-                        t = time.perf_counter()
-                        res = self.validator(cand)
-                        timings["validate"] += (time.perf_counter() - t) * 1e3
+                        res = self._validate(cand, timings)
                         if getattr(res, "ok", False) is True:
-                            return Generation(code=cand, ok=True, diagnostics=_diag_dicts(res), score=h.score,
-                                              tokens=len(h.tokens), workgroup_size=getattr(res, "workgroup_size", None),
-                                              model=self.id, fixed=True)
+                            return self._accepted(h, cand, res, fixed=True)
                         nxt.append((cand, _diag_dicts(res)))
                 frontier = nxt[:2]
                 if not frontier:
@@ -320,14 +328,12 @@ class Generator:
         """The nearest verified training example (the bundle's retrieval corpus) when the model failed."""
         from .baselines import RetrievalSource
 
-        t = time.perf_counter()
         if self._retrieval is None:
             self._retrieval = RetrievalSource(corpus=[self._fallback_corpus])
         ex, sim = self._retrieval.nearest(prompt)
         if ex is None:
             return failed
-        res = self.validator(ex.code)
-        failed.timings["validate"] = failed.timings.get("validate", 0.0) + (time.perf_counter() - t) * 1e3
+        res = self._validate(ex.code, failed.timings)
         if getattr(res, "ok", False) is not True:
             return failed
         return dataclasses.replace(
