@@ -27,7 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "generate", help="write a WGSL compute shader from an English description",
         description="Generate a WGSL compute shader for a description, check it with naga and print it. "
                     "Candidates from beam search (or sampling) are validated best first; if none is valid a "
-                    "bounded repair loop re-decodes around naga's first error before giving up (exit 1).")
+                    "bounded repair loop re-decodes around naga's first error; then, if the bundle ships a retrieval "
+                    "corpus, the nearest verified training shader is given, marked as such; else it gives up (exit 1).")
     p.add_argument("--prompt", required=True, help="what the shader should do, in English")
     p.add_argument("--model", default=None, metavar="NAME|PATH",
                    help="bundled model name (default: the bundled 'default'), 'template', or a checkpoint / run "
