@@ -12,8 +12,9 @@ MAX_TIME=${MAX_TIME:-330}
 RUN=${RUN:-/tmp/tat-runs/ship}
 mkdir -p "$OUT"
 if compgen -G "$DATA/*.jsonl.gz" >/dev/null; then  # compact gzipped dataset (carried to the device machine)
-  mkdir -p /tmp/tat-data && for f in "$DATA"/*.jsonl.gz; do gunzip -c "$f" >"/tmp/tat-data/$(basename "${f%.gz}")"; done
-  DATA=/tmp/tat-data
+  UNZ=/tmp/tat-data-$(basename "$RUN")  # one directory per run: two runs may share the machine
+  mkdir -p "$UNZ" && for f in "$DATA"/*.jsonl.gz; do gunzip -c "$f" >"$UNZ/$(basename "${f%.gz}")"; done
+  DATA=$UNZ
 fi
 NOTES=$OUT/notes.txt
 { date -u; (nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || echo "no nvidia-smi");

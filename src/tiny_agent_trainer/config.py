@@ -66,6 +66,10 @@ class TaskInfo:
     name: str = _f("wgsl_generation", "task name (used to name runs)", pattern=r"^[A-Za-z0-9_.-]+$")
     description: str = _f("Translate English descriptions into WGSL compute shaders",
                           "free-text description of the task")
+    direction: str = _f("nl2wgsl", "what the model maps: nl2wgsl = description -> shader (a generator); wgsl2nl = "
+                        "shader -> description (a reviewer that reranks a generator's candidates; its encoder "
+                        "reads code, so [model] max_prompt_len bounds the code and max_seq_len the description)",
+                        choices=("nl2wgsl", "wgsl2nl"))
 
 
 @dataclass

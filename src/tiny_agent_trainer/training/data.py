@@ -20,8 +20,8 @@ from ..errors import UserError
 
 @dataclass
 class Example:
-    src: torch.Tensor | list[int]  # prompt ids
-    tgt: torch.Tensor | list[int]  # BOS + code + EOS
+    src: torch.Tensor | list[int]  # prompt ids (code ids for a wgsl2nl reviewer)
+    tgt: torch.Tensor | list[int]  # BOS + code + EOS (BOS + prompt + EOS for a reviewer)
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -52,10 +52,15 @@ def load_split(data_dir: str | Path, split: str) -> list[dict]:
     return [r for r in recs if r.get("split", split) == split]
 
 
-def encode_examples(records: list[dict], tok, max_prompt_len: int, max_seq_len: int) -> tuple[list[Example], int]:
-    """Encode records; returns (examples, number dropped because the code is longer than max_seq_len)."""
+def encode_examples(records: list[dict], tok, max_prompt_len: int, max_seq_len: int,
+                    reverse: bool = False) -> tuple[list[Example], int]:
+    """Encode records; returns (examples, number dropped because the target is longer than max_seq_len).
+
+    `reverse` ([task] direction = "wgsl2nl"): the code is the source and the prompt the target."""
     srcs = tok.encode_prompts([r["prompt"] for r in records])
     tgts = tok.encode_codes([r["reference"] for r in records])
+    if reverse:
+        srcs, tgts = tgts, srcs
     out, dropped = [], 0
     for s, t in zip(srcs, tgts):
         t = [tok.bos_id] + t + [tok.eos_id]

@@ -145,8 +145,9 @@ class Trainer:
             except UserError:
                 val_recs = []
         tok = self._tokenizer(train_recs, resume_ckpt, d)
-        train, dropped = encode_examples(train_recs, tok, mc.max_prompt_len, mc.max_seq_len)
-        val, _ = encode_examples(val_recs[:2048], tok, mc.max_prompt_len, mc.max_seq_len)
+        reverse = cfg.task.direction == "wgsl2nl"
+        train, dropped = encode_examples(train_recs, tok, mc.max_prompt_len, mc.max_seq_len, reverse)
+        val, _ = encode_examples(val_recs[:2048], tok, mc.max_prompt_len, mc.max_seq_len, reverse)
         if not train:
             raise UserError("no training examples fit max_seq_len; raise [model] max_seq_len")
         shape = ModelShape.from_config(mc, tok.vocab_size, tok.pad_id)
@@ -278,7 +279,7 @@ class Trainer:
                                                       or out_of_time)  # the last, annealed weights are evaluated too
                     if evaluate_now:
                         ev = self._evaluate(model, val, tok, device, use_bf16, d)
-                        if self.exec_eval and tc.exec_eval_every and pos["step"] % tc.exec_eval_every == 0 and d.main:
+                        if self.exec_eval and not reverse and tc.exec_eval_every and pos["step"] % tc.exec_eval_every == 0 and d.main:
                             with torch.random.fork_rng(devices=[]):
                                 ev.update(self.exec_eval(model, tok))
                         ev = d.broadcast_object(ev)
