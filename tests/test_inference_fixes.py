@@ -55,6 +55,17 @@ def test_repeated_field_is_dropped():
     assert fixed is not None and fixed.count("k: f32") == 1
 
 
+def test_reserved_words_as_names_get_a_trailing_underscore():
+    head = HEAD.replace("src", "target")
+    fields = "    filter: f32,\n    filter_: f32,\n"
+    code = head + UNI.format(fields=fields) + BODY.format(out="dst", expr="target[i] * params.filter")
+    # two reserved words: naga reports one at a time, so fixes chain (as Generator._fix_names does)
+    step1 = next(name_fixes(code, [d.to_dict() for d in validate(code, deep=True).diagnostics]))
+    assert "target_: array<f32>" in step1 and "target_[i]" in step1 and "target[" not in step1
+    step2 = next(name_fixes(step1, [d.to_dict() for d in validate(step1, deep=True).diagnostics]))
+    assert "filter__: f32" in step2 and "params.filter__" in step2 and validate(step2, deep=True).ok
+
+
 def test_other_errors_get_no_guess_and_rename_touches_identifiers_only():
     code = HEAD + BODY.format(out="dst", expr="src[i] +* 1.0")
     res = validate(code, deep=True)

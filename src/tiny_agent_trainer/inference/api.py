@@ -7,7 +7,9 @@ the bundled default, `"template"` = the built-in chromatic templates). `generate
 2. decodes candidates: beam search (`beams`, every finished beam is a candidate) or sampling, with
    the grammar constraint when `constrained` is on;
 3. validates candidates with naga (`validation.validate(code, deep=True)`) best score first; the
-   first valid one wins;
+   first valid one wins, unless the bundle ships a reviewer (`reviewer/`, option `rerank`): then all
+   valid beams plus the `rerank_retrieval` nearest verified training examples are reranked by
+   generator + reviewer likelihood (`rerank.py`) and the best one wins (`source` says which kind);
 4. if none is valid, first tries deterministic name fixes on the best invalid candidates
    (`fixes.py`: an undeclared identifier or uniform field renamed to a declared one, a repeated
    struct field dropped; `fix_names`), then repairs within a bounded budget (`retries` rounds):
@@ -78,6 +80,8 @@ class Options:
     repair_samples: int = 4
     fix_names: bool = True
     fallback: bool = True  # retrieval fallback when no model candidate is valid (if the bundle ships a corpus)
+    rerank: bool = True  # rerank valid beams + nearest retrieval examples with the bundle's reviewer (if it ships one)
+    rerank_retrieval: int = 3  # nearest training examples added to the reranked pool
 
 
 def _default_validator(code: str):
@@ -115,6 +119,9 @@ class Generator:
             self.id = "template"
             return
         self.loaded = load_model(where, device)
+        if self.loaded.direction != "nl2wgsl":
+            raise UserError(f"{where} is a reviewer ({self.loaded.direction}: shader -> description), not a generator; "
+                            "it reranks a generator's candidates from the generator bundle's reviewer/ folder")
         self.id = self.loaded.model_id
         tok = self.loaded.tokenizer
         self.tokenizer = tok
@@ -123,6 +130,11 @@ class Generator:
         corpus = Path(where) / FALLBACK_CORPUS
         self._fallback_corpus = corpus if corpus.is_file() else None
         self._retrieval = None
+        from .rerank import REVIEWER_DIR
+
+        self._reviewer_path = Path(where) / REVIEWER_DIR if (Path(where) / REVIEWER_DIR).is_dir() else None
+        self._reranker = None
+        self._device = device
         self.decoder = Decoder(self.loaded.model, bos_id=tok.bos_id, eos_id=tok.eos_id, pad_id=tok.pad_id)
         self._constraint = None
         if self.options.constrained is None:
@@ -186,7 +198,7 @@ class Generator:
         for (ids, warns), cands in zip(encoded, hyps):
             timings = {"encode": shared["encode"] / len(prompts), "decode": shared["decode"] / len(prompts),
                        "validate": 0.0}
-            g = self._select(ids, cands, o, timings)
+            g = self._select(ids, cands, o, timings, prompts[len(out)])
             if not g.ok and o.fallback and self._fallback_corpus is not None:
                 g = self._fall_back(prompts[len(out)], g)
             g.warnings = warns + g.warnings
@@ -248,7 +260,7 @@ class Generator:
         return Generation(code=code, ok=True, diagnostics=_diag_dicts(res), score=h.score, tokens=len(h.tokens),
                           workgroup_size=getattr(res, "workgroup_size", None), model=self.id, **extra)
 
-    def _select(self, ids: list[int], cands: list[Hypothesis], o: Options, timings: dict) -> Generation:
+    def _select(self, ids: list[int], cands: list[Hypothesis], o: Options, timings: dict, prompt: str = "") -> Generation:
         seen: dict[tuple, dict] = {}
         best_invalid: tuple[Hypothesis, str, list[dict]] | None = None
         invalids: list[tuple[Hypothesis, str, list[dict]]] = []
@@ -272,6 +284,8 @@ class Generator:
             return None
 
         won = consider(cands)
+        if won is not None and o.rerank and self._reviewer_path is not None and prompt:
+            won = self._rerank(prompt, cands, won, seen, o, timings)
         repaired = False
         if won is None and o.fix_names:
             won = self._fix_names(invalids, timings)
@@ -301,6 +315,65 @@ class Generator:
         won.timings = timings
         return won
 
+    def reranker(self):
+        """The bundle's `Reranker` (loaded on first use), or None when the bundle ships no reviewer."""
+        if self._reranker is None and self._reviewer_path is not None:
+            from .rerank import Reranker
+
+            self._reranker = Reranker(self.loaded, self._reviewer_path, self._device)
+        return self._reranker
+
+    def _rerank(self, prompt: str, cands: list[Hypothesis], first: Generation, seen: dict, o: Options,
+                timings: dict) -> Generation:
+        """The best of all naga-valid beams plus the `rerank_retrieval` nearest (valid) training examples,
+        by `rerank.Reranker.scores`; `first` (the first valid beam) is one of them."""
+        pool: list[tuple[str, Any, Hypothesis | None, dict]] = []  # (code, validation result, hypothesis, entry)
+        codes: set[str] = set()
+        for h in sorted(cands, key=lambda h: -h.score):
+            key = tuple(h.tokens)
+            if not h.finished or (key in seen and not seen[key]["ok"]):
+                continue
+            code, res = self._check(h, timings)
+            if key not in seen:
+                seen[key] = {"score": h.score, "tokens": len(h.tokens), "finished": True,
+                             "ok": bool(getattr(res, "ok", False)), "error": _first_error(_diag_dicts(res))}
+            if getattr(res, "ok", False) is True and code not in codes:
+                codes.add(code)
+                pool.append((code, res, h, seen[key]))
+        if o.rerank_retrieval > 0 and self._fallback_corpus is not None:
+            for ex, sim in self._nearest(prompt, o.rerank_retrieval):
+                if ex.code in codes:
+                    continue
+                res = self._validate(ex.code, timings)
+                entry = {"score": None, "tokens": 0, "finished": True, "ok": bool(getattr(res, "ok", False)),
+                         "error": _first_error(_diag_dicts(res)), "source": "retrieval", "similarity": round(sim, 3)}
+                seen[("retrieval", ex.code)] = entry
+                if entry["ok"]:
+                    codes.add(ex.code)
+                    pool.append((ex.code, res, None, entry))
+        if len(pool) < 2:
+            return first
+        t = time.perf_counter()
+        with _num_threads(self.threads):
+            scores = self.reranker().scores(prompt, [c for c, *_ in pool])
+        timings["rerank"] = (time.perf_counter() - t) * 1e3
+        for (_, _, _, entry), sc in zip(pool, scores):
+            entry["rerank"] = round(sc, 4)
+        best = max(range(len(pool)), key=lambda i: scores[i])
+        code, res, h, _ = pool[best]
+        if h is not None:
+            return self._accepted(h, code, res)
+        return Generation(code=code, ok=True, diagnostics=_diag_dicts(res), model=self.id, source="retrieval",
+                          workgroup_size=getattr(res, "workgroup_size", None))
+
+    def _nearest(self, prompt: str, k: int) -> list:
+        """The k nearest (example, similarity) of the bundle's retrieval corpus (loaded on first use)."""
+        from .baselines import RetrievalSource
+
+        if self._retrieval is None:
+            self._retrieval = RetrievalSource(corpus=[self._fallback_corpus])
+        return [(self._retrieval.examples[i], s) for i, s in self._retrieval.index.nearest(prompt, k)]
+
     def _fix_names(self, invalids: list, timings: dict, per_candidate: int = 3, budget: int = 24) -> Generation | None:
         """The first naga-valid rewrite by `fixes.name_fixes` of the best invalid candidates (up to
         `per_candidate` fixes chained per candidate, at most `budget` validations), or None."""
@@ -326,13 +399,10 @@ class Generator:
 
     def _fall_back(self, prompt: str, failed: Generation) -> Generation:
         """The nearest verified training example (the bundle's retrieval corpus) when the model failed."""
-        from .baselines import RetrievalSource
-
-        if self._retrieval is None:
-            self._retrieval = RetrievalSource(corpus=[self._fallback_corpus])
-        ex, sim = self._retrieval.nearest(prompt)
-        if ex is None:
+        near = self._nearest(prompt, 1)
+        if not near:
             return failed
+        ex, sim = near[0]
         res = self._validate(ex.code, failed.timings)
         if getattr(res, "ok", False) is not True:
             return failed

@@ -1,13 +1,13 @@
 """Deterministic source-level fixes for the name errors a small model makes most often: an
 identifier used but never declared (`arrayLength(&out)` when the output is `dst`), a field read
 from the uniform struct that the struct does not declare (`params.limit`), a struct field declared
-twice.
+twice, a WGSL reserved word used as a name (`target`, `filter`, `std`: renamed `target_`).
 
 `name_fixes(code, diagnostics)` yields rewrites of `code` for naga's first error, best guess
 first: for an unknown identifier, the declared names it most likely meant (an output buffer where
 it is indexed or passed to `arrayLength`, else by spelling); for an unknown field, the struct's
 fields that the shader never reads, then the others; for a repeated field, the struct without the
-repeat. Renaming uses the WGSL lexer, so only whole identifier tokens change.
+repeat; for a reserved word, the same name with a trailing underscore. Renaming uses the WGSL lexer, so only whole identifier tokens change.
 This module does NOT validate (the caller keeps only rewrites that naga accepts) or decode.
 """
 from __future__ import annotations
@@ -23,6 +23,7 @@ MAX_GUESSES = 4
 _UNKNOWN = re.compile(r"no definition in scope for identifier: `(\w+)`")
 _FIELD = re.compile(r"invalid field accessor `(\w+)`")
 _REDEF = re.compile(r"redefinition of `(\w+)`")
+_RESERVED = re.compile(r"name `(\w+)` is a reserved keyword")
 
 
 def _declared(code: str) -> dict[str, list[str]]:
@@ -47,7 +48,7 @@ def rename(code: str, old: str, new: str) -> str:
     """`code` with every identifier token `old` replaced by `new` (comments and other words untouched)."""
     parts, last = [], 0
     for t in tokenize(code):
-        if t.kind == "ident" and t.text == old:
+        if t.kind in ("ident", "reserved") and t.text == old:
             parts.append(code[last:t.start])
             parts.append(new)
             last = t.end
@@ -104,10 +105,18 @@ def _repeated_field(code: str, name: str) -> Iterator[str]:
             yield code[:m.start(1)] + "\n".join(kept) + code[m.end(1):]
 
 
+def _reserved_name(code: str, name: str) -> Iterator[str]:
+    new = name + "_"
+    while re.search(r"\b%s\b" % re.escape(new), code):
+        new += "_"
+    yield rename(code, name, new)
+
+
 def name_fixes(code: str, diagnostics: list[dict]) -> Iterator[str]:
     """Candidate rewrites of `code` for the first diagnostic naga reported (none if it is not a name error)."""
     msg = next((d.get("message", "") for d in diagnostics if d.get("message")), "")
-    for pat, fix in ((_UNKNOWN, _unknown_ident), (_FIELD, _unknown_field), (_REDEF, _repeated_field)):
+    for pat, fix in ((_UNKNOWN, _unknown_ident), (_FIELD, _unknown_field), (_REDEF, _repeated_field),
+                     (_RESERVED, _reserved_name)):
         m = pat.search(msg)
         if m:
             for cand in fix(code, m.group(1)):

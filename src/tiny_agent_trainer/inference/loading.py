@@ -33,6 +33,7 @@ class LoadedModel:
     checkpoint: Path
     model_id: str
     meta: dict
+    direction: str = "nl2wgsl"  # [task] direction: a generator (nl2wgsl) or a reviewer (wgsl2nl, see rerank.py)
 
     @property
     def max_prompt_len(self) -> int:
@@ -133,4 +134,4 @@ def load_model(name: str | Path | None, device: str | torch.device = "cpu") -> L
     load_weights(ckpt, model)  # casts to the model's fp32 parameters
     device = torch.device(device)
     model.to(device).eval()
-    return LoadedModel(model, tok, ckpt, model_id_of(ckpt, meta), meta)
+    return LoadedModel(model, tok, ckpt, model_id_of(ckpt, meta), meta, cfg.task.direction)

@@ -1,0 +1,121 @@
+"""Reranking with a reviewer: the teacher-forced likelihood, reviewer loading, and the Generator's pool."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import torch
+
+from test_inference_api import A, B, C, FakeValidator, scripted_decoder
+from test_inference_support import SHADERS, one_thread, tiny_model, tokenizer, write_checkpoint  # noqa: F401
+from tiny_agent_trainer.errors import UserError
+from tiny_agent_trainer.inference import rerank
+from tiny_agent_trainer.inference.api import Generator
+from tiny_agent_trainer.inference.baselines import FALLBACK_CORPUS, Example, write_corpus
+from tiny_agent_trainer.inference.loading import load_model
+
+
+def as_reviewer(path):
+    """Mark a checkpoint directory as a wgsl2nl reviewer ([task] direction)."""
+    cfg = path / "config.toml"
+    cfg.write_text('[task]\ndirection = "wgsl2nl"\n\n' + cfg.read_text(encoding="utf-8"), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory, one_thread):  # noqa: F811
+    tok = tokenizer()
+    root = tmp_path_factory.mktemp("rr")
+    gen = write_checkpoint(root / "gen", tok, tiny_model(tok, seed=3, peaky=False, max_seq_len=40))
+    as_reviewer(write_checkpoint(gen / rerank.REVIEWER_DIR, tok, tiny_model(tok, seed=5, peaky=False, max_prompt_len=96)))
+    return gen
+
+
+@torch.no_grad()
+def _manual_mean(loaded, src, tgt):
+    """Sum of per-step log-probabilities, one decoder call per prefix (no batching, no padding)."""
+    tok, m = loaded.tokenizer, loaded.model
+    seq = [tok.bos_id] + tgt + [tok.eos_id]
+    s = torch.tensor([src])
+    total = 0.0
+    for j in range(1, len(seq)):
+        out = m(s, torch.zeros_like(s, dtype=torch.bool), torch.tensor([seq[:j]])).float()[0, -1]
+        lp = out if m.shape.copy_attention else out.log_softmax(-1)
+        total += float(lp[seq[j]])
+    return total / (len(seq) - 1)
+
+
+def test_teacher_forced_means_match_step_by_step_and_ignore_padding(bundle):
+    g = load_model(bundle)
+    tok = g.tokenizer
+    srcs = [tok.encode_prompt(p) for p, _ in SHADERS[:3]]
+    tgts = [tok.encode_code(c)[:20] for _, c in SHADERS[:3]]
+    tgts[1] = tgts[1][:5]  # uneven lengths: padding in both source and target
+    batched = rerank.teacher_forced_means(g, srcs, tgts)
+    one_by_one = [rerank.teacher_forced_means(g, [s], [t])[0] for s, t in zip(srcs, tgts)]
+    manual = [_manual_mean(g, s, t) for s, t in zip(srcs, tgts)]
+    assert batched == pytest.approx(one_by_one, abs=1e-4)
+    assert batched == pytest.approx(manual, abs=1e-4)
+    assert all(v < 0 for v in batched) and len(set(round(v, 4) for v in batched)) == 3
+
+
+def test_reranker_scores_are_generator_plus_reviewer(bundle):
+    r = rerank.Reranker(load_model(bundle), bundle / rerank.REVIEWER_DIR)
+    prompt, codes = SHADERS[0][0], [SHADERS[0][1], SHADERS[1][1]]
+    g, v = r.generator, r.reviewer
+    fwd = rerank.teacher_forced_means(g, [g.tokenizer.encode_prompt(prompt)] * 2, g.tokenizer.encode_codes(codes))
+    rev = rerank.teacher_forced_means(v, v.tokenizer.encode_codes(codes), [v.tokenizer.encode_prompt(prompt)] * 2)
+    assert r.scores(prompt, codes) == pytest.approx([a + b for a, b in zip(fwd, rev)])
+    assert r.scores(prompt, []) == []
+
+
+def test_a_generator_is_not_a_reviewer_and_vice_versa(bundle):
+    with pytest.raises(UserError, match="not a reviewer"):
+        rerank.Reranker(load_model(bundle), bundle)
+    with pytest.raises(UserError, match="is a reviewer"):
+        Generator(model=str(bundle / rerank.REVIEWER_DIR))
+
+
+class FixedScores:
+    """Stands in for Reranker: a fixed score per marker found in the code; records the pools."""
+
+    def __init__(self, by_marker):
+        self.by_marker, self.pools = by_marker, []
+
+    def scores(self, prompt, codes):
+        self.pools.append(list(codes))
+        return [next(s for m, s in self.by_marker.items() if m in c) for c in codes]
+
+
+def test_rerank_picks_the_best_valid_candidate_of_beams_and_retrieval(bundle, tmp_path):
+    b = tmp_path / "b"
+    shutil.copytree(bundle, b)
+    write_corpus([Example("negate every element of the array", "fn from_corpus() { }", "x")], b / FALLBACK_CORPUS)
+    v = FakeValidator(lambda c, i: "fn a" not in c)  # A invalid; B, C and the corpus shader valid
+    g = Generator(model=str(b), validator=v, retries=0)
+    scripted_decoder(g, [[(A, -0.1, True), (B, -0.5, True), (C, -2.0, True)]])
+    g._reranker = FixedScores({"fn b": -3.0, "fn c": -1.0, "from_corpus": -2.0})
+    out = g.generate("negate every element")
+    assert out.ok and "fn c" in out.code and out.source == "model" and out.score == -2.0
+    assert sorted("fn b" in c or "fn c" in c or "from_corpus" in c for c in g._reranker.pools[0]) == [True] * 3
+    assert [c.get("rerank") for c in out.candidates if c["ok"]] == [-3.0, -1.0, -2.0]
+    g._reranker = FixedScores({"fn b": -3.0, "fn c": -4.0, "from_corpus": -2.0})
+    out = g.generate("negate every element")
+    assert out.ok and out.code == "fn from_corpus() { }" and out.source == "retrieval"
+    off = g.generate("negate every element", rerank=False)  # the first valid beam, as without a reviewer
+    assert "fn b" in off.code and off.source == "model"
+
+
+def test_no_rerank_with_a_single_valid_candidate_or_without_a_reviewer(bundle, tmp_path):
+    v = FakeValidator(lambda c, i: "fn b" in c)
+    g = Generator(model=str(bundle), validator=v, retries=0, rerank_retrieval=0)
+    scripted_decoder(g, [[(A, -0.1, True), (B, -0.5, True)]])
+    g._reranker = FixedScores({})
+    out = g.generate("x")
+    assert "fn b" in out.code and g._reranker.pools == []  # nothing to compare: no reviewer call
+    plain = tmp_path / "plain"
+    shutil.copytree(bundle, plain)
+    shutil.rmtree(plain / rerank.REVIEWER_DIR)
+    g2 = Generator(model=str(plain), validator=FakeValidator(lambda c, i: True), retries=0)
+    scripted_decoder(g2, [[(A, -0.1, True), (B, -0.5, True)]])
+    assert g2.reranker() is None and "fn a" in g2.generate("x").code
