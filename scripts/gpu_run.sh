@@ -3,7 +3,8 @@
 #  1. training throughput + MFU of the `base` shape, ours vs Hugging Face BART, same batches;
 #  2. train the `small` preset (the shipped model) on the dataset in $DATA;
 #  3. bundle the best checkpoint as fp16 into $OUT/bundle, copy the journal and notes.
-# Usage (device machine, repo root): DATA=.gpu_data OUT=/path [BENCH=full|mfu|0] [MAX_TIME=s] [TRAIN_ARGS="--config F --init-from B"] bash scripts/gpu_run.sh
+# Usage (device machine, repo root): DATA=.gpu_data OUT=/path [BENCH=full|mfu|0] [MAX_TIME=s] [WHICH=best|latest]
+#   [TRAIN_ARGS="--config F --init-from B"] bash scripts/gpu_run.sh
 set -euo pipefail
 export PYTHONPATH=$PWD/src PYTHONUNBUFFERED=1
 DATA=${DATA:-data}
@@ -33,7 +34,7 @@ fi
 rm -rf "$RUN"
 python3 -m tiny_agent_trainer train ${TRAIN_ARGS:---preset small} --data "$DATA" --output "$RUN" --engine /nonexistent.toml \
   --no-progress --json --max-time "$MAX_TIME" ${MAX_STEPS:+--max-steps $MAX_STEPS} | tee -a "$NOTES"
-python3 -m tiny_agent_trainer.training.bundle "$RUN" "$OUT/bundle" | tee -a "$NOTES"
+python3 -m tiny_agent_trainer.training.bundle "$RUN" "$OUT/bundle" --which "${WHICH:-best}" | tee -a "$NOTES"
 cp "journals/$(basename "$RUN").jsonl" "$OUT/journal.jsonl"
 grep '"event": "eval"' "$OUT/journal.jsonl" | tail -3 | tee -a "$NOTES"
 if [ "${BENCH:-full}" != 0 ]; then

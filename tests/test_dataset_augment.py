@@ -21,7 +21,7 @@ from tiny_agent_trainer.dataset.generate import _register_verbs, generate  # noq
 from tiny_agent_trainer.dataset.phrasing import FRAMES, compose, frames_for  # noqa: E402
 
 VARIANTS = all_variants()
-NUM = re.compile(r"0[xX][0-9A-Fa-f]+|\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+NUM = re.compile(r"(?<![A-Za-z_\d.])(?:0[xX][0-9A-Fa-f]+|\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)")  # not inside names
 
 
 def _prompts(per_variant=3, seed=0):
@@ -44,20 +44,61 @@ def _field_order(text, code):
     return [f for f in sorted(fields, key=lambda f: pos[f].start() if pos[f] else 10 ** 9)]
 
 
+WORDS = {w: str(k) for k, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
+                                          "nine", "ten", "eleven", "twelve"])}
+
+
+def _inputs(code):
+    return re.findall(r"var<storage, read> (\w+):", code)
+
+
+def _order(text, names):
+    pos = {n: re.search(rf"(?<![\w.]){re.escape(n)}(?!\w)", text) for n in names}
+    return [n for n in sorted(names, key=lambda n: pos[n].start() if pos[n] else 10 ** 9) if pos[n]]
+
+
 def test_names_numbers_and_order_survive():
     bad = []
     for inst, prompt in _prompts():
         for k in range(4):
             aug = augment(prompt, inst.code, random.Random(f"{k}/{prompt}"))
-            for n in _names(inst.code):
-                if _mentions(prompt, n) != _mentions(aug, n):
+            names = _names(inst.code)
+            for n in names:  # only an inputs sentence adds mentions: one per input buffer
+                extra = _mentions(aug, n) - _mentions(prompt, n)
+                if extra != 0 and not (extra == 1 and n in _inputs(inst.code)):
                     bad.append(("name", n, prompt, aug))
-            if Counter(NUM.findall(prompt)) != Counter(NUM.findall(aug)):
+            if _order(prompt, names) != _order(aug, names):
+                bad.append(("order", prompt, aug))
+            # numbers are kept, or small integers spelled as words in prose
+            new_words = Counter(w for w in re.findall(r"[a-z]+", aug.lower()) if w in WORDS)
+            new_words.subtract(Counter(w for w in re.findall(r"[a-z]+", prompt.lower()) if w in WORDS))
+            spelled = Counter({WORDS[w]: c for w, c in new_words.items() if c > 0})
+            before, after = Counter(NUM.findall(prompt)), Counter(NUM.findall(aug))
+            if after - before or (before - after) - spelled:  # no new number; each one gone became its word
                 bad.append(("number", prompt, aug))
             if _field_order(prompt, inst.code) != _field_order(aug, inst.code):
-                bad.append(("order", prompt, aug))
+                bad.append(("field order", prompt, aug))
             assert "{" not in aug and "}" not in aug
     assert not bad, bad[:5]
+
+
+def test_number_words_only_in_prose_and_inputs_sentence_keeps_order():
+    code = ("@group(0) @binding(0) var<storage, read> a: array<f32>;\n"
+            "@group(0) @binding(1) var<storage, read> b: array<f32>;\n"
+            "@group(0) @binding(2) var<storage, read_write> out: array<f32>;\n")
+    seen_words, seen_inputs = False, False
+    for k in range(300):
+        aug = augment("Add 2 to the sum of a and b, i.e. out = a + b + 2, then scale by 3.", code, random.Random(k))
+        assert "+ 2," in aug or "+ two" not in aug  # never inside a formula
+        seen_words |= "add two" in aug.lower() or "by three" in aug.lower()
+        if re.search(r"\ba and b\b.*\ba and b\b", aug):
+            seen_inputs = True
+            assert _order(aug, {"a", "b", "out"}) == ["a", "b", "out"]
+    assert seen_words and seen_inputs
+    # an input that is not mentioned first (or at all) gets no inputs sentence
+    for k in range(100):
+        aug = augment("Write into out the sum of a and b.", code, random.Random(k))
+        assert _order(aug, {"a", "b", "out"}) == ["out", "a", "b"]
 
 
 def test_deterministic_and_fraction():

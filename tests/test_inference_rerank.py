@@ -92,7 +92,7 @@ def test_rerank_picks_the_best_valid_candidate_of_beams_and_retrieval(bundle, tm
     shutil.copytree(bundle, b)
     write_corpus([Example("negate every element of the array", "fn from_corpus() { }", "x")], b / FALLBACK_CORPUS)
     v = FakeValidator(lambda c, i: "fn a" not in c)  # A invalid; B, C and the corpus shader valid
-    g = Generator(model=str(b), validator=v, retries=0)
+    g = Generator(model=str(b), validator=v, retries=0, rerank_beams=2)
     scripted_decoder(g, [[(A, -0.1, True), (B, -0.5, True), (C, -2.0, True)]])
     g._reranker = FixedScores({"fn b": -3.0, "fn c": -1.0, "from_corpus": -2.0})
     out = g.generate("negate every element")
@@ -104,6 +104,11 @@ def test_rerank_picks_the_best_valid_candidate_of_beams_and_retrieval(bundle, tm
     assert out.ok and out.code == "fn from_corpus() { }" and out.source == "retrieval"
     off = g.generate("negate every element", rerank=False)  # the first valid beam, as without a reviewer
     assert "fn b" in off.code and off.source == "model"
+    g._reranker = FixedScores({"fn b": -3.0, "fn c": -1.0, "from_corpus": -2.0})
+    one = g.generate("negate every element", rerank_beams=1)  # only the first valid beam competes
+    pool = g._reranker.pools[-1]
+    assert len(pool) == 2 and "fn b" in pool[0] and pool[1] == "fn from_corpus() { }"
+    assert one.code == "fn from_corpus() { }"
 
 
 def test_no_rerank_with_a_single_valid_candidate_or_without_a_reviewer(bundle, tmp_path):

@@ -8,8 +8,9 @@ the bundled default, `"template"` = the built-in chromatic templates). `generate
    the grammar constraint when `constrained` is on;
 3. validates candidates with naga (`validation.validate(code, deep=True)`) best score first; the
    first valid one wins, unless the bundle ships a reviewer (`reviewer/`, option `rerank`): then all
-   valid beams plus the `rerank_retrieval` nearest verified training examples are reranked by
-   generator + reviewer likelihood (`rerank.py`) and the best one wins (`source` says which kind);
+   the first `rerank_beams` valid beams plus the `rerank_retrieval` nearest verified training examples
+   are reranked by generator + reviewer likelihood (`rerank.py`) and the best one wins (`source` says
+   which kind);
 4. if none is valid, first tries deterministic name fixes on the best invalid candidates
    (`fixes.py`: an undeclared identifier or uniform field renamed to a declared one, a repeated
    struct field dropped; `fix_names`), then repairs within a bounded budget (`retries` rounds):
@@ -81,7 +82,8 @@ class Options:
     fix_names: bool = True
     fallback: bool = True  # retrieval fallback when no model candidate is valid (if the bundle ships a corpus)
     rerank: bool = True  # rerank valid beams + nearest retrieval examples with the bundle's reviewer (if it ships one)
-    rerank_retrieval: int = 3  # nearest training examples added to the reranked pool
+    rerank_beams: int = 1  # valid beams (best first) in the reranked pool
+    rerank_retrieval: int = 5  # nearest training examples added to the reranked pool
 
 
 def _default_validator(code: str):
@@ -325,11 +327,13 @@ class Generator:
 
     def _rerank(self, prompt: str, cands: list[Hypothesis], first: Generation, seen: dict, o: Options,
                 timings: dict) -> Generation:
-        """The best of all naga-valid beams plus the `rerank_retrieval` nearest (valid) training examples,
-        by `rerank.Reranker.scores`; `first` (the first valid beam) is one of them."""
+        """The best of the first `rerank_beams` naga-valid beams plus the `rerank_retrieval` nearest (valid)
+        training examples, by `rerank.Reranker.scores`; `first` (the first valid beam) is one of them."""
         pool: list[tuple[str, Any, Hypothesis | None, dict]] = []  # (code, validation result, hypothesis, entry)
         codes: set[str] = set()
-        for h in sorted(cands, key=lambda h: -h.score):
+        for h in sorted(cands, key=lambda h: (not h.finished, -h.score)):
+            if len(pool) >= max(1, o.rerank_beams):
+                break
             key = tuple(h.tokens)
             if not h.finished or (key in seen and not seen[key]["ok"]):
                 continue

@@ -1,7 +1,9 @@
 """Turn a training checkpoint into a shippable model bundle: fp16 safetensors weights, the
 tokenizer, the resolved config and a meta.json with provenance. No optimizer state.
 
-`python -m tiny_agent_trainer.training.bundle CKPT OUT [--dtype fp16|bf16|fp32]`.
+`python -m tiny_agent_trainer.training.bundle CKPT OUT [--dtype fp16|bf16|fp32] [--which best|latest]`:
+CKPT is a checkpoint directory or a run directory (then its `best` pointer, or with `--which latest`
+the final weights, which time-budgeted runs anneal to).
 This module does NOT choose which checkpoint is best (the run's `best` pointer does).
 """
 from __future__ import annotations
@@ -19,8 +21,9 @@ from . import checkpoint as ckpt
 DTYPES = {"fp16": torch.float16, "bf16": torch.bfloat16, "fp32": torch.float32}
 
 
-def make_bundle(src: str | Path, out: str | Path, dtype: str = "fp16", extra_meta: dict | None = None) -> Path:
-    src = ckpt.resolve(src, "best") if (Path(src) / "best").is_file() else ckpt.resolve(src)
+def make_bundle(src: str | Path, out: str | Path, dtype: str = "fp16", extra_meta: dict | None = None,
+                which: str = "best") -> Path:
+    src = ckpt.resolve(src, "best") if which == "best" and (Path(src) / "best").is_file() else ckpt.resolve(src)
     out = Path(out)
     tmp = out.with_name(out.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -43,8 +46,10 @@ def main(argv=None) -> int:
     ap.add_argument("checkpoint")
     ap.add_argument("out")
     ap.add_argument("--dtype", default="fp16", choices=DTYPES)
+    ap.add_argument("--which", default="best", choices=("best", "latest"),
+                    help="for a run directory: its best checkpoint (default) or its final one")
     a = ap.parse_args(argv)
-    p = make_bundle(a.checkpoint, a.out, a.dtype)
+    p = make_bundle(a.checkpoint, a.out, a.dtype, which=a.which)
     print(f"bundle written to {p} ({(p / ckpt.WEIGHTS).stat().st_size / 2**20:.1f} MiB weights)")
     return 0
 
