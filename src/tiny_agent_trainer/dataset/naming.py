@@ -5,6 +5,13 @@ Every name here is used verbatim in BOTH the prompt and the WGSL code, so pools 
 identifiers that are legal in WGSL (no reserved words such as `filter`, `target`, `type`; no
 builtin function names such as `step`, `min`, `select`) and never `i`, `gid`, `params`, `main`,
 `tile`, `row`, `col`. `tests/test_dataset_families.py` compiles every pool entry.
+
+Open vocabulary (generator 2.3): a model trained only on these small pools learns to pick a pool
+name instead of copying the prompt's (`heights` became `x`), so `pick` draws about `OPEN_P` of names
+outside the pools: a pool entry decorated with a domain noun (`out` -> `out_heights`, `lo` ->
+`lo_temp`; a tuple shares one decoration, so pairs keep their meaning), or a bare noun for a single
+name. `num_text` likewise draws about `OPEN_P` of prompt numbers fresh within the pool's range, with
+one to three decimals, so the digits must be copied, not recalled.
 This module does NOT build shaders or prompts (see `core.py`, `phrasing.py`).
 """
 from __future__ import annotations
@@ -44,11 +51,67 @@ P_SIZE2 = [("width", "height"), ("w", "h"), ("ncols", "nrows"), ("nx", "ny")]
 
 RESERVED = {"i", "gid", "params", "main", "tile", "row", "col", "Params", "filter", "target", "type", "set"}
 
+OPEN_P = 0.5  # share of names and prompt numbers drawn outside the pools (see the module docstring)
+NOUNS = ("heights weights temps prices scores ages speeds velocity accel mass energy density pressure depth "
+         "sensor readings signal_in audio wave volume rainfall humidity altitude distance_m elevation "
+         "brightness luma intensity opacity loudness gain_db noise residual error_term loss grad momentum "
+         "logit prob probs embed hidden state cell memo cache stock price_usd returns balance revenue cost "
+         "budget salary votes clicks visits counts_raw tally ticks frames_ts particles pos_x pos_y "
+         "vel_x vel_y force torque charge flux heat temp_c temp_k celsius kelvin voltage current_a "
+         "wind rain snow cloud terrain slope_deg normal_z albedo roughness specular diffuse glow "
+         "shadow light lux spectrum freq phase amp pitch tone bass treble tempo beat "
+         "pixel_data texels2 canvas sprite tile_ids mask_bits flag_bits id_list keys2 hashes seeds "
+         "rows_in cols_in cells voxels grid_in field_in mesh verts nodes edges2 links weights_l1 "
+         "bias_l1 kernel_w taps2 coeffs poly alpha_ch beta_ch gamma_ch delta_t dt rate ratio "
+         "threshold_hi limit_lo knob dial slider level_db fader mix_amt").split()
+_DECOR = ("_{n}", "{n}_", "_v{d}", "{d}", "_{n}{d}", "_buf", "_data", "_vals", "_arr", "_in", "_f")
+# WGSL builtin functions and types: never usable as a bare name (a variable would shadow the builtin)
+BUILTINS = frozenset(
+    "abs acos acosh all any arrayLength asin asinh atan atan2 atanh ceil clamp cos cosh countLeadingZeros "
+    "countOneBits countTrailingZeros cross degrees determinant distance dot exp exp2 extractBits faceForward "
+    "firstLeadingBit firstTrailingBit floor fma fract frexp insertBits inverseSqrt ldexp length log log2 max "
+    "min mix modf normalize pow quantizeToF16 radians reflect refract reverseBits round saturate select sign "
+    "sin sinh smoothstep sqrt step tan tanh transpose trunc bitcast f32 f16 i32 u32 bool vec2 vec3 vec4 mat2x2 "
+    "mat3x3 mat4x4 array atomic ptr sampler workgroupBarrier storageBarrier".split())
 
-def pick(rng: random.Random, pool, avoid=()) -> str:
-    """A random entry of `pool` not in `avoid` (names must never clash inside one task)."""
+
+def legal_name(name: str) -> bool:
+    """A WGSL identifier usable for a buffer or uniform field: not a keyword, reserved word or builtin."""
+    from ..wgsl.lexer import KEYWORDS, RESERVED as WGSL_RESERVED
+
+    return (re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name) is not None and "__" not in name and len(name) <= 24
+            and name not in KEYWORDS and name not in WGSL_RESERVED and name not in BUILTINS and name not in RESERVED)
+
+
+def open_name(rng: random.Random, entry, avoid=()):
+    """`entry` (a pool name or a tuple of names) decorated outside the pool, or a bare noun for a single
+    name; None when no legal, unclashing variant came up in a few tries."""
+    for _ in range(8):
+        n, d = rng.choice(NOUNS), rng.randint(1, 9)
+        if isinstance(entry, tuple):
+            dec = rng.choice(_DECOR).format(n=n, d=d)
+            cand = tuple((dec + e) if dec.endswith("_") else (e + dec) for e in entry)
+            ok = len(set(cand)) == len(cand) and all(legal_name(c) and c not in avoid for c in cand)
+        else:
+            form = rng.random()
+            cand = n if form < 0.35 else (n + "_" + entry if form < 0.5 else entry + rng.choice(_DECOR).format(n=n, d=d))
+            ok = legal_name(cand) and cand not in avoid
+        if ok:
+            return cand
+    return None
+
+
+def pick(rng: random.Random, pool, avoid=(), open_p: float = OPEN_P):
+    """A random entry of `pool` not in `avoid` (names must never clash inside one task); with
+    probability `open_p` an open-vocabulary variant of it (`open_name`)."""
     cands = [p for p in pool if p not in avoid and (not isinstance(p, tuple) or not set(p) & set(avoid))]
-    return rng.choice(cands)
+    choice = rng.choice(cands)
+    if open_p and rng.random() < open_p:
+        flat = set(avoid) | {x for p in pool for x in (p if isinstance(p, tuple) else (p,))}
+        fresh = open_name(rng, choice, avoid=flat)
+        if fresh is not None:
+            return fresh
+    return choice
 
 
 # ------------------------------------------------------------------ numbers
@@ -70,9 +133,30 @@ def u32_lit(text: str) -> str:
     return text.strip() + "u"
 
 
-def num_text(rng: random.Random, pool) -> tuple[str, float]:
-    """A number from `pool` (floats or strings) as prompt text plus its value."""
+def fresh_number(rng: random.Random, pool) -> float | None:
+    """A number drawn within the range of a numeric `pool` (integers stay integers, the sign is kept,
+    floats get one to three decimals), or None for pools of strings or of a single value."""
+    nums = [v for v in pool if not isinstance(v, str)]
+    if len(nums) < 2 or len(nums) != len(pool):
+        return None
+    lo, hi = min(nums), max(nums)
+    if lo == hi:
+        return None
+    if all(float(v).is_integer() for v in nums):
+        return float(rng.randint(int(lo), int(hi)))
+    v = round(rng.uniform(lo, hi), rng.choice((1, 2, 2, 3)))
+    if v == 0 or (lo > 0 and v <= 0) or (hi < 0 and v >= 0):
+        return None
+    return v
+
+
+def num_text(rng: random.Random, pool, open_p: float = OPEN_P) -> tuple[str, float]:
+    """A number from `pool` (floats or strings) as prompt text plus its value; with probability
+    `open_p` a fresh number in the pool's range (`fresh_number`)."""
     v = rng.choice(pool)
+    if open_p and rng.random() < open_p:
+        f = fresh_number(rng, pool)
+        v = v if f is None else f
     if isinstance(v, str):
         return v, float(int(v, 0)) if v.lower().startswith("0x") else float(v)
     if float(v).is_integer() and abs(v) < 1e6:
