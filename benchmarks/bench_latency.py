@@ -2,8 +2,10 @@
 
 Usage: python benchmarks/bench_latency.py [--model default] [--repeat 5] [--threads 1]
 Default mode = what `generate` does: beam 4, grammar constraint as the bundle's meta.json says,
-naga validation of the candidates (repair rounds only if none is valid). Prints the median of
-`--repeat` runs per prompt and mode, split into encode / decode / validate milliseconds.
+naga validation of the candidates (repair rounds only if none is valid), and, when the bundle ships a
+reviewer, reranking of the first valid beam and the 5 nearest retrieval examples. Greedy = one beam,
+no constraint, no reranking. Prints the median of `--repeat` runs per prompt and mode, split into
+encode / decode / validate / rerank milliseconds.
 """
 from __future__ import annotations
 
@@ -31,14 +33,14 @@ def main() -> None:
     g = Generator(model=a.model, threads=a.threads)
     g.generate(PROMPTS[0])  # warm-up: validator device, grammar tables
     print(f"model {g.id}, threads {a.threads}, constrained default {g.options.constrained}")
-    print("| prompt | mode | tokens | total ms (median) | encode | decode | validate |")
-    print("|---|---|---|---|---|---|---|")
+    print("| prompt | mode | tokens | total ms (median) | encode | decode | validate | rerank |")
+    print("|---|---|---|---|---|---|---|---|")
     for p in PROMPTS:
-        for mode, opts in (("greedy", {"beams": 1, "constrained": False}), ("default", {})):
+        for mode, opts in (("greedy", {"beams": 1, "constrained": False, "rerank": False}), ("default", {})):
             runs = [g.generate(p, **opts) for _ in range(a.repeat)]
             med = lambda k: statistics.median(r.timings.get(k, 0.0) for r in runs)  # noqa: E731
             print(f"| {p[:48]}... | {mode} | {runs[0].tokens} | {med('total'):.0f} | {med('encode'):.0f} | "
-                  f"{med('decode'):.0f} | {med('validate'):.0f} |")
+                  f"{med('decode'):.0f} | {med('validate'):.0f} | {med('rerank'):.0f} |")
 
 
 if __name__ == "__main__":

@@ -117,3 +117,35 @@ def test_retrieval_fallback_answers_only_with_a_valid_neighbour(tmp_path):
     assert "retrieval fallback" in won.warnings[0]
     g.validator = lambda c: validate(c.replace("-src", "-srcx"), deep=True)  # the neighbour fails validation
     assert g._fall_back("negate every element", failed) is failed
+
+
+def test_adopt_names_takes_the_donors_buffer_and_field_names():
+    from tiny_agent_trainer.inference.fixes import adopt_names
+
+    fields = "    k: f32,\n"
+    retrieved = HEAD + UNI.format(fields=fields) + BODY.format(out="dst", expr="src[i] * params.k + 1.0")
+    donor = (HEAD.replace("src", "heights").replace("dst", "scaled") + UNI.format(fields="    gain: f32,\n")
+             + BODY.format(out="scaled", expr="heights[i] * params.gain"))
+    got = adopt_names(retrieved, donor)
+    assert got == (HEAD.replace("src", "heights").replace("dst", "scaled") + UNI.format(fields="    gain: f32,\n")
+                   + BODY.format(out="scaled", expr="heights[i] * params.gain + 1.0"))
+    assert validate(got, deep=True).ok
+    assert adopt_names(retrieved, retrieved) == retrieved  # same names: unchanged
+
+
+def test_adopt_names_refuses_other_interfaces_and_clashes():
+    from tiny_agent_trainer.inference.fixes import adopt_names
+
+    one_in = HEAD + BODY.format(out="dst", expr="src[i]")
+    two_in = ("@group(0) @binding(0) var<storage, read> a: array<f32>;\n"
+              "@group(0) @binding(1) var<storage, read> b: array<f32>;\n"
+              "@group(0) @binding(2) var<storage, read_write> c: array<f32>;\n" + BODY.format(out="c", expr="a[i]"))
+    assert adopt_names(one_in, two_in) is None  # different bindings
+    u32 = HEAD.replace("array<f32>", "array<u32>") + BODY.format(out="dst", expr="src[i]")
+    assert adopt_names(one_in, u32) is None  # different element type
+    clash = HEAD + BODY.format(out="dst", expr="src[i]").replace("let i = gid.x;", "let i = gid.x;\n    let v = 1.0;")
+    donor = HEAD.replace("src", "v") + BODY.format(out="dst", expr="v[i]")
+    assert adopt_names(clash, donor) is None  # `v` is already a local of the retrieved shader
+    swap = HEAD.replace("src", "tmp").replace("dst", "src").replace("tmp", "dst")  # names swapped
+    assert adopt_names(HEAD + BODY.format(out="dst", expr="src[i]"), swap + BODY.format(out="src", expr="dst[i]")) \
+        == swap + BODY.format(out="src", expr="dst[i]")

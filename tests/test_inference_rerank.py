@@ -124,3 +124,22 @@ def test_no_rerank_with_a_single_valid_candidate_or_without_a_reviewer(bundle, t
     g2 = Generator(model=str(plain), validator=FakeValidator(lambda c, i: True), retries=0)
     scripted_decoder(g2, [[(A, -0.1, True), (B, -0.5, True)]])
     assert g2.reranker() is None and "fn a" in g2.generate("x").code
+
+
+def test_retrieved_shader_takes_the_models_names_when_interfaces_match(bundle, tmp_path):
+    head = ("@group(0) @binding(0) var<storage, read> {i}: array<f32>;\n"
+            "@group(0) @binding(1) var<storage, read_write> {o}: array<f32>;\n")
+    body = "fn main() {{ {o}[0] = {e}; }}\n"
+    model_code = head.format(i="heights", o="scaled") + body.format(o="scaled", e="heights[0] * 2.0")
+    corpus_code = head.format(i="x", o="out") + body.format(o="out", e="x[0] * 3.0")
+    b = tmp_path / "b"
+    shutil.copytree(bundle, b)
+    write_corpus([Example("triple every element of x", corpus_code, "x")], b / FALLBACK_CORPUS)
+    g = Generator(model=str(b), validator=FakeValidator(lambda c, i: True), retries=0)
+    scripted_decoder(g, [[(model_code, -0.1, True)]])
+    g.tokenizer.decode_code = lambda ids: model_code  # the scripted tokens render as this shader
+    g._reranker = FixedScores({"2.0": -2.0, "3.0": -1.0})
+    out = g.generate("triple every element of heights into scaled")
+    assert out.source == "retrieval" and out.code == head.format(i="heights", o="scaled") + body.format(
+        o="scaled", e="heights[0] * 3.0")
+    assert [c.get("renamed") for c in out.candidates if c.get("source") == "retrieval"] == [True]

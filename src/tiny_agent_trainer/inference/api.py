@@ -10,7 +10,8 @@ the bundled default, `"template"` = the built-in chromatic templates). `generate
    first valid one wins, unless the bundle ships a reviewer (`reviewer/`, option `rerank`): then all
    the first `rerank_beams` valid beams plus the `rerank_retrieval` nearest verified training examples
    are reranked by generator + reviewer likelihood (`rerank.py`) and the best one wins (`source` says
-   which kind);
+   which kind); a retrieved shader whose interface matches the model's candidate first takes its
+   buffer and field names (`fixes.adopt_names`), so it speaks the prompt's names;
 4. if none is valid, first tries deterministic name fixes on the best invalid candidates
    (`fixes.py`: an undeclared identifier or uniform field renamed to a declared one, a repeated
    struct field dropped; `fix_names`), then repairs within a bounded budget (`retries` rounds):
@@ -345,16 +346,25 @@ class Generator:
                 codes.add(code)
                 pool.append((code, res, h, seen[key]))
         if o.rerank_retrieval > 0 and self._fallback_corpus is not None:
+            from .fixes import adopt_names
+
             for ex, sim in self._nearest(prompt, o.rerank_retrieval):
-                if ex.code in codes:
+                code = ex.code
+                named = adopt_names(code, first.code)  # the prompt's names, from the model's candidate
+                res = self._validate(named, timings) if named not in (None, code) else None
+                if res is not None and getattr(res, "ok", False) is True:
+                    code = named
+                else:
+                    res = self._validate(code, timings)
+                if code in codes:
                     continue
-                res = self._validate(ex.code, timings)
                 entry = {"score": None, "tokens": 0, "finished": True, "ok": bool(getattr(res, "ok", False)),
-                         "error": _first_error(_diag_dicts(res)), "source": "retrieval", "similarity": round(sim, 3)}
-                seen[("retrieval", ex.code)] = entry
+                         "error": _first_error(_diag_dicts(res)), "source": "retrieval", "similarity": round(sim, 3),
+                         "renamed": code != ex.code}
+                seen[("retrieval", code)] = entry
                 if entry["ok"]:
-                    codes.add(ex.code)
-                    pool.append((ex.code, res, None, entry))
+                    codes.add(code)
+                    pool.append((code, res, None, entry))
         if len(pool) < 2:
             return first
         t = time.perf_counter()

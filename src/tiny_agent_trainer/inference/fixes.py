@@ -8,6 +8,9 @@ first: for an unknown identifier, the declared names it most likely meant (an ou
 it is indexed or passed to `arrayLength`, else by spelling); for an unknown field, the struct's
 fields that the shader never reads, then the others; for a repeated field, the struct without the
 repeat; for a reserved word, the same name with a trailing underscore. Renaming uses the WGSL lexer, so only whole identifier tokens change.
+`adopt_names(code, donor)` renames the buffers and uniform fields of `code` to the donor's when both
+have the same interface (bindings, access modes, types, field types): a verified training shader
+found by retrieval then speaks the prompt's names, taken from the model's own candidate.
 This module does NOT validate (the caller keeps only rewrites that naga accepts) or decode.
 """
 from __future__ import annotations
@@ -123,3 +126,50 @@ def name_fixes(code: str, diagnostics: list[dict]) -> Iterator[str]:
                 if cand != code:
                     yield cand
             return
+
+
+_BINDING = re.compile(r"@binding\((\d+)\)\s*var(<[^>]*>)?\s+(\w+)\s*:\s*([^;]+);")
+
+
+def interface(code: str) -> tuple[list[tuple[int, str, str, str]], list[tuple[str, str]]]:
+    """(bindings as (binding, address space/access, name, type), uniform struct fields as (name, type))."""
+    binds = [(int(m.group(1)), re.sub(r"\s", "", m.group(2) or ""), m.group(3), re.sub(r"\s", "", m.group(4)))
+             for m in _BINDING.finditer(code)]
+    fields: list[tuple[str, str]] = []
+    u = _struct_of_uniform(code)
+    if u is not None:
+        body = re.search(r"struct\s+%s\s*\{([^}]*)\}" % re.escape(u[1]), code)
+        fields = [(n, t.strip()) for n, t in re.findall(r"(\w+)\s*:\s*([^,}]+)", body.group(1))] if body else []
+    return binds, fields
+
+
+def rename_many(code: str, mapping: dict[str, str]) -> str:
+    """Every identifier token renamed by `mapping` at once (so a -> b, b -> a swaps)."""
+    parts, last = [], 0
+    for t in tokenize(code):
+        if t.kind in ("ident", "reserved") and t.text in mapping:
+            parts.append(code[last:t.start])
+            parts.append(mapping[t.text])
+            last = t.end
+    parts.append(code[last:])
+    return "".join(parts)
+
+
+def adopt_names(code: str, donor: str) -> str | None:
+    """`code` with its buffer and uniform-field names replaced by `donor`'s, binding by binding and
+    field by field, when the two interfaces match in everything but names; None when they do not match
+    or a new name would clash with another identifier of `code`."""
+    (b1, f1), (b2, f2) = interface(code), interface(donor)
+    if not b1 or [(k, a, t) for k, a, _, t in b1] != [(k, a, t) for k, a, _, t in b2] or \
+            [t for _, t in f1] != [t for _, t in f2]:
+        return None
+    mapping = {old: new for (_, a, old, _), (_, _, new, _) in zip(b1, b2) if old != new and "uniform" not in a}
+    mapping.update({old: new for (old, _), (new, _) in zip(f1, f2) if old != new})
+    if not mapping:
+        return code
+    if len(set(mapping.values())) != len(mapping):
+        return None
+    others = {t.text for t in tokenize(code) if t.kind in ("ident", "reserved")} - set(mapping)
+    if set(mapping.values()) & others:
+        return None
+    return rename_many(code, mapping)
