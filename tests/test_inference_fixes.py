@@ -149,3 +149,17 @@ def test_adopt_names_refuses_other_interfaces_and_clashes():
     swap = HEAD.replace("src", "tmp").replace("dst", "src").replace("tmp", "dst")  # names swapped
     assert adopt_names(HEAD + BODY.format(out="dst", expr="src[i]"), swap + BODY.format(out="src", expr="dst[i]")) \
         == swap + BODY.format(out="src", expr="dst[i]")
+
+
+def test_adopt_numbers_replaces_drifted_constants_in_order():
+    from tiny_agent_trainer.inference.fixes import adopt_numbers
+
+    code = HEAD + BODY.format(out="dst", expr="clamp(src[i], -1.5, 1.5)")
+    fixed = adopt_numbers(code, "Clamp src to the range [-12.5, 12.5] into dst.")
+    assert fixed == HEAD + BODY.format(out="dst", expr="clamp(src[i], -12.5, 12.5)") and validate(fixed, deep=True).ok
+    two = HEAD + BODY.format(out="dst", expr="src[i] * 0.5 + 2.0")
+    assert "src[i] * 3.0 + 4.0" in adopt_numbers(two, "scale src by 3 and add 4, into dst")
+    # nothing drifted, structural constants (0.0, 1.0) untouched, unequal counts: no rewrite
+    assert adopt_numbers(HEAD + BODY.format(out="dst", expr="src[i] * 3.7"), "scale by 3.7") is None
+    assert adopt_numbers(HEAD + BODY.format(out="dst", expr="1.0 - src[i]"), "invert with 0.25 and 0.5") is None
+    assert adopt_numbers(HEAD + BODY.format(out="dst", expr="src[i] * 2.5 + 0.5"), "scale by 3.7") is None

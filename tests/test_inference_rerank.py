@@ -101,9 +101,12 @@ def test_rerank_picks_the_best_valid_candidate_of_beams_and_retrieval(bundle, tm
     assert [c.get("rerank") for c in out.candidates if c["ok"]] == [-3.0, -1.0, -2.0]
     g._reranker = FixedScores({"fn b": -3.0, "fn c": -4.0, "from_corpus": -2.0})
     out = g.generate("negate every element")
-    assert out.ok and out.code == "fn from_corpus() { }" and out.source == "retrieval"
+    assert out.ok and out.code == "fn from_corpus() { }" and out.source == "retrieval" and out.reranked
+    from tiny_agent_trainer.commands.generate import status_line
+
+    assert "reviewer preferred" in status_line(out)
     off = g.generate("negate every element", rerank=False)  # the first valid beam, as without a reviewer
-    assert "fn b" in off.code and off.source == "model"
+    assert "fn b" in off.code and off.source == "model" and not off.reranked
     g._reranker = FixedScores({"fn b": -3.0, "fn c": -1.0, "from_corpus": -2.0})
     one = g.generate("negate every element", rerank_beams=1)  # only the first valid beam competes
     pool = g._reranker.pools[-1]
@@ -143,3 +146,18 @@ def test_retrieved_shader_takes_the_models_names_when_interfaces_match(bundle, t
     assert out.source == "retrieval" and out.code == head.format(i="heights", o="scaled") + body.format(
         o="scaled", e="heights[0] * 3.0")
     assert [c.get("renamed") for c in out.candidates if c.get("source") == "retrieval"] == [True]
+
+
+def test_a_variant_with_the_prompts_numbers_competes(bundle):
+    code = ("@group(0) @binding(0) var<storage, read> x: array<f32>;\n"
+            "@group(0) @binding(1) var<storage, read_write> y: array<f32>;\n"
+            "fn main() { y[0] = x[0] * 3.75; }\n")
+    g = Generator(model=str(bundle), validator=FakeValidator(lambda c, i: True), retries=0, rerank_retrieval=0)
+    scripted_decoder(g, [[(code, -0.1, True)]])
+    g.tokenizer.decode_code = lambda ids: code
+    g._reranker = FixedScores({"3.75": -2.0, "3.7;": -1.0})
+    out = g.generate("scale x by 3.7 into y")
+    assert g._reranker.pools[-1] == [code, code.replace("3.75", "3.7")]
+    assert out.code == code.replace("3.75", "3.7") and out.source == "model"
+    g._reranker = FixedScores({"3.75": -1.0, "3.7;": -2.0})  # the reviewer may also keep the original
+    assert "3.75" in g.generate("scale x by 3.7 into y").code

@@ -48,6 +48,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--fallback", action=argparse.BooleanOptionalAction, default=None,
                    help="if no model candidate is valid, answer with the nearest verified training example from "
                         "the bundle's retrieval corpus, marked as such (default: on when the bundle ships one)")
+    p.add_argument("--rerank", action=argparse.BooleanOptionalAction, default=None,
+                   help="rerank the first valid beam and the nearest verified training examples by generator + "
+                        "reviewer likelihood (default: on when the bundle ships a reviewer)")
     p.add_argument("--seed", type=int, default=None, help="seed for sampling and repair (default: random)")
     p.add_argument("--threads", type=int, default=None, metavar="N",
                    help="CPU threads for torch (default: 1, fastest for small models)")
@@ -87,7 +90,9 @@ def status_line(g) -> str:
         wg = f"workgroup_size {tuple(g.workgroup_size)}" if g.workgroup_size else "workgroup_size ?"
         extra = ", repaired" if g.repaired else ""
         extra += ", names fixed" if g.fixed else ""
-        if g.source != "model":
+        if g.source == "retrieval" and g.reranked:
+            extra += ", a verified training shader the reviewer preferred (renamed to your names where it could)"
+        elif g.source != "model":
             extra += f", from {g.source} (not the model)"
         return (f"valid · {wg} · {g.tokens} tokens · {g.n_candidates} candidate(s){extra} · {t:.0f} ms"
                 f" · model {g.model}")
@@ -100,7 +105,7 @@ def run(args) -> int:
 
     opts = dict(beams=args.beams, sample=args.sample, temperature=args.temperature, top_p=args.top_p,
                 seed=args.seed, constrained=args.constrained, max_new_tokens=args.max_new_tokens,
-                retries=args.retries, fallback=args.fallback)
+                retries=args.retries, fallback=args.fallback, rerank=args.rerank)
     gen = Generator(model=args.model, device=args.device, threads=args.threads or 1, **opts)
     g = gen.generate(prompt)
     for w in g.warnings:

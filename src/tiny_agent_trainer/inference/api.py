@@ -11,7 +11,9 @@ the bundled default, `"template"` = the built-in chromatic templates). `generate
    the first `rerank_beams` valid beams plus the `rerank_retrieval` nearest verified training examples
    are reranked by generator + reviewer likelihood (`rerank.py`) and the best one wins (`source` says
    which kind); a retrieved shader whose interface matches the model's candidate first takes its
-   buffer and field names (`fixes.adopt_names`), so it speaks the prompt's names;
+   buffer and field names (`fixes.adopt_names`), so it speaks the prompt's names, and every pool
+   member whose float constants drifted from the prompt's numbers gets a variant with the prompt's
+   numbers (`fixes.adopt_numbers`) that competes too;
 4. if none is valid, first tries deterministic name fixes on the best invalid candidates
    (`fixes.py`: an undeclared identifier or uniform field renamed to a declared one, a repeated
    struct field dropped; `fix_names`), then repairs within a bounded budget (`retries` rounds):
@@ -60,7 +62,8 @@ class Generation:
     candidates: list[dict] = field(default_factory=list)  # per candidate: score, tokens, ok, finished, error
     repaired: bool = False
     fixed: bool = False  # the winner is a model candidate with names fixed by `fixes.name_fixes`
-    source: str = "model"  # "model", or "retrieval" when the bundle's retrieval fallback answered
+    source: str = "model"  # "model", or "retrieval" when a training example from the bundle's corpus answered
+    reranked: bool = False  # chosen by the reviewer among several candidates (`rerank.py`)
 
     def to_dict(self) -> dict:
         d = dataclasses.asdict(self)
@@ -365,6 +368,18 @@ class Generator:
                 if entry["ok"]:
                     codes.add(code)
                     pool.append((code, res, None, entry))
+        from .fixes import adopt_numbers
+
+        for code, _, h, entry in list(pool):  # variants that carry the prompt's numbers (the model may drift)
+            var = adopt_numbers(code, prompt)
+            if var is None or var in codes:
+                continue
+            res = self._validate(var, timings)
+            if getattr(res, "ok", False) is True:
+                codes.add(var)
+                ventry = dict(entry, numbers_from_prompt=True)
+                seen[("numbers", var)] = ventry
+                pool.append((var, res, h, ventry))
         if len(pool) < 2:
             return first
         t = time.perf_counter()
@@ -376,9 +391,9 @@ class Generator:
         best = max(range(len(pool)), key=lambda i: scores[i])
         code, res, h, _ = pool[best]
         if h is not None:
-            return self._accepted(h, code, res)
+            return self._accepted(h, code, res, reranked=True)
         return Generation(code=code, ok=True, diagnostics=_diag_dicts(res), model=self.id, source="retrieval",
-                          workgroup_size=getattr(res, "workgroup_size", None))
+                          workgroup_size=getattr(res, "workgroup_size", None), reranked=True)
 
     def _nearest(self, prompt: str, k: int) -> list:
         """The k nearest (example, similarity) of the bundle's retrieval corpus (loaded on first use)."""

@@ -11,6 +11,9 @@ repeat; for a reserved word, the same name with a trailing underscore. Renaming 
 `adopt_names(code, donor)` renames the buffers and uniform fields of `code` to the donor's when both
 have the same interface (bindings, access modes, types, field types): a verified training shader
 found by retrieval then speaks the prompt's names, taken from the model's own candidate.
+`adopt_numbers(code, prompt)` replaces the shader's float constants that the prompt does not contain
+by the prompt's numbers that the shader lacks (in order, when the counts agree): the model copies
+digits one token at a time and sometimes drifts (`3.7` -> `3.75`, `12.5` -> `1.5`).
 This module does NOT validate (the caller keeps only rewrites that naga accepts) or decode.
 """
 from __future__ import annotations
@@ -173,3 +176,45 @@ def adopt_names(code: str, donor: str) -> str | None:
     if set(mapping.values()) & others:
         return None
     return rename_many(code, mapping)
+
+
+_PROMPT_NUM = re.compile(r"(?<![\w.])\d+\.\d+(?:[eE][-+]?\d+)?(?![\w])|(?<![\w.])\d+(?:[eE][-+]?\d+)?(?![\w.])")
+
+
+def _value(text: str) -> float | None:
+    try:
+        return float(int(text.rstrip("ui"), 0)) if text.lower().startswith("0x") else float(text.rstrip("fhui"))
+    except ValueError:
+        return None
+
+
+def adopt_numbers(code: str, prompt: str) -> str | None:
+    """`code` with its unmatched float literals replaced, in order of appearance, by the prompt's
+    numbers that no literal of the code equals (absolute values: the sign is a separate token); None
+    when nothing is unmatched or the two unmatched lists differ in length."""
+    toks = tokenize(code)
+    lits = [t for t in toks if t.kind == "float"]
+    lit_vals = {abs(v) for t in toks if t.kind in ("float", "int") and (v := _value(t.text)) is not None}
+    prompt_nums: list[tuple[str, float]] = []
+    for m in _PROMPT_NUM.finditer(prompt):
+        v = _value(m.group(0))
+        if v is not None and v not in [p for _, p in prompt_nums]:
+            prompt_nums.append((m.group(0), v))
+    prompt_vals = {v for _, v in prompt_nums}
+    want = [(txt, v) for txt, v in prompt_nums if v not in lit_vals]
+    have: list[str] = []
+    for t in lits:
+        v = _value(t.text)
+        if v is not None and v not in prompt_vals and v not in (0.0, 1.0) and t.text not in have:
+            have.append(t.text)
+    if not want or len(want) != len(have):
+        return None
+    new = {old: (txt if "." in txt or "e" in txt.lower() else txt + ".0") for old, (txt, _) in zip(have, want)}
+    parts, last = [], 0
+    for t in lits:
+        if t.text in new:
+            parts.append(code[last:t.start])
+            parts.append(new[t.text])
+            last = t.end
+    parts.append(code[last:])
+    return "".join(parts)
