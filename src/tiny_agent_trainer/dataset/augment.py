@@ -30,9 +30,9 @@ _PREFIXES = ["wgsl: ", "WGSL: ", "compute shader - ", "kernel: ", "webgpu comput
              "compute shader: ", "Q: "]
 _POLITE_PRE = ["pls ", "please ", "Please, ", "hey, "]
 _POLITE_POST = [" thanks", " thx", " please", ", thanks!", " pls", ". Thank you!", " ty"]
-_LEAD_INS = ["Quick question: ", "Here's the task: ", "I'm porting some NumPy code to WebGPU. ", "Need a compute kernel. ",
-             "Can you help with a shader? ", "Task: ", "Okay, here's what I need. ", "Working on a WebGPU app. ",
-             "New kernel needed. ", "So, ", "I have some data on the GPU. "]
+_LEAD_INS = ["Quick question: ", "Here's the task: ", "I'm porting some NumPy code to WebGPU. ",
+             "Need a compute kernel. ", "Can you help with a shader? ", "Task: ", "Okay, here's what I need. ",
+             "Working on a WebGPU app. ", "New kernel needed. ", "So, ", "I have some data on the GPU. "]
 _NUM_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
 _SMALL_INT = re.compile(r"(?<=[A-Za-z] )(\d{1,2})(?=$|[\s,;:!?)]|\.(?!\d))")  # in prose, not in formulas
 _ELEM = {"f32": ["float", ""], "u32": ["uint", "unsigned"], "i32": ["int", "signed"],

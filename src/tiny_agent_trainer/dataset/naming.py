@@ -94,7 +94,10 @@ def open_name(rng: random.Random, entry, avoid=()):
             ok = len(set(cand)) == len(cand) and all(legal_name(c) and c not in avoid for c in cand)
         else:
             form = rng.random()
-            cand = n if form < 0.35 else (n + "_" + entry if form < 0.5 else entry + rng.choice(_DECOR).format(n=n, d=d))
+            if form < 0.35:
+                cand = n
+            else:
+                cand = n + "_" + entry if form < 0.5 else entry + rng.choice(_DECOR).format(n=n, d=d)
             ok = legal_name(cand) and cand not in avoid
         if ok:
             return cand

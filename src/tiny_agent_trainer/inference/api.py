@@ -7,7 +7,7 @@ the bundled default, `"template"` = the built-in chromatic templates). `generate
 2. decodes candidates: beam search (`beams`, every finished beam is a candidate) or sampling, with
    the grammar constraint when `constrained` is on;
 3. validates candidates with naga (`validation.validate(code, deep=True)`) best score first; the
-   first valid one wins, unless the bundle ships a reviewer (`reviewer/`, option `rerank`): then all
+   first valid one wins, unless the bundle ships a reviewer (`reviewer/`, option `rerank`): then
    the first `rerank_beams` valid beams plus the `rerank_retrieval` nearest verified training examples
    are reranked by generator + reviewer likelihood (`rerank.py`) and the best one wins (`source` says
    which kind); a retrieved shader whose interface matches the model's candidate first takes its
@@ -266,7 +266,8 @@ class Generator:
         return Generation(code=code, ok=True, diagnostics=_diag_dicts(res), score=h.score, tokens=len(h.tokens),
                           workgroup_size=getattr(res, "workgroup_size", None), model=self.id, **extra)
 
-    def _select(self, ids: list[int], cands: list[Hypothesis], o: Options, timings: dict, prompt: str = "") -> Generation:
+    def _select(self, ids: list[int], cands: list[Hypothesis], o: Options, timings: dict,
+                prompt: str = "") -> Generation:
         seen: dict[tuple, dict] = {}
         best_invalid: tuple[Hypothesis, str, list[dict]] | None = None
         invalids: list[tuple[Hypothesis, str, list[dict]]] = []

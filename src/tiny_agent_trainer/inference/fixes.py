@@ -7,7 +7,8 @@ twice, a WGSL reserved word used as a name (`target`, `filter`, `std`: renamed `
 first: for an unknown identifier, the declared names it most likely meant (an output buffer where
 it is indexed or passed to `arrayLength`, else by spelling); for an unknown field, the struct's
 fields that the shader never reads, then the others; for a repeated field, the struct without the
-repeat; for a reserved word, the same name with a trailing underscore. Renaming uses the WGSL lexer, so only whole identifier tokens change.
+repeat; for a reserved word, the same name with a trailing underscore. Renaming uses the WGSL
+lexer, so only whole identifier tokens change.
 `adopt_names(code, donor)` renames the buffers and uniform fields of `code` to the donor's when both
 have the same interface (bindings, access modes, types, field types): a verified training shader
 found by retrieval then speaks the prompt's names, taken from the model's own candidate.
