@@ -1,4 +1,5 @@
-"""Bundling a run for shipping: fp16 weights, tokenizer, config, meta; best vs final checkpoint."""
+"""Bundling a run for shipping (fp16 weights, tokenizer, config, meta; best vs final checkpoint) and
+the reviewer direction of the training data (shader -> description)."""
 from __future__ import annotations
 
 import json
@@ -40,3 +41,17 @@ def test_cli_and_missing_checkpoint(run, tmp_path, capsys):
     assert "bundle written" in capsys.readouterr().out
     with pytest.raises(UserError, match="no checkpoint"):
         make_bundle(tmp_path / "nothing-here", tmp_path / "b3")
+
+
+def test_reviewer_direction_swaps_source_and_target():
+    from tiny_agent_trainer.training.data import encode_examples
+
+    tok = tokenizer()
+    recs = [{"prompt": "negate every element of x", "reference": "fn main() { out[0] = -x[0]; }"}]
+    (fwd,), _ = encode_examples(recs, tok, 48, 96)
+    (rev,), _ = encode_examples(recs, tok, 48, 96, reverse=True)
+    p, c = tok.encode_prompt(recs[0]["prompt"]), tok.encode_code(recs[0]["reference"])
+    assert fwd.src.tolist() == p and fwd.tgt.tolist() == [tok.bos_id] + c + [tok.eos_id]
+    assert rev.src.tolist() == c and rev.tgt.tolist() == [tok.bos_id] + p + [tok.eos_id]
+    _, dropped = encode_examples(recs, tok, 48, len(p) - 1, reverse=True)  # description too long: dropped
+    assert dropped == 1
