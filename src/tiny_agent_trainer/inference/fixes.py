@@ -51,16 +51,26 @@ def _declared(code: str) -> dict[str, list[str]]:
     return res
 
 
-def rename(code: str, old: str, new: str) -> str:
-    """`code` with every identifier token `old` replaced by `new` (comments and other words untouched)."""
+def _substitute(code: str, kinds: tuple[str, ...], mapping: dict[str, str]) -> str:
+    """`code` with every lexer token of one of `kinds` whose text is in `mapping` replaced, all at once."""
     parts, last = [], 0
     for t in tokenize(code):
-        if t.kind in ("ident", "reserved") and t.text == old:
+        if t.kind in kinds and t.text in mapping:
             parts.append(code[last:t.start])
-            parts.append(new)
+            parts.append(mapping[t.text])
             last = t.end
     parts.append(code[last:])
     return "".join(parts)
+
+
+def rename(code: str, old: str, new: str) -> str:
+    """`code` with every identifier token `old` replaced by `new` (comments and other words untouched)."""
+    return rename_many(code, {old: new})
+
+
+def rename_many(code: str, mapping: dict[str, str]) -> str:
+    """Every identifier token renamed by `mapping` at once (so a -> b, b -> a swaps)."""
+    return _substitute(code, ("ident", "reserved"), mapping)
 
 
 def _similar(name: str, cands: list[str]) -> list[str]:
@@ -79,22 +89,22 @@ def _unknown_ident(code: str, name: str) -> Iterator[str]:
         yield rename(code, name, cand)
 
 
-def _struct_of_uniform(code: str) -> tuple[str, str, list[str]] | None:
-    """(uniform variable, struct name, field names) of the shader's uniform struct, if any."""
+def _struct_of_uniform(code: str) -> tuple[str, str, list[tuple[str, str]]] | None:
+    """(uniform variable, struct name, fields as (name, type)) of the shader's uniform struct, if any."""
     m = re.search(r"var<uniform>\s+(\w+)\s*:\s*(\w+)", code)
     if not m:
         return None
     body = re.search(r"struct\s+%s\s*\{([^}]*)\}" % re.escape(m.group(2)), code)
     if not body:
         return None
-    return m.group(1), m.group(2), re.findall(r"(\w+)\s*:", body.group(1))
+    return m.group(1), m.group(2), [(n, t.strip()) for n, t in re.findall(r"(\w+)\s*:\s*([^,}]+)", body.group(1))]
 
 
 def _unknown_field(code: str, field: str) -> Iterator[str]:
     u = _struct_of_uniform(code)
     if u is None:
         return
-    var, _, fields = u
+    var, fields = u[0], [n for n, _ in u[2]]
     used = set(re.findall(r"\b%s\.(\w+)" % re.escape(var), code))
     order = _similar(field, [f for f in fields if f not in used]) + _similar(field, [f for f in fields if f in used])
     pat = re.compile(r"\b%s\.%s\b" % (re.escape(var), re.escape(field)))
@@ -139,24 +149,8 @@ def interface(code: str) -> tuple[list[tuple[int, str, str, str]], list[tuple[st
     """(bindings as (binding, address space/access, name, type), uniform struct fields as (name, type))."""
     binds = [(int(m.group(1)), re.sub(r"\s", "", m.group(2) or ""), m.group(3), re.sub(r"\s", "", m.group(4)))
              for m in _BINDING.finditer(code)]
-    fields: list[tuple[str, str]] = []
     u = _struct_of_uniform(code)
-    if u is not None:
-        body = re.search(r"struct\s+%s\s*\{([^}]*)\}" % re.escape(u[1]), code)
-        fields = [(n, t.strip()) for n, t in re.findall(r"(\w+)\s*:\s*([^,}]+)", body.group(1))] if body else []
-    return binds, fields
-
-
-def rename_many(code: str, mapping: dict[str, str]) -> str:
-    """Every identifier token renamed by `mapping` at once (so a -> b, b -> a swaps)."""
-    parts, last = [], 0
-    for t in tokenize(code):
-        if t.kind in ("ident", "reserved") and t.text in mapping:
-            parts.append(code[last:t.start])
-            parts.append(mapping[t.text])
-            last = t.end
-    parts.append(code[last:])
-    return "".join(parts)
+    return binds, (u[2] if u is not None else [])
 
 
 def adopt_names(code: str, donor: str) -> str | None:
@@ -211,11 +205,4 @@ def adopt_numbers(code: str, prompt: str) -> str | None:
     if not want or len(want) != len(have):
         return None
     new = {old: (txt if "." in txt or "e" in txt.lower() else txt + ".0") for old, (txt, _) in zip(have, want)}
-    parts, last = [], 0
-    for t in lits:
-        if t.text in new:
-            parts.append(code[last:t.start])
-            parts.append(new[t.text])
-            last = t.end
-    parts.append(code[last:])
-    return "".join(parts)
+    return _substitute(code, ("float",), new)
