@@ -30,28 +30,23 @@ REVIEWER_DIR = "reviewer"  # inside a model bundle
 def teacher_forced_means(loaded, srcs: Sequence[Sequence[int]], tgts: Sequence[Sequence[int]],
                          batch: int = 16) -> list[float]:
     """Mean log-probability per target token (EOS included) of each `tgts[i]` given `srcs[i]` under
-    `loaded.model`; sources and targets are cut to the model's max_prompt_len / max_seq_len."""
+    `loaded.model`; sources and targets are cut to the model's max_prompt_len / max_seq_len. Batches are
+    padded by the training collation (`training.data.collate`)."""
+    from ..training.data import Example, collate
+
     model, tok = loaded.model, loaded.tokenizer
     dev = next(model.parameters()).device
+    exs = [Example(list(s)[: loaded.max_prompt_len] or [tok.pad_id],
+                   [tok.bos_id] + list(t)[: loaded.max_seq_len - 1] + [tok.eos_id]) for s, t in zip(srcs, tgts)]
     out: list[float] = []
-    for b in range(0, len(srcs), batch):
-        ss = [list(s)[: loaded.max_prompt_len] or [tok.pad_id] for s in srcs[b:b + batch]]
-        ts = [[tok.bos_id] + list(t)[: loaded.max_seq_len - 1] + [tok.eos_id] for t in tgts[b:b + batch]]
-        S, T = max(map(len, ss)), max(map(len, ts))
-        src = torch.full((len(ss), S), tok.pad_id, dtype=torch.long)
-        tgt = torch.full((len(ts), T), tok.pad_id, dtype=torch.long)
-        for i, (s, t) in enumerate(zip(ss, ts)):
-            src[i, : len(s)] = torch.tensor(s)
-            tgt[i, : len(t)] = torch.tensor(t)
-        src, tgt = src.to(dev), tgt.to(dev)
-        scores = model(src, src == tok.pad_id, tgt[:, :-1]).float()
+    for b in range(0, len(exs), batch):
+        c = {k: v.to(dev) for k, v in collate(exs, list(range(b, min(b + batch, len(exs)))), tok.pad_id).items()}
+        scores = model(c["src"], c["src_pad"], c["tgt_in"]).float()
         if not model.shape.copy_attention:  # plain logits; the copy head already returns log-probabilities
             scores = scores.log_softmax(-1)
-        gold = tgt[:, 1:]
+        gold = c["tgt_out"]
+        keep = gold != tok.pad_id
         lp = scores.gather(-1, gold.unsqueeze(-1)).squeeze(-1)
-        keep = torch.zeros_like(gold, dtype=torch.bool)
-        for i, t in enumerate(ts):
-            keep[i, : len(t) - 1] = True
         out += ((lp * keep).sum(1) / keep.sum(1)).tolist()
     return out
 
