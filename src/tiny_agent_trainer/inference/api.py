@@ -272,17 +272,19 @@ class Generator:
         best_invalid: tuple[Hypothesis, str, list[dict]] | None = None
         invalids: list[tuple[Hypothesis, str, list[dict]]] = []
 
+        winner: tuple[Hypothesis, str, Any] | None = None  # the first valid candidate, as validated
+
         def consider(batch: list[Hypothesis]) -> Generation | None:
-            nonlocal best_invalid
+            nonlocal best_invalid, winner
             for h in sorted(batch, key=lambda h: (not h.finished, -h.score)):
                 key = tuple(h.tokens)
                 if key in seen:
                     continue
                 code, res = self._check(h, timings)
                 diags = _diag_dicts(res)
-                seen[key] = {"score": h.score, "tokens": len(h.tokens), "finished": h.finished,
-                             "ok": bool(getattr(res, "ok", False)), "error": _first_error(diags)}
+                seen[key] = _entry(h, res, diags)
                 if getattr(res, "ok", False) is True:
+                    winner = (h, code, res)
                     return self._accepted(h, code, res)
                 if best_invalid is None:
                     best_invalid = (h, code, diags)
@@ -291,8 +293,8 @@ class Generator:
             return None
 
         won = consider(cands)
-        if won is not None and o.rerank and self._reviewer_path is not None and prompt:
-            won = self._rerank(prompt, cands, won, seen, o, timings)
+        if winner is not None and o.rerank and self._reviewer_path is not None and prompt:
+            won = self._rerank(prompt, cands, winner, seen, o, timings) or won
         repaired = False
         if won is None and o.fix_names:
             won = self._fix_names(invalids, timings)
@@ -330,31 +332,35 @@ class Generator:
             self._reranker = Reranker(self.loaded, self._reviewer_path, self._device)
         return self._reranker
 
-    def _rerank(self, prompt: str, cands: list[Hypothesis], first: Generation, seen: dict, o: Options,
-                timings: dict) -> Generation:
-        """The best of the first `rerank_beams` naga-valid beams plus the `rerank_retrieval` nearest (valid)
-        training examples, by `rerank.Reranker.scores`; `first` (the first valid beam) is one of them."""
+    def _rerank(self, prompt: str, cands: list[Hypothesis], winner: tuple[Hypothesis, str, Any], seen: dict,
+                o: Options, timings: dict) -> Generation | None:
+        """The best of the first `rerank_beams` naga-valid beams (`winner`, the first, already validated)
+        plus the `rerank_retrieval` nearest valid training examples and number variants, by
+        `rerank.Reranker.scores`; None when the pool has a single member (nothing to compare)."""
+        from .fixes import adopt_names, adopt_numbers
+
         pool: list[tuple[str, Any, Hypothesis | None, dict]] = []  # (code, validation result, hypothesis, entry)
         codes: set[str] = set()
-        for h in sorted(cands, key=lambda h: (not h.finished, -h.score)):
+
+        def add(code: str, res, h: Hypothesis | None, entry: dict) -> None:
+            if getattr(res, "ok", False) is True and code not in codes:
+                codes.add(code)
+                pool.append((code, res, h, entry))
+
+        h0, code0, res0 = winner
+        add(code0, res0, h0, seen[tuple(h0.tokens)])
+        for h in sorted(cands, key=lambda h: (not h.finished, -h.score)):  # beams after the winner
             if len(pool) >= max(1, o.rerank_beams):
                 break
             key = tuple(h.tokens)
-            if not h.finished or (key in seen and not seen[key]["ok"]):
-                continue
-            code, res = self._check(h, timings)
-            if key not in seen:
-                seen[key] = {"score": h.score, "tokens": len(h.tokens), "finished": True,
-                             "ok": bool(getattr(res, "ok", False)), "error": _first_error(_diag_dicts(res))}
-            if getattr(res, "ok", False) is True and code not in codes:
-                codes.add(code)
-                pool.append((code, res, h, seen[key]))
+            if h.finished and key not in seen:  # candidates before the winner were all invalid
+                code, res = self._check(h, timings)
+                seen[key] = _entry(h, res, _diag_dicts(res))
+                add(code, res, h, seen[key])
         if o.rerank_retrieval > 0 and self._fallback_corpus is not None:
-            from .fixes import adopt_names
-
             for ex, sim in self._nearest(prompt, o.rerank_retrieval):
                 code = ex.code
-                named = adopt_names(code, first.code)  # the prompt's names, from the model's candidate
+                named = adopt_names(code, code0)  # the prompt's names, from the model's candidate
                 res = self._validate(named, timings) if named not in (None, code) else None
                 if res is not None and getattr(res, "ok", False) is True:
                     code = named
@@ -366,23 +372,17 @@ class Generator:
                          "error": _first_error(_diag_dicts(res)), "source": "retrieval", "similarity": round(sim, 3),
                          "renamed": code != ex.code}
                 seen[("retrieval", code)] = entry
-                if entry["ok"]:
-                    codes.add(code)
-                    pool.append((code, res, None, entry))
-        from .fixes import adopt_numbers
-
+                add(code, res, None, entry)
         for code, _, h, entry in list(pool):  # variants that carry the prompt's numbers (the model may drift)
             var = adopt_numbers(code, prompt)
             if var is None or var in codes:
                 continue
             res = self._validate(var, timings)
             if getattr(res, "ok", False) is True:
-                codes.add(var)
-                ventry = dict(entry, numbers_from_prompt=True)
-                seen[("numbers", var)] = ventry
-                pool.append((var, res, h, ventry))
+                seen[("numbers", var)] = ventry = dict(entry, numbers_from_prompt=True)
+                add(var, res, h, ventry)
         if len(pool) < 2:
-            return first
+            return None
         t = time.perf_counter()
         with _num_threads(self.threads):
             scores = self.reranker().scores(prompt, [c for c, *_ in pool])
@@ -523,6 +523,12 @@ def _num_threads(n: int | None):
         yield
     finally:
         torch.set_num_threads(old)
+
+
+def _entry(h: Hypothesis, res, diags: list[dict]) -> dict:
+    """A candidate's summary in `Generation.candidates`."""
+    return {"score": h.score, "tokens": len(h.tokens), "finished": h.finished, "ok": bool(getattr(res, "ok", False)),
+            "error": _first_error(diags)}
 
 
 @dataclass
