@@ -152,7 +152,8 @@ def test_a_variant_with_the_prompts_numbers_competes(bundle):
     code = ("@group(0) @binding(0) var<storage, read> x: array<f32>;\n"
             "@group(0) @binding(1) var<storage, read_write> y: array<f32>;\n"
             "fn main() { y[0] = x[0] * 3.75; }\n")
-    g = Generator(model=str(bundle), validator=FakeValidator(lambda c, i: True), retries=0, rerank_retrieval=0)
+    g = Generator(model=str(bundle), validator=FakeValidator(lambda c, i: True), retries=0, rerank_retrieval=0,
+                  rerank_mutants=False)
     scripted_decoder(g, [[(code, -0.1, True)]])
     g.tokenizer.decode_code = lambda ids: code
     g._reranker = FixedScores({"3.75": -2.0, "3.7;": -1.0})
@@ -161,3 +162,24 @@ def test_a_variant_with_the_prompts_numbers_competes(bundle):
     assert out.code == code.replace("3.75", "3.7") and out.source == "model"
     g._reranker = FixedScores({"3.75": -1.0, "3.7;": -2.0})  # the reviewer may also keep the original
     assert "3.75" in g.generate("scale x by 3.7 into y").code
+
+
+def test_operation_mutants_of_the_beam_compete(bundle):
+    code = ("@group(0) @binding(0) var<storage, read> a: array<f32>;\n"
+            "@group(0) @binding(1) var<storage, read_write> y: array<f32>;\n"
+            "fn main() { y[0] = a[0] / 2.0; }\n")
+    valid = FakeValidator(lambda c, i: "%" not in c)  # naga would reject some mutants: they never compete
+    g = Generator(model=str(bundle), validator=valid, retries=0, rerank_retrieval=0)
+    scripted_decoder(g, [[(code, -0.1, True)]])
+    g.tokenizer.decode_code = lambda ids: code
+    g._reranker = FixedScores({"/": -2.0, "+": -1.0, "-": -3.0, "*": -3.0})
+    out = g.generate("add 2 to every element of a")
+    assert g._reranker.pools[-1] == [code] + [code.replace("/", op) for op in "+-*"]
+    assert out.code == code.replace("/", "+") and out.source == "model" and out.mutated
+    assert [c.get("mutant", False) for c in out.candidates if c.get("rerank") is not None] == [False, True, True, True]
+    from tiny_agent_trainer.commands.generate import status_line
+
+    assert "operation" in status_line(out)
+    g._reranker = FixedScores({"/": -2.0, "+": -1.0, "-": -3.0, "*": -3.0})
+    off = g.generate("add 2 to every element of a", rerank_mutants=False)
+    assert off.code == code and g._reranker.pools == []  # a single candidate: nothing to rerank

@@ -256,3 +256,60 @@ def test_collate_rounds_shapes_up_within_the_caps():
     assert plain["tgt_in"].shape == (2, 41) and c["tgt_in"].shape == c["tgt_out"].shape == (2, 50)  # capped
     assert torch.equal(c["src"][:, :20], plain["src"]) and c["src_pad"][:, 20:].all()
     assert torch.equal(c["tgt_out"][:, :41], plain["tgt_out"]) and (c["tgt_out"][:, 41:] == 0).all()
+
+
+def test_margin_loss_counts_only_examples_with_a_negative_and_stops_at_the_margin():
+    from tiny_agent_trainer.training.loop import margin_loss
+
+    gold = torch.tensor([[1, 2, 0], [1, 0, 0]])  # pad 0: 2 and 1 target tokens
+    pos = torch.zeros(2, 3, 4)
+    c = {"tgt_out": gold, "tgt_in": gold, "neg_src": None, "neg_pad": None, "has_neg": torch.tensor([True, False])}
+    same = margin_loss(lambda *a: torch.zeros(2, 3, 4), c, pos, 0, 0.5)
+    assert same.item() == pytest.approx(2 * 0.5)  # equal likelihoods: the full margin, weighted by 2 tokens
+    worse = torch.zeros(2, 3, 4)
+    worse[..., 1] = worse[..., 2] = -5.0  # the negative source makes the target far less likely
+    assert margin_loss(lambda *a: worse, c, pos, 0, 0.5).item() == 0.0
+    c["has_neg"] = torch.tensor([False, False])
+    assert margin_loss(lambda *a: torch.zeros(2, 3, 4), c, pos, 0, 0.5).item() == 0.0
+
+
+def test_reviewer_trained_with_mutant_negatives_prefers_the_true_shader(tmp_path):
+    from tiny_agent_trainer.inference.rerank import teacher_forced_means
+    from tiny_agent_trainer.training.data import encode_examples
+    from tiny_agent_trainer.wgsl.mutate import mutants
+
+    recs = [r for r in _records(8) if mutants(r["reference"])]
+    gaps = {}
+    for w in (0.0, 2.0):
+        cfg = C.apply_preset(C.TaskConfig(), "tiny")
+        cfg.task.direction = "wgsl2nl"
+        cfg.model.max_prompt_len, cfg.model.max_seq_len = 256, 64  # the source is the whole shader
+        cfg.training.max_steps, cfg.training.eval_every, cfg.training.checkpoint_every = 60, 60, 60
+        cfg.training.learning_rate, cfg.training.early_stopping = 3e-3, False
+        cfg.training.contrastive_weight = w
+        run = tmp_path / f"rev{w}"
+        res = Trainer(cfg, C.to_toml(cfg), run, journal_dir=tmp_path / f"j{w}", records={"train": recs, "val": recs[:6]},
+                      progress=False).fit()
+        assert res.step == 60
+        journal = [json.loads(x) for x in (tmp_path / f"j{w}" / f"rev{w}.jsonl").read_text().splitlines()]
+        logged = [r["margin_loss"] for r in journal if r["event"] == "train" and "margin_loss" in r]
+        assert bool(logged) == (w > 0)
+        from tiny_agent_trainer.inference.loading import load_model
+
+        rev = load_model(ckpt.resolve(run))
+        tok = rev.tokenizer
+        exs, _ = encode_examples(recs, tok, 256, 64, reverse=True, negatives=True, seed=1)
+        tgts = [e.tgt[1:-1].tolist() for e in exs]
+        pos = teacher_forced_means(rev, [e.src.tolist() for e in exs], tgts)
+        neg = teacher_forced_means(rev, [e.neg.tolist() for e in exs], tgts)
+        gaps[w] = sum(p - n for p, n in zip(pos, neg)) / len(exs)
+    assert gaps[2.0] > 0.25 and gaps[2.0] > gaps[0.0] + 0.1, gaps
+
+
+def test_contrastive_loss_is_for_reviewers_only(tmp_path):
+    cfg = C.apply_preset(C.TaskConfig(), "tiny")
+    cfg.training.contrastive_weight = 1.0
+    recs = _records(2)
+    with pytest.raises(UserError, match="contrastive_weight is for reviewers"):
+        Trainer(cfg, C.to_toml(cfg), tmp_path / "run", journal_dir=tmp_path / "j", records={"train": recs, "val": recs},
+                progress=False).fit()

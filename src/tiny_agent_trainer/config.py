@@ -100,6 +100,11 @@ class TrainingConfig:
     grad_accum: int = _f(1, "micro-batches accumulated per optimizer step", min=1)
     optimizer: str = _f("adamw", "optimizer", choices=("adamw", "adam", "sgd"))
     label_smoothing: float = _f(0.0, "label smoothing of the cross-entropy loss", min=0.0, max_exclusive=1.0)
+    contrastive_weight: float = _f(0.0, "reviewers only: weight of a margin loss that makes each description likelier "
+                                   "under its shader than under the shader with one operation swapped "
+                                   "(wgsl/mutate.py); 0 = off", min=0.0)
+    contrastive_margin: float = _f(0.5, "the margin of that loss, in mean log-probability per description token",
+                                   min=0.0)
     early_stopping: bool = _f(True, "stop when the early-stopping metric stops improving")
     patience: int = _f(5, "evaluations without improvement before stopping", min=1)
     early_stopping_metric: str = _f("val_loss", "metric for early stopping and the best checkpoint",

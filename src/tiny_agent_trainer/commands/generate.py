@@ -92,6 +92,8 @@ def status_line(g) -> str:
         extra += ", names fixed" if g.fixed else ""
         if g.source == "retrieval" and g.reranked:
             extra += ", a verified training shader the reviewer preferred (renamed to your names where it could)"
+        elif g.mutated:
+            extra += ", the model's shader with one operation swapped by the reviewer"
         elif g.source != "model":
             extra += f", from {g.source} (not the model)"
         return (f"valid · {wg} · {g.tokens} tokens · {g.n_candidates} candidate(s){extra} · {t:.0f} ms"

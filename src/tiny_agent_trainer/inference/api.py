@@ -64,6 +64,7 @@ class Generation:
     fixed: bool = False  # the winner is a model candidate with names fixed by `fixes.name_fixes`
     source: str = "model"  # "model", or "retrieval" when a training example from the bundle's corpus answered
     reranked: bool = False  # chosen by the reviewer among several candidates (`rerank.py`)
+    mutated: bool = False  # the model's shader with one operator or builtin swapped (`wgsl/mutate.py`), reviewer's choice
 
     def to_dict(self) -> dict:
         d = dataclasses.asdict(self)
@@ -88,6 +89,7 @@ class Options:
     rerank: bool = True  # rerank valid beams + nearest retrieval examples with the bundle's reviewer (if it ships one)
     rerank_beams: int = 1  # valid beams (best first) in the reranked pool
     rerank_retrieval: int = 5  # nearest training examples added to the reranked pool
+    rerank_mutants: bool = True  # one-operation swaps of the first valid beam in the reranked pool (`wgsl/mutate.py`)
 
 
 def _default_validator(code: str):
@@ -381,6 +383,14 @@ class Generator:
             if getattr(res, "ok", False) is True:
                 seen[("numbers", var)] = ventry = dict(entry, numbers_from_prompt=True)
                 add(var, res, h, ventry)
+        if o.rerank_mutants:  # the beam with one operation swapped: the model's commonest mistake
+            from ..wgsl.mutate import mutants
+
+            for var in mutants(code0):
+                res = self._validate(var, timings)
+                if getattr(res, "ok", False) is True and var not in codes:
+                    seen[("mutant", var)] = ventry = dict(seen[tuple(h0.tokens)], mutant=True)
+                    add(var, res, h0, ventry)
         if len(pool) < 2:
             return None
         t = time.perf_counter()
@@ -390,9 +400,9 @@ class Generator:
         for (_, _, _, entry), sc in zip(pool, scores):
             entry["rerank"] = round(sc, 4)
         best = max(range(len(pool)), key=lambda i: scores[i])
-        code, res, h, _ = pool[best]
+        code, res, h, entry = pool[best]
         if h is not None:
-            return self._accepted(h, code, res, reranked=True)
+            return self._accepted(h, code, res, reranked=True, mutated=bool(entry.get("mutant")))
         return Generation(code=code, ok=True, diagnostics=_diag_dicts(res), model=self.id, source="retrieval",
                           workgroup_size=getattr(res, "workgroup_size", None), reranked=True)
 

@@ -1,6 +1,7 @@
 """Training data: encoded examples and a deterministic, resumable, length-bucketed batch order.
 
-`encode_examples` turns records (prompt + reference WGSL) into id sequences with the tokenizer;
+`encode_examples` turns records (prompt + reference WGSL) into id sequences with the tokenizer (for
+a reviewer, optionally with a negative source: the shader with one operation swapped, `wgsl.mutate`);
 `BatchPlan` orders them into batches of similar length (little padding) in an order that
 depends only on (seed, epoch), so a resumed run sees exactly the batches it would have seen.
 Under DDP every rank takes its own slice of each global batch.
@@ -22,6 +23,7 @@ from ..errors import UserError
 class Example:
     src: torch.Tensor | list[int]  # prompt ids (code ids for a wgsl2nl reviewer)
     tgt: torch.Tensor | list[int]  # BOS + code + EOS (BOS + prompt + EOS for a reviewer)
+    neg: torch.Tensor | list[int] | None = None  # reviewer: a mutant of the shader (the prompt does not describe it)
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -53,21 +55,37 @@ def load_split(data_dir: str | Path, split: str) -> list[dict]:
 
 
 def encode_examples(records: list[dict], tok, max_prompt_len: int, max_seq_len: int,
-                    reverse: bool = False) -> tuple[list[Example], int]:
+                    reverse: bool = False, negatives: bool = False, seed: int = 0) -> tuple[list[Example], int]:
     """Encode records; returns (examples, number dropped because the target is longer than max_seq_len).
 
-    `reverse` ([task] direction = "wgsl2nl"): the code is the source and the prompt the target."""
+    `reverse` ([task] direction = "wgsl2nl"): the code is the source and the prompt the target.
+    `negatives` (with `reverse`): each example also gets `neg`, one of its shader's operation mutants
+    (`wgsl.mutate.mutants`, drawn with `seed`), or None when the shader has no operation to swap."""
     srcs = tok.encode_prompts([r["prompt"] for r in records])
     tgts = tok.encode_codes([r["reference"] for r in records])
+    negs: list[list[int] | None] = [None] * len(records)
+    if reverse and negatives:
+        import random
+
+        from ..wgsl.mutate import mutants
+
+        picked = {}
+        for i, r in enumerate(records):
+            ms = mutants(r["reference"])
+            if ms:
+                picked[i] = random.Random(seed * 1_000_003 + i).choice(ms)
+        for i, ids in zip(picked, tok.encode_codes(list(picked.values()))):
+            negs[i] = ids
     if reverse:
         srcs, tgts = tgts, srcs
     out, dropped = [], 0
-    for s, t in zip(srcs, tgts):
+    for s, t, n in zip(srcs, tgts, negs):
         t = [tok.bos_id] + t + [tok.eos_id]
         if len(t) > max_seq_len + 1:  # decoder input is tgt[:-1], at most max_seq_len
             dropped += 1
             continue
-        out.append(Example(torch.tensor(s[:max_prompt_len], dtype=torch.long), torch.tensor(t, dtype=torch.long)))
+        out.append(Example(torch.tensor(s[:max_prompt_len], dtype=torch.long), torch.tensor(t, dtype=torch.long),
+                           None if n is None else torch.tensor(n[:max_prompt_len], dtype=torch.long)))
     return out, dropped
 
 
@@ -101,7 +119,9 @@ class BatchPlan:
 
 def collate(examples: list[Example], idx: list[int], pad: int, multiple: tuple[int, int] = (1, 1),
             cap: tuple[int, int] | None = None) -> dict[str, torch.Tensor]:
-    """Padded tensors: src (B,S), src_pad (B,S), tgt_in (B,T), tgt_out (B,T) with pad where ignored.
+    """Padded tensors: src (B,S), src_pad (B,S), tgt_in (B,T), tgt_out (B,T) with pad where ignored; when an
+    example has a negative source, also neg_src and neg_pad (B,S') and has_neg (B,) (False: neg_src is a copy
+    of src, to be ignored).
 
     `multiple` = (m_src, m_tgt) rounds S and T up to multiples (at most `cap`): on a GPU this bounds the
     number of distinct shapes, each of which costs kernel planning (cuDNN attention) the first time."""
@@ -120,4 +140,11 @@ def collate(examples: list[Example], idx: list[int], pad: int, multiple: tuple[i
         src = grow(src, multiple[0], cap[0] if cap else None)
         tgt_in = grow(tgt_in, multiple[1], cap[1] if cap else None)
         tgt_out = grow(tgt_out, multiple[1], cap[1] if cap else None)
-    return {"src": src, "src_pad": src == pad, "tgt_in": tgt_in, "tgt_out": tgt_out}
+    out = {"src": src, "src_pad": src == pad, "tgt_in": tgt_in, "tgt_out": tgt_out}
+    if any(e.neg is not None for e in exs):
+        neg = pad_sequence([torch.as_tensor(e.src if e.neg is None else e.neg) for e in exs], batch_first=True,
+                           padding_value=pad)
+        if multiple != (1, 1):
+            neg = grow(neg, multiple[0], cap[0] if cap else None)
+        out.update(neg_src=neg, neg_pad=neg == pad, has_neg=torch.tensor([e.neg is not None for e in exs]))
+    return out

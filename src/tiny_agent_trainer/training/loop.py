@@ -84,6 +84,23 @@ def seed_all(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+def margin_loss(net, c: dict, logits: torch.Tensor, pad: int, margin: float) -> torch.Tensor:
+    """Contrastive term for a reviewer: sum over the examples with a negative source (`c["has_neg"]`) of
+    n_tokens * relu(margin - (mean log p(target | source) - mean log p(target | negative source))), so
+    that a description is likelier under its own shader than under the shader with one operation
+    swapped, by `margin` nats per token (weighted like the token-summed cross-entropy it is added to)."""
+    gold = c["tgt_out"]
+    keep = (gold != pad).float()
+    n = keep.sum(1)
+
+    def means(lg: torch.Tensor) -> torch.Tensor:
+        lp = lg.float().log_softmax(-1).gather(-1, gold.unsqueeze(-1)).squeeze(-1)
+        return (lp * keep).sum(1) / n.clamp(min=1.0)
+
+    gap = means(logits) - means(net(c["neg_src"], c["neg_pad"], c["tgt_in"]))
+    return (n * torch.relu(margin - gap) * c["has_neg"].float()).sum()
+
+
 class Trainer:
     def __init__(self, cfg, config_toml: str, run_dir: str | Path, *, journal_dir: str | Path = "journals",
                  resume: bool = False, max_steps: int | None = None, progress: bool = True,
@@ -146,7 +163,11 @@ class Trainer:
                 val_recs = []
         tok = self._tokenizer(train_recs, resume_ckpt, d)
         reverse = cfg.task.direction == "wgsl2nl"
-        train, dropped = encode_examples(train_recs, tok, mc.max_prompt_len, mc.max_seq_len, reverse)
+        if tc.contrastive_weight > 0 and not reverse:
+            raise UserError("[training] contrastive_weight is for reviewers ([task] direction = \"wgsl2nl\"); "
+                            "set it to 0 for a generator")
+        train, dropped = encode_examples(train_recs, tok, mc.max_prompt_len, mc.max_seq_len, reverse,
+                                         negatives=tc.contrastive_weight > 0, seed=tc.seed)
         val, _ = encode_examples(val_recs[:2048], tok, mc.max_prompt_len, mc.max_seq_len, reverse)
         if not train:
             raise UserError("no training examples fit max_seq_len; raise [model] max_seq_len")
@@ -217,6 +238,7 @@ class Trainer:
         # on a GPU, round batch shapes up (few distinct shapes: kernel plans are reused); CPU runs stay unpadded
         pad_shape = (((16, 32), (mc.max_prompt_len, mc.max_seq_len)) if device.type == "cuda" else ((1, 1), None))
         loss_acc = torch.zeros((), device=device)  # summed token losses since the last log line (no per-step sync)
+        margin_acc = torch.zeros((), device=device)  # the same for the contrastive margin loss (reviewers)
         win_tok, win_t0 = 0, self.clock()
         time_base = pos.get("time_s", 0.0)  # training time of earlier invocations (for --max-time)
         try:
@@ -245,7 +267,12 @@ class Trainer:
                             loss = F.cross_entropy(logits.float().view(-1, logits.shape[-1]), c["tgt_out"].view(-1),
                                                    ignore_index=tok.pad_id, reduction="sum",
                                                    label_smoothing=tc.label_smoothing)
-                            (loss * (d.world / global_tok)).backward()
+                            total_loss = loss
+                            if tc.contrastive_weight > 0 and "neg_src" in c:
+                                margin = margin_loss(net, c, logits, tok.pad_id, tc.contrastive_margin)
+                                total_loss = loss + tc.contrastive_weight * margin
+                                margin_acc += margin.detach()
+                            (total_loss * (d.world / global_tok)).backward()
                         loss_acc += loss.detach()
                     gnorm = torch.nn.utils.clip_grad_norm_(model.parameters(), tc.grad_clip) if tc.grad_clip > 0 else None
                     opt.step()
@@ -268,6 +295,9 @@ class Trainer:
                                "tokens_per_s": round(tps, 1), "epoch": pos["epoch"],
                                "grad_norm": round(float(gnorm), 4) if gnorm is not None else None,
                                "flops_per_s": round(tps * flops_tok, 1)}
+                        if tc.contrastive_weight > 0:
+                            rec["margin_loss"] = round(d.all_sum(margin_acc.clone()).item() / max(1.0, win_tok), 5)
+                            margin_acc.zero_()
                         journal.log("train", **rec)
                         bar.update(task_id, completed=pos["step"], info=f"loss {train_loss:.4f}  {tps:,.0f} tok/s")
                         loss_acc.zero_()
