@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproduce the shipped bundle (src/tiny_agent_trainer/bundled/default) from scratch on one GPU: the exact
-# sequence that produced it (docs/model-card.md), about 45 minutes on an H100.
+# sequence that produced it (docs/model-card.md), about 50 minutes on an H100.
 # Generator (model.safetensors):
 #   stage 1: generator at commit 806b1e0 (120k pairs, 353 curated), `train --preset small`, 470 s
 #   stage 2: generator 2.1 (240k pairs, 514 curated), config/ship_stage2.toml, init from stage 1, 330 s
@@ -9,7 +9,9 @@
 #   R1: data of commit f925dc4 (generator 2.1, 911 curated), `--preset reviewer` from scratch, 300 s
 #   R2: data of commit c448fe3 (generator 2.2), config/reviewer_stage2.toml, init from R1, 300 s (final weights)
 #   R3: data of commit 7ec17f7 (generator 2.3, open-vocabulary names), config/reviewer_stage3.toml, init from R2,
-#       330 s (final weights) -> the shipped reviewer
+#       330 s (final weights)
+#   R5a: same data, config/reviewer_stage5a.toml (contrastive margin loss against operation mutants), init from
+#       R3, 250 s (the shipped run was cut at its step-2400 checkpoint) -> the shipped reviewer
 # + the retrieval corpus (scripts/make_fallback_corpus.py: stage-2/3 data + the curated file).
 # Time-budgeted runs follow the wall clock, so the weights are not bit-identical to the shipped ones.
 # Usage (repo root, a git checkout): [WORK=runs/reproduce] [SMOKE=1] bash scripts/reproduce_ship.sh
@@ -18,8 +20,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$(mkdir -p "${WORK:-$ROOT/runs/reproduce}" && cd "${WORK:-$ROOT/runs/reproduce}" && pwd)
 PY=${PYTHON:-python3}
-if [ "${SMOKE:-0}" = 1 ]; then N1=400 N2=800 T1=5 T2=5 T3=5 TR=5 TR3=5
-else N1=120000 N2=240000 T1=470 T2=330 T3=290 TR=300 TR3=330; fi
+if [ "${SMOKE:-0}" = 1 ]; then N1=400 N2=800 T1=5 T2=5 T3=5 TR=5 TR3=5 TR5=5
+else N1=120000 N2=240000 T1=470 T2=330 T3=290 TR=300 TR3=330 TR5=250; fi
 run() { echo "+ $*" >&2; "$@"; }
 
 build_at() {  # build_at COMMIT OUT COUNT: the dataset that the generator of COMMIT builds, in a worktree
@@ -58,5 +60,8 @@ run "$PY" -m tiny_agent_trainer train --config "$ROOT/config/reviewer_stage2.tom
 run "$PY" -m tiny_agent_trainer.training.bundle "$WORK/rev2" "$WORK/rev2-bundle" --which latest
 run "$PY" -m tiny_agent_trainer train --config "$ROOT/config/reviewer_stage3.toml" --init-from "$WORK/rev2-bundle" \
   --data "$WORK/data6" --output "$WORK/rev3" --engine /nonexistent.toml --no-progress --max-time "$TR3"
-run "$PY" -m tiny_agent_trainer.training.bundle "$WORK/rev3" "$WORK/bundle/reviewer" --which latest
+run "$PY" -m tiny_agent_trainer.training.bundle "$WORK/rev3" "$WORK/rev3-bundle" --which latest
+run "$PY" -m tiny_agent_trainer train --config "$ROOT/config/reviewer_stage5a.toml" --init-from "$WORK/rev3-bundle" \
+  --data "$WORK/data6" --output "$WORK/rev5" --engine /nonexistent.toml --no-progress --max-time "$TR5"
+run "$PY" -m tiny_agent_trainer.training.bundle "$WORK/rev5" "$WORK/bundle/reviewer" --which latest
 echo "reproduced bundle: $WORK/bundle (evaluate: tiny-agent-trainer eval --bench benchmarks/public.toml --model $WORK/bundle)"

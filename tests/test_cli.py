@@ -181,3 +181,15 @@ def test_check_json():
     assert isinstance(data["wgpu"]["adapters"], list)
     if data["wgpu"]["adapters"]:
         assert r.returncode == 0 and {"backend", "type"} <= set(data["wgpu"]["adapters"][0])
+
+
+def test_generate_with_the_bundled_model_reranks_operation_mutants_unless_told_not_to():
+    prompt = "Add the arrays a and b element by element into out."
+    on = cli("generate", "--prompt", prompt, "--json")
+    assert on.returncode == 0, on.stderr
+    d = json.loads(on.stdout)
+    assert d["ok"] and d["reranked"] and any(c.get("mutant") for c in d["candidates"])
+    off = cli("generate", "--prompt", prompt, "--json", "--no-mutants")
+    d2 = json.loads(off.stdout)
+    assert off.returncode == 0 and d2["ok"] and not any(c.get("mutant") for c in d2["candidates"])
+    assert d2["n_candidates"] < d["n_candidates"]

@@ -51,6 +51,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--rerank", action=argparse.BooleanOptionalAction, default=None,
                    help="rerank the first valid beam and the nearest verified training examples by generator + "
                         "reviewer likelihood (default: on when the bundle ships a reviewer)")
+    p.add_argument("--mutants", action=argparse.BooleanOptionalAction, default=True,
+                   help="with --rerank, also rerank the first valid beam with one operator or builtin swapped "
+                        "(default: on)")
     p.add_argument("--seed", type=int, default=None, help="seed for sampling and repair (default: random)")
     p.add_argument("--threads", type=int, default=None, metavar="N",
                    help="CPU threads for torch (default: 1, fastest for small models)")
@@ -107,7 +110,7 @@ def run(args) -> int:
 
     opts = dict(beams=args.beams, sample=args.sample, temperature=args.temperature, top_p=args.top_p,
                 seed=args.seed, constrained=args.constrained, max_new_tokens=args.max_new_tokens,
-                retries=args.retries, fallback=args.fallback, rerank=args.rerank)
+                retries=args.retries, fallback=args.fallback, rerank=args.rerank, rerank_mutants=args.mutants)
     gen = Generator(model=args.model, device=args.device, threads=args.threads or 1, **opts)
     g = gen.generate(prompt)
     for w in g.warnings:
