@@ -163,3 +163,22 @@ def test_adopt_numbers_replaces_drifted_constants_in_order():
     assert adopt_numbers(HEAD + BODY.format(out="dst", expr="src[i] * 3.7"), "scale by 3.7") is None
     assert adopt_numbers(HEAD + BODY.format(out="dst", expr="1.0 - src[i]"), "invert with 0.25 and 0.5") is None
     assert adopt_numbers(HEAD + BODY.format(out="dst", expr="src[i] * 2.5 + 0.5"), "scale by 3.7") is None
+
+
+def test_adopt_names_leaves_member_accesses_alone_and_renames_fields_only_as_fields():
+    from tiny_agent_trainer.inference.fixes import adopt_names
+
+    code = ("struct P {\n    x: f32,\n}\n"
+            "@group(0) @binding(0) var<storage, read> x: array<f32>;\n"
+            "@group(0) @binding(1) var<storage, read_write> out: array<f32>;\n"
+            "@group(0) @binding(2) var<uniform> p: P;\n"
+            "fn main(@builtin(global_invocation_id) gid: vec3<u32>) { let i = gid.x; out[i] = x[i] * p.x; }\n")
+    donor = code.replace("read> x:", "read> heights:").replace("write> out:", "write> scaled:").replace(
+        "    x: f32,", "    gain: f32,")
+    got = adopt_names(code, donor)
+    assert got == ("struct P {\n    gain: f32,\n}\n"
+                   "@group(0) @binding(0) var<storage, read> heights: array<f32>;\n"
+                   "@group(0) @binding(1) var<storage, read_write> scaled: array<f32>;\n"
+                   "@group(0) @binding(2) var<uniform> p: P;\n"
+                   "fn main(@builtin(global_invocation_id) gid: vec3<u32>) { let i = gid.x; scaled[i] = heights[i] * "
+                   "p.gain; }\n")

@@ -313,3 +313,30 @@ def test_contrastive_loss_is_for_reviewers_only(tmp_path):
     with pytest.raises(UserError, match="contrastive_weight is for reviewers"):
         Trainer(cfg, C.to_toml(cfg), tmp_path / "run", journal_dir=tmp_path / "j", records={"train": recs, "val": recs},
                 progress=False).fit()
+
+
+def test_negatives_are_mutants_or_renamed_shaders_with_the_same_interface():
+    from tiny_agent_trainer.training.data import pick_negatives
+    from tiny_agent_trainer.wgsl.mutate import mutants
+
+    def unary(i, o, expr, wg=64):
+        return (f"@group(0) @binding(0) var<storage, read> {i}: array<f32>;\n"
+                f"@group(0) @binding(1) var<storage, read_write> {o}: array<f32>;\n"
+                f"@compute @workgroup_size({wg})\nfn main(@builtin(global_invocation_id) gid: vec3<u32>) {{\n"
+                f"    let i = gid.x;\n    {o}[i] = {expr.format(x=i)};\n}}\n")
+
+    codes = [unary("x", "out", "sqrt({x}[i])"), unary("heights", "dst", "abs({x}[i])"),
+             unary("a", "b", "-{x}[i]", wg=256), unary("a", "b", "{x}[i]", wg=64), unary("a", "b", "{x}[i]", wg=128),
+             "@group(0) @binding(0) var<storage, read_write> v: array<u32>;\nfn main() { v[0] = 1u; }\n"]
+    only_mutants = pick_negatives(codes, seed=0, shader_fraction=0.0)
+    assert set(only_mutants) == {0, 1}  # the others have nothing to swap
+    assert all(only_mutants[i] in mutants(codes[i]) for i in only_mutants)
+    shaders = pick_negatives(codes, seed=0, shader_fraction=1.0)
+    # each borrows another body of the same interface under its own names; `gid.x` is not the buffer x
+    assert shaders[0] in {unary("x", "out", "abs(x[i])"), unary("x", "out", "-x[i]", wg=256),
+                          unary("x", "out", "x[i]", wg=64), unary("x", "out", "x[i]", wg=128)}
+    assert "gid.x" in shaders[1] and "heights[i]" in shaders[1] and "abs(" not in shaders[1]
+    for twin in (3, 4):  # the same computation as each other except the workgroup size: never a negative
+        assert twin not in shaders or "b[i] = a[i];" not in shaders[twin]
+    assert 5 not in shaders  # a unique interface and nothing to swap
+    assert pick_negatives(codes, seed=0, shader_fraction=1.0) == shaders  # deterministic per seed

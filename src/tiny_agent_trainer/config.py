@@ -105,6 +105,9 @@ class TrainingConfig:
                                    "(wgsl/mutate.py); 0 = off", min=0.0)
     contrastive_margin: float = _f(0.5, "the margin of that loss, in mean log-probability per description token",
                                    min=0.0)
+    contrastive_shaders: float = _f(0.0, "fraction of those negatives that are another training shader with the "
+                                    "same interface, renamed to this one's names (the rest: operation mutants)",
+                                    min=0.0, max=1.0)
     early_stopping: bool = _f(True, "stop when the early-stopping metric stops improving")
     patience: int = _f(5, "evaluations without improvement before stopping", min=1)
     early_stopping_metric: str = _f("val_loss", "metric for early stopping and the best checkpoint",

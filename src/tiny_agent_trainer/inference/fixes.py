@@ -9,9 +9,10 @@ it is indexed or passed to `arrayLength`, else by spelling); for an unknown fiel
 fields that the shader never reads, then the others; for a repeated field, the struct without the
 repeat; for a reserved word, the same name with a trailing underscore. Renaming uses the WGSL
 lexer, so only whole identifier tokens change.
-`adopt_names(code, donor)` renames the buffers and uniform fields of `code` to the donor's when both
-have the same interface (bindings, access modes, types, field types): a verified training shader
-found by retrieval then speaks the prompt's names, taken from the model's own candidate.
+`adopt_names(code, donor)` (from `wgsl/names.py`, re-exported here) renames the buffers and uniform
+fields of `code` to the donor's when both have the same interface (bindings, access modes, types,
+field types): a verified training shader found by retrieval then speaks the prompt's names, taken
+from the model's own candidate.
 `adopt_numbers(code, prompt)` replaces the shader's float constants that the prompt does not contain
 by the prompt's numbers that the shader lacks (in order, when the counts agree): the model copies
 digits one token at a time and sometimes drifts (`3.7` -> `3.75`, `12.5` -> `1.5`).
@@ -24,6 +25,9 @@ import re
 from typing import Iterator
 
 from ..wgsl.lexer import tokenize
+from ..wgsl.names import adopt_names, interface, rename, rename_many, struct_of_uniform, substitute_tokens
+
+__all__ = ["adopt_names", "adopt_numbers", "interface", "name_fixes", "rename", "rename_many"]
 
 MAX_GUESSES = 4
 
@@ -51,28 +55,6 @@ def _declared(code: str) -> dict[str, list[str]]:
     return res
 
 
-def _substitute(code: str, kinds: tuple[str, ...], mapping: dict[str, str]) -> str:
-    """`code` with every lexer token of one of `kinds` whose text is in `mapping` replaced, all at once."""
-    parts, last = [], 0
-    for t in tokenize(code):
-        if t.kind in kinds and t.text in mapping:
-            parts.append(code[last:t.start])
-            parts.append(mapping[t.text])
-            last = t.end
-    parts.append(code[last:])
-    return "".join(parts)
-
-
-def rename(code: str, old: str, new: str) -> str:
-    """`code` with every identifier token `old` replaced by `new` (comments and other words untouched)."""
-    return rename_many(code, {old: new})
-
-
-def rename_many(code: str, mapping: dict[str, str]) -> str:
-    """Every identifier token renamed by `mapping` at once (so a -> b, b -> a swaps)."""
-    return _substitute(code, ("ident", "reserved"), mapping)
-
-
 def _similar(name: str, cands: list[str]) -> list[str]:
     return sorted(cands, key=lambda c: -difflib.SequenceMatcher(None, name.lower(), c.lower()).ratio())
 
@@ -89,19 +71,8 @@ def _unknown_ident(code: str, name: str) -> Iterator[str]:
         yield rename(code, name, cand)
 
 
-def _struct_of_uniform(code: str) -> tuple[str, str, list[tuple[str, str]]] | None:
-    """(uniform variable, struct name, fields as (name, type)) of the shader's uniform struct, if any."""
-    m = re.search(r"var<uniform>\s+(\w+)\s*:\s*(\w+)", code)
-    if not m:
-        return None
-    body = re.search(r"struct\s+%s\s*\{([^}]*)\}" % re.escape(m.group(2)), code)
-    if not body:
-        return None
-    return m.group(1), m.group(2), [(n, t.strip()) for n, t in re.findall(r"(\w+)\s*:\s*([^,}]+)", body.group(1))]
-
-
 def _unknown_field(code: str, field: str) -> Iterator[str]:
-    u = _struct_of_uniform(code)
+    u = struct_of_uniform(code)
     if u is None:
         return
     var, fields = u[0], [n for n, _ in u[2]]
@@ -142,37 +113,6 @@ def name_fixes(code: str, diagnostics: list[dict]) -> Iterator[str]:
             return
 
 
-_BINDING = re.compile(r"@binding\((\d+)\)\s*var(<[^>]*>)?\s+(\w+)\s*:\s*([^;]+);")
-
-
-def interface(code: str) -> tuple[list[tuple[int, str, str, str]], list[tuple[str, str]]]:
-    """(bindings as (binding, address space/access, name, type), uniform struct fields as (name, type))."""
-    binds = [(int(m.group(1)), re.sub(r"\s", "", m.group(2) or ""), m.group(3), re.sub(r"\s", "", m.group(4)))
-             for m in _BINDING.finditer(code)]
-    u = _struct_of_uniform(code)
-    return binds, (u[2] if u is not None else [])
-
-
-def adopt_names(code: str, donor: str) -> str | None:
-    """`code` with its buffer and uniform-field names replaced by `donor`'s, binding by binding and
-    field by field, when the two interfaces match in everything but names; None when they do not match
-    or a new name would clash with another identifier of `code`."""
-    (b1, f1), (b2, f2) = interface(code), interface(donor)
-    if not b1 or [(k, a, t) for k, a, _, t in b1] != [(k, a, t) for k, a, _, t in b2] or \
-            [t for _, t in f1] != [t for _, t in f2]:
-        return None
-    mapping = {old: new for (_, a, old, _), (_, _, new, _) in zip(b1, b2) if old != new and "uniform" not in a}
-    mapping.update({old: new for (old, _), (new, _) in zip(f1, f2) if old != new})
-    if not mapping:
-        return code
-    if len(set(mapping.values())) != len(mapping):
-        return None
-    others = {t.text for t in tokenize(code) if t.kind in ("ident", "reserved")} - set(mapping)
-    if set(mapping.values()) & others:
-        return None
-    return rename_many(code, mapping)
-
-
 _PROMPT_NUM = re.compile(r"(?<![\w.])\d+\.\d+(?:[eE][-+]?\d+)?(?![\w])|(?<![\w.])\d+(?:[eE][-+]?\d+)?(?![\w.])")
 
 
@@ -205,4 +145,4 @@ def adopt_numbers(code: str, prompt: str) -> str | None:
     if not want or len(want) != len(have):
         return None
     new = {old: (txt if "." in txt or "e" in txt.lower() else txt + ".0") for old, (txt, _) in zip(have, want)}
-    return _substitute(code, ("float",), new)
+    return substitute_tokens(code, ("float",), new)

@@ -11,6 +11,7 @@ NOT know about models or optimizers.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,25 +56,18 @@ def load_split(data_dir: str | Path, split: str) -> list[dict]:
 
 
 def encode_examples(records: list[dict], tok, max_prompt_len: int, max_seq_len: int,
-                    reverse: bool = False, negatives: bool = False, seed: int = 0) -> tuple[list[Example], int]:
+                    reverse: bool = False, negatives: bool = False, seed: int = 0,
+                    shader_fraction: float = 0.0) -> tuple[list[Example], int]:
     """Encode records; returns (examples, number dropped because the target is longer than max_seq_len).
 
     `reverse` ([task] direction = "wgsl2nl"): the code is the source and the prompt the target.
-    `negatives` (with `reverse`): each example also gets `neg`, one of its shader's operation mutants
-    (`wgsl.mutate.mutants`, drawn with `seed`), or None when the shader has no operation to swap."""
+    `negatives` (with `reverse`): each example also gets `neg`, a shader its description does not
+    describe (`pick_negatives`), or None when there is none."""
     srcs = tok.encode_prompts([r["prompt"] for r in records])
     tgts = tok.encode_codes([r["reference"] for r in records])
     negs: list[list[int] | None] = [None] * len(records)
     if reverse and negatives:
-        import random
-
-        from ..wgsl.mutate import mutants
-
-        picked = {}
-        for i, r in enumerate(records):
-            ms = mutants(r["reference"])
-            if ms:
-                picked[i] = random.Random(seed * 1_000_003 + i).choice(ms)
+        picked = pick_negatives([r["reference"] for r in records], seed, shader_fraction)
         for i, ids in zip(picked, tok.encode_codes(list(picked.values()))):
             negs[i] = ids
     if reverse:
@@ -87,6 +81,81 @@ def encode_examples(records: list[dict], tok, max_prompt_len: int, max_seq_len: 
         out.append(Example(torch.tensor(s[:max_prompt_len], dtype=torch.long), torch.tensor(t, dtype=torch.long),
                            None if n is None else torch.tensor(n[:max_prompt_len], dtype=torch.long)))
     return out, dropped
+
+
+def _signature(code: str) -> tuple | None:
+    from ..wgsl.names import interface
+
+    binds, fields = interface(code)
+    return (tuple((k, a, t) for k, a, _, t in binds), tuple(t for _, t in fields)) if binds else None
+
+
+def _computation(code: str) -> str:
+    """`code` without whitespace and workgroup sizes: two shaders equal here compute the same thing."""
+    return re.sub(r"\s+", "", re.sub(r"@workgroup_size\([^)]*\)", "", code))
+
+
+_NEG_STATE: dict = {}  # the inputs of `pick_negatives`, inherited by forked worker processes
+
+
+def _pick_range(bounds: tuple[int, int]) -> dict[int, str]:
+    import random
+
+    from ..wgsl.mutate import mutants
+    from ..wgsl.names import adopt_names
+
+    codes, sigs, groups = _NEG_STATE["codes"], _NEG_STATE["sigs"], _NEG_STATE["groups"]
+    seed, fraction = _NEG_STATE["seed"], _NEG_STATE["fraction"]
+    out: dict[int, str] = {}
+    for i in range(*bounds):
+        code = codes[i]
+        rng = random.Random(seed * 1_000_003 + i)
+        if sigs[i] is not None and rng.random() < fraction:
+            group = groups[sigs[i]]
+            for _ in range(4):  # a few draws: the same computation under other names does not count
+                j = group[rng.randrange(len(group))]
+                other = codes[j]
+                named = adopt_names(other, code) if j != i and other != code else None
+                if named is not None and _computation(named) != _computation(code):
+                    out[i] = named
+                    break
+            if i in out:
+                continue
+        ms = mutants(code)
+        if ms:
+            out[i] = rng.choice(ms)
+    return out
+
+
+def pick_negatives(codes: list[str], seed: int, shader_fraction: float = 0.0, workers: int | None = None
+                   ) -> dict[int, str]:
+    """A negative shader per index of `codes` (drawn with `seed`), where one exists: with probability
+    `shader_fraction` another shader of the list with the same interface (bindings, access modes,
+    types, uniform field types), renamed to this one's names (`wgsl.names.adopt_names`), so only the
+    computation tells them apart; otherwise (or when there is no such shader) one of the shader's
+    operation mutants (`wgsl.mutate.mutants`: one operator or builtin swapped). A shader that differs only
+    in layout or workgroup size is not a negative. Large lists are split over `workers` forked processes
+    (default: the CPU count, at most 8); the result does not depend on the split."""
+    import os
+
+    sigs = [_signature(c) if shader_fraction > 0 else None for c in codes]
+    groups: dict[tuple, list[int]] = {}
+    for i, sg in enumerate(sigs):
+        if sg is not None:
+            groups.setdefault(sg, []).append(i)
+    _NEG_STATE.update(codes=codes, sigs=sigs, groups=groups, seed=seed, fraction=shader_fraction)
+    try:
+        n = workers or min(8, os.cpu_count() or 1)
+        if n <= 1 or len(codes) < 20_000 or "fork" not in __import__("multiprocessing").get_all_start_methods():
+            return _pick_range((0, len(codes)))
+        import multiprocessing
+
+        step = -(-len(codes) // (n * 4))
+        with multiprocessing.get_context("fork").Pool(n) as pool:
+            parts = pool.map(_pick_range, [(a, min(a + step, len(codes))) for a in range(0, len(codes), step)])
+        return {k: v for part in parts for k, v in part.items()}
+    finally:
+        _NEG_STATE.clear()
 
 
 class BatchPlan:

@@ -167,7 +167,8 @@ class Trainer:
             raise UserError("[training] contrastive_weight is for reviewers ([task] direction = \"wgsl2nl\"); "
                             "set it to 0 for a generator")
         train, dropped = encode_examples(train_recs, tok, mc.max_prompt_len, mc.max_seq_len, reverse,
-                                         negatives=tc.contrastive_weight > 0, seed=tc.seed)
+                                         negatives=tc.contrastive_weight > 0, seed=tc.seed,
+                                         shader_fraction=tc.contrastive_shaders)
         val, _ = encode_examples(val_recs[:2048], tok, mc.max_prompt_len, mc.max_seq_len, reverse)
         if not train:
             raise UserError("no training examples fit max_seq_len; raise [model] max_seq_len")

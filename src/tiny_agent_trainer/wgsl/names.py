@@ -1,0 +1,116 @@
+"""Interface-level renaming of WGSL shaders: rename identifier tokens, read a shader's interface
+(bindings and uniform-struct fields), and give one shader another's names when the two interfaces
+match in everything but names (`adopt_names`).
+
+Used by inference (a retrieved training shader takes the names of the model's candidate) and by
+training (a reviewer's negative example: another training shader with this one's names).
+This module does NOT validate, and renames only whole lexer tokens (never inside comments).
+"""
+from __future__ import annotations
+
+import re
+
+from .lexer import tokenize
+
+
+def substitute_tokens(code: str, kinds: tuple[str, ...], mapping: dict[str, str]) -> str:
+    """`code` with every lexer token of one of `kinds` whose text is in `mapping` replaced, all at once."""
+    parts, last = [], 0
+    for t in tokenize(code):
+        if t.kind in kinds and t.text in mapping:
+            parts.append(code[last:t.start])
+            parts.append(mapping[t.text])
+            last = t.end
+    parts.append(code[last:])
+    return "".join(parts)
+
+
+def rename(code: str, old: str, new: str) -> str:
+    """`code` with every identifier token `old` replaced by `new` (comments and other words untouched)."""
+    return rename_many(code, {old: new})
+
+
+def rename_many(code: str, mapping: dict[str, str]) -> str:
+    """Every identifier token renamed by `mapping` at once (so a -> b, b -> a swaps)."""
+    return substitute_tokens(code, ("ident", "reserved"), mapping)
+
+
+def struct_of_uniform(code: str) -> tuple[str, str, list[tuple[str, str]]] | None:
+    """(uniform variable, struct name, fields as (name, type)) of the shader's uniform struct, if any."""
+    m = re.search(r"var<uniform>\s+(\w+)\s*:\s*(\w+)", code)
+    if not m:
+        return None
+    body = re.search(r"struct\s+%s\s*\{([^}]*)\}" % re.escape(m.group(2)), code)
+    if not body:
+        return None
+    return m.group(1), m.group(2), [(n, t.strip()) for n, t in re.findall(r"(\w+)\s*:\s*([^,}]+)", body.group(1))]
+
+
+_BINDING = re.compile(r"@binding\((\d+)\)\s*var(<[^>]*>)?\s+(\w+)\s*:\s*([^;]+);")
+
+
+def interface(code: str) -> tuple[list[tuple[int, str, str, str]], list[tuple[str, str]]]:
+    """(bindings as (binding, address space/access, name, type), uniform struct fields as (name, type))."""
+    binds = [(int(m.group(1)), re.sub(r"\s", "", m.group(2) or ""), m.group(3), re.sub(r"\s", "", m.group(4)))
+             for m in _BINDING.finditer(code)]
+    u = struct_of_uniform(code)
+    return binds, (u[2] if u is not None else [])
+
+
+def _rename_interface(code: str, buffers: dict[str, str], fields: dict[str, str]) -> str:
+    """`code` with buffer names renamed where they are names (not after a `.`: `gid.x` keeps its `x`
+    when a buffer `x` is renamed) and uniform fields renamed where they are fields (after `<uniform
+    variable>.`, and as declarations inside the uniform struct)."""
+    u = struct_of_uniform(code)
+    uvar, utype = (u[0], u[1]) if u else (None, None)
+    toks = tokenize(code)
+    sig = [k for k, t in enumerate(toks) if t.kind not in ("whitespace", "comment")]
+    parts, last = [], 0
+    in_struct = False
+    for n, k in enumerate(sig):
+        t = toks[k]
+        prev = toks[sig[n - 1]].text if n else ""
+        prev2 = toks[sig[n - 2]].text if n > 1 else ""
+        nxt = toks[sig[n + 1]].text if n + 1 < len(sig) else ""
+        if t.text == "{" and prev == utype and prev2 == "struct":
+            in_struct = True
+        elif t.text == "}":
+            in_struct = False
+        if t.kind not in ("ident", "reserved"):
+            continue
+        new = None
+        if prev == ".":
+            if prev2 == uvar and t.text in fields:
+                new = fields[t.text]
+        elif in_struct and nxt == ":" and t.text in fields:
+            new = fields[t.text]
+        elif t.text in buffers:
+            new = buffers[t.text]
+        if new is not None:
+            parts += [code[last:t.start], new]
+            last = t.end
+    parts.append(code[last:])
+    return "".join(parts)
+
+
+def adopt_names(code: str, donor: str) -> str | None:
+    """`code` with its buffer and uniform-field names replaced by `donor`'s, binding by binding and
+    field by field, when the two interfaces match in everything but names; None when they do not match
+    or a new name would clash with another identifier of `code`. Member accesses are not buffer names
+    (`gid.x` stays when a buffer `x` becomes `src`)."""
+    (b1, f1), (b2, f2) = interface(code), interface(donor)
+    if not b1 or [(k, a, t) for k, a, _, t in b1] != [(k, a, t) for k, a, _, t in b2] or \
+            [t for _, t in f1] != [t for _, t in f2]:
+        return None
+    buffers = {old: new for (_, a, old, _), (_, _, new, _) in zip(b1, b2) if old != new and "uniform" not in a}
+    fields = {old: new for (old, _), (new, _) in zip(f1, f2) if old != new}
+    if not buffers and not fields:
+        return code
+    if len(set(buffers.values())) != len(buffers) or len(set(fields.values())) != len(fields):
+        return None
+    sig = [t for t in tokenize(code) if t.kind not in ("whitespace", "comment")]
+    others = {t.text for k, t in enumerate(sig) if t.kind in ("ident", "reserved") and not (k and sig[k - 1].text == ".")}
+    others -= set(buffers)  # names, not members: `gid.x` does not stop a buffer from being called x
+    if set(buffers.values()) & others:  # a buffer's new name would shadow or clash with another name
+        return None
+    return _rename_interface(code, buffers, fields)
