@@ -183,13 +183,13 @@ def test_check_json():
         assert r.returncode == 0 and {"backend", "type"} <= set(data["wgpu"]["adapters"][0])
 
 
-def test_generate_with_the_bundled_model_reranks_operation_mutants_unless_told_not_to():
+def test_generate_with_the_bundled_model_reranks_operation_mutants_only_when_asked():
     prompt = "Add the arrays a and b element by element into out."
-    on = cli("generate", "--prompt", prompt, "--json")
+    on = cli("generate", "--prompt", prompt, "--json", "--mutants")
     assert on.returncode == 0, on.stderr
     d = json.loads(on.stdout)
     assert d["ok"] and d["reranked"] and any(c.get("mutant") for c in d["candidates"])
-    off = cli("generate", "--prompt", prompt, "--json", "--no-mutants")
+    off = cli("generate", "--prompt", prompt, "--json")
     d2 = json.loads(off.stdout)
     assert off.returncode == 0 and d2["ok"] and not any(c.get("mutant") for c in d2["candidates"])
     assert d2["n_candidates"] < d["n_candidates"]

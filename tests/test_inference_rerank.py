@@ -152,8 +152,7 @@ def test_a_variant_with_the_prompts_numbers_competes(bundle):
     code = ("@group(0) @binding(0) var<storage, read> x: array<f32>;\n"
             "@group(0) @binding(1) var<storage, read_write> y: array<f32>;\n"
             "fn main() { y[0] = x[0] * 3.75; }\n")
-    g = Generator(model=str(bundle), validator=FakeValidator(lambda c, i: True), retries=0, rerank_retrieval=0,
-                  rerank_mutants=False)
+    g = Generator(model=str(bundle), validator=FakeValidator(lambda c, i: True), retries=0, rerank_retrieval=0)
     scripted_decoder(g, [[(code, -0.1, True)]])
     g.tokenizer.decode_code = lambda ids: code
     g._reranker = FixedScores({"3.75": -2.0, "3.7;": -1.0})
@@ -169,7 +168,7 @@ def test_operation_mutants_of_the_beam_compete(bundle):
             "@group(0) @binding(1) var<storage, read_write> y: array<f32>;\n"
             "fn main() { y[0] = a[0] / 2.0; }\n")
     valid = FakeValidator(lambda c, i: "%" not in c)  # naga would reject some mutants: they never compete
-    g = Generator(model=str(bundle), validator=valid, retries=0, rerank_retrieval=0)
+    g = Generator(model=str(bundle), validator=valid, retries=0, rerank_retrieval=0, rerank_mutants=True)
     scripted_decoder(g, [[(code, -0.1, True)]])
     g.tokenizer.decode_code = lambda ids: code
     g._reranker = FixedScores({"/": -2.0, "+": -1.0, "-": -3.0, "*": -3.0})

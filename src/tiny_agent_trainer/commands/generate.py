@@ -51,9 +51,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--rerank", action=argparse.BooleanOptionalAction, default=None,
                    help="rerank the first valid beam and the nearest verified training examples by generator + "
                         "reviewer likelihood (default: on when the bundle ships a reviewer)")
-    p.add_argument("--mutants", action=argparse.BooleanOptionalAction, default=True,
+    p.add_argument("--mutants", action=argparse.BooleanOptionalAction, default=False,
                    help="with --rerank, also rerank the first valid beam with one operator or builtin swapped "
-                        "(default: on)")
+                        "(default: off; an experiment, see docs/inference.md)")
     p.add_argument("--seed", type=int, default=None, help="seed for sampling and repair (default: random)")
     p.add_argument("--threads", type=int, default=None, metavar="N",
                    help="CPU threads for torch (default: 1, fastest for small models)")

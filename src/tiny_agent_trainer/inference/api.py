@@ -89,7 +89,8 @@ class Options:
     rerank: bool = True  # rerank valid beams + nearest retrieval examples with the bundle's reviewer (if it ships one)
     rerank_beams: int = 1  # valid beams (best first) in the reranked pool
     rerank_retrieval: int = 5  # nearest training examples added to the reranked pool
-    rerank_mutants: bool = True  # one-operation swaps of the first valid beam in the reranked pool (`wgsl/mutate.py`)
+    rerank_mutants: bool = False  # one-operation swaps of the first valid beam in the reranked pool (`wgsl/mutate.py`);
+    # off by default: on the public set they cost 2-4 tasks with every reviewer tried (docs/model-card.md)
 
 
 def _default_validator(code: str):
