@@ -6,20 +6,19 @@ Usage: python scripts/make_fallback_corpus.py DATA_DIR CURATED_TOML BUNDLE_DIR
 """
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from tiny_agent_trainer.inference.baselines import FALLBACK_CORPUS, Example, load_examples, write_corpus  # noqa: E402
+from tiny_agent_trainer.training.data import read_jsonl  # noqa: E402
 
 
 def main() -> None:
     data, curated, bundle = (Path(a) for a in sys.argv[1:4])
     exs = load_examples([curated])
     for f in sorted(data.glob("train*.jsonl")) + sorted(data.glob("test*.jsonl")):
-        for line in f.read_text(encoding="utf-8").splitlines():
-            r = json.loads(line)
+        for r in read_jsonl(f):
             if r.get("source") != "curated":
                 exs.append(Example(r["prompt"], r["reference"], f"{f}:{r.get('id', '?')}"))
     n = write_corpus(exs, bundle / FALLBACK_CORPUS)

@@ -1,8 +1,9 @@
 """Surface noise for synthetic prompts, so they look more like what people actually type:
 synonyms for ordinary words and phrases (`synonyms.py`), lower-casing, a dropped final period,
-dropped articles, one typo (adjacent letters swapped in a long ordinary word), backticks added around names or removed, "pls"/"thanks", a prefix such as "wgsl:"
-and trailing context ("for my image pipeline"); since generator 2.2 also small integers written as
-words ("by 1" -> "by one"), a lead-in sentence ("Quick question: ", "I'm porting some NumPy code to
+dropped articles, one typo (adjacent letters swapped in a long ordinary word), backticks added
+around names or removed, "pls"/"thanks", a prefix such as "wgsl:" and trailing context ("for my
+image pipeline"); since generator 2.2 also small integers written as words ("by 1" -> "by one"),
+a lead-in sentence ("Quick question: ", "I'm porting some NumPy code to
 WebGPU. ") and a sentence that first introduces the input buffers ("I have two float arrays a and b
 of the same length. ...").
 

@@ -1,7 +1,8 @@
 """Training data: encoded examples and a deterministic, resumable, length-bucketed batch order.
 
 `encode_examples` turns records (prompt + reference WGSL) into id sequences with the tokenizer (for
-a reviewer, optionally with a negative source: the shader with one operation swapped, `wgsl.mutate`);
+a reviewer, optionally with a negative source: a shader its description does not describe,
+`pick_negatives`);
 `BatchPlan` orders them into batches of similar length (little padding) in an order that
 depends only on (seed, epoch), so a resumed run sees exactly the batches it would have seen.
 Under DDP every rank takes its own slice of each global batch.
@@ -24,7 +25,7 @@ from ..errors import UserError
 class Example:
     src: torch.Tensor | list[int]  # prompt ids (code ids for a wgsl2nl reviewer)
     tgt: torch.Tensor | list[int]  # BOS + code + EOS (BOS + prompt + EOS for a reviewer)
-    neg: torch.Tensor | list[int] | None = None  # reviewer: a mutant of the shader (the prompt does not describe it)
+    neg: torch.Tensor | list[int] | None = None  # reviewer: a shader the prompt does not describe (`pick_negatives`)
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -136,6 +137,7 @@ def pick_negatives(codes: list[str], seed: int, shader_fraction: float = 0.0, wo
     operation mutants (`wgsl.mutate.mutants`: one operator or builtin swapped). A shader that differs only
     in layout or workgroup size is not a negative. Large lists are split over `workers` forked processes
     (default: the CPU count, at most 8); the result does not depend on the split."""
+    import multiprocessing
     import os
 
     sigs = [_signature(c) if shader_fraction > 0 else None for c in codes]
@@ -146,10 +148,8 @@ def pick_negatives(codes: list[str], seed: int, shader_fraction: float = 0.0, wo
     _NEG_STATE.update(codes=codes, sigs=sigs, groups=groups, seed=seed, fraction=shader_fraction)
     try:
         n = workers or min(8, os.cpu_count() or 1)
-        if n <= 1 or len(codes) < 20_000 or "fork" not in __import__("multiprocessing").get_all_start_methods():
+        if n <= 1 or len(codes) < 20_000 or "fork" not in multiprocessing.get_all_start_methods():
             return _pick_range((0, len(codes)))
-        import multiprocessing
-
         step = -(-len(codes) // (n * 4))
         with multiprocessing.get_context("fork").Pool(n) as pool:
             parts = pool.map(_pick_range, [(a, min(a + step, len(codes))) for a in range(0, len(codes), step)])

@@ -166,6 +166,8 @@ class Trainer:
         if tc.contrastive_weight > 0 and not reverse:
             raise UserError("[training] contrastive_weight is for reviewers ([task] direction = \"wgsl2nl\"); "
                             "set it to 0 for a generator")
+        if tc.contrastive_weight > 0 and d.world > 1:  # two forward passes per step under DDP: not supported yet
+            raise UserError("[training] contrastive_weight > 0 runs in one process only (not under torchrun yet)")
         train, dropped = encode_examples(train_recs, tok, mc.max_prompt_len, mc.max_seq_len, reverse,
                                          negatives=tc.contrastive_weight > 0, seed=tc.seed,
                                          shader_fraction=tc.contrastive_shaders)
@@ -310,7 +312,8 @@ class Trainer:
                                                       or out_of_time)  # the last, annealed weights are evaluated too
                     if evaluate_now:
                         ev = self._evaluate(model, val, tok, device, use_bf16, d)
-                        if self.exec_eval and not reverse and tc.exec_eval_every and pos["step"] % tc.exec_eval_every == 0 and d.main:
+                        exec_due = tc.exec_eval_every and pos["step"] % tc.exec_eval_every == 0
+                        if self.exec_eval and not reverse and exec_due and d.main:
                             with torch.random.fork_rng(devices=[]):
                                 ev.update(self.exec_eval(model, tok))
                         ev = d.broadcast_object(ev)
