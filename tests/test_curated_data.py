@@ -1,7 +1,9 @@
-"""The hand-written data files: curated training pairs and the held-out paraphrase benchmark.
+"""The hand-written data files: curated training pairs, the held-out paraphrase benchmark and the
+development benchmark (benchmarks/dev.toml).
 
-Checks the format and the kernel conventions of every reference, that the paraphrase prompts are
-not copies of curated ones, and runs every reference on the (software) GPU against its NumPy oracle.
+Checks the format and the kernel conventions of every reference, that the paraphrase and development
+prompts are not copies of curated ones, and runs every reference on the (software) GPU against its
+NumPy oracle.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from tiny_agent_trainer.spec import load_bench  # noqa: E402
 
 CURATED = ROOT / "config" / "wgsl_training_data.toml"
 PARAPHRASES = ROOT / "benchmarks" / "paraphrases.toml"
+DEV = ROOT / "benchmarks" / "dev.toml"
 FAMILIES = {"unary", "binary", "parametric", "chromatic", "integer", "2d", "reduction", "inplace"}
 ACCESS = {"read": "storage,read", "read_write": "storage,read_write", "uniform": "uniform"}
 RANK = {"read": 0, "read_write": 1, "uniform": 2}
@@ -41,6 +44,11 @@ def paraphrases():
     return load_bench(PARAPHRASES)
 
 
+@pytest.fixture(scope="module")
+def dev():
+    return load_bench(DEV)
+
+
 def _words(text: str) -> set[str]:
     return set(re.findall(r"[a-z0-9]+", text.lower()))
 
@@ -50,24 +58,26 @@ def _jaccard(a: str, b: str) -> float:
     return len(wa & wb) / max(1, len(wa | wb))
 
 
-def test_counts_and_families(curated, paraphrases):
+def test_counts_and_families(curated, paraphrases, dev):
     assert len(curated) >= 150
     assert len(paraphrases) >= 60
-    for tasks in (curated, paraphrases):
+    assert len(dev) >= 48
+    for tasks in (curated, paraphrases, dev):
         fams = Counter(t.extra.get("family") for t in tasks)
         assert set(fams) == FAMILIES, fams
         assert all(t.extra.get("oracle", "").strip() for t in tasks)
 
 
-def test_ids_unique_and_prefixed(curated, paraphrases):
-    ids = [t.id for t in curated] + [t.id for t in paraphrases]
+def test_ids_unique_and_prefixed(curated, paraphrases, dev):
+    ids = [t.id for t in curated] + [t.id for t in paraphrases] + [t.id for t in dev]
     assert len(ids) == len(set(ids))
     assert all(t.id.startswith("para_") for t in paraphrases)
-    assert not any(t.id.startswith("para_") for t in curated)
+    assert all(t.id.startswith("dev_") for t in dev)
+    assert not any(t.id.startswith(("para_", "dev_")) for t in curated)
 
 
-def test_prompts_unique(curated, paraphrases):
-    for tasks in (curated, paraphrases):
+def test_prompts_unique(curated, paraphrases, dev):
+    for tasks in (curated, paraphrases, dev):
         prompts = [t.prompt.strip().lower() for t in tasks]
         dup = [p for p, n in Counter(prompts).items() if n > 1]
         assert not dup, dup
@@ -138,9 +148,9 @@ def _check_conventions(task) -> list[str]:
     return probs
 
 
-def test_conventions(curated, paraphrases):
+def test_conventions(curated, paraphrases, dev):
     bad = {}
-    for t in curated + paraphrases:
+    for t in curated + paraphrases + dev:
         p = _check_conventions(t)
         if p:
             bad[t.id] = p
@@ -153,7 +163,7 @@ def runtime(wgpu_runtime):
     return wgpu_runtime
 
 
-@pytest.mark.parametrize("path", [CURATED, PARAPHRASES], ids=["curated", "paraphrases"])
+@pytest.mark.parametrize("path", [CURATED, PARAPHRASES, DEV], ids=["curated", "paraphrases", "dev"])
 def test_references_match_oracles(path, runtime):
     problems = []
     for t in load_bench(path):
