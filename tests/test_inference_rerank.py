@@ -182,3 +182,22 @@ def test_operation_mutants_of_the_beam_compete(bundle):
     g._reranker = FixedScores({"/": -2.0, "+": -1.0, "-": -3.0, "*": -3.0})
     off = g.generate("add 2 to every element of a", rerank_mutants=False)
     assert off.code == code and g._reranker.pools == []  # a single candidate: nothing to rerank
+
+
+def test_a_repaired_answer_still_competes_with_the_retrieved_shaders(bundle, tmp_path):
+    b = tmp_path / "b"
+    shutil.copytree(bundle, b)
+    write_corpus([Example("negate every element of the array", "fn from_corpus() { }", "x")], b / FALLBACK_CORPUS)
+    v = FakeValidator(lambda c, i: "fn a" not in c)  # the first round's beams (A) are all invalid
+    g = Generator(model=str(b), validator=v, retries=1)
+    calls = scripted_decoder(g, [[(A, -0.1, True), (A.replace("a()", "a ()"), -0.2, True)], [(B, -0.5, True)]])
+    g._reranker = FixedScores({"fn b": -3.0, "from_corpus": -1.0})
+    out = g.generate("negate every element")
+    assert len(calls) > 1  # the repair round (re-decoding around the error) made B
+    pool = g._reranker.pools[-1]
+    assert len(pool) == 2 and "fn b" in pool[0] and pool[1] == "fn from_corpus() { }"
+    assert out.code == "fn from_corpus() { }" and out.source == "retrieval" and out.reranked and not out.repaired
+    scripted_decoder(g, [[(A, -0.1, True), (A.replace("a()", "a ()"), -0.2, True)], [(B, -0.5, True)]])
+    g._reranker = FixedScores({"fn b": -1.0, "from_corpus": -3.0})
+    kept = g.generate("negate every element")
+    assert "fn b" in kept.code and kept.repaired and kept.reranked and kept.source == "model"

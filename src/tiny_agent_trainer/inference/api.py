@@ -296,11 +296,10 @@ class Generator:
             return None
 
         won = consider(cands)
-        if winner is not None and o.rerank and self._reviewer_path is not None and prompt:
-            won = self._rerank(prompt, cands, winner, seen, o, timings) or won
+        fixed: list = []  # (hypothesis, rewritten code, validation) of a winner made by name fixes
         repaired = False
         if won is None and o.fix_names:
-            won = self._fix_names(invalids, timings)
+            won = self._fix_names(invalids, timings, found=fixed)
             repaired = won is not None
         if won is None:
             for round_ in range(o.retries):
@@ -308,10 +307,21 @@ class Generator:
                 start = len(invalids)  # name fixes are tried on this round's new candidates only
                 won = consider(extra)
                 if won is None and o.fix_names:
-                    won = self._fix_names(invalids[start:], timings)
+                    won = self._fix_names(invalids[start:], timings, found=fixed)
                 if won is not None:
                     repaired = True
                     break
+        w = winner or (fixed[0] if fixed else None)
+        if won is not None and w is not None and o.rerank and self._reviewer_path is not None and prompt:
+            # the model's answer, however it was reached (first valid beam, name fix or repair), competes
+            # with the nearest verified training shaders
+            if fixed and w is fixed[0]:
+                seen[("fixed", w[1])] = dict(seen[tuple(w[0].tokens)], ok=True, error="", fixed=True)
+            r = self._rerank(prompt, cands, w, seen, o, timings)
+            if r is not None and r.code != won.code:
+                won, repaired = r, False
+            elif r is not None:
+                won.reranked = True
         if won is None:
             if best_invalid is None:
                 won = Generation(code="", ok=False, model=self.id, message="the model produced no candidates")
@@ -337,7 +347,8 @@ class Generator:
 
     def _rerank(self, prompt: str, cands: list[Hypothesis], winner: tuple[Hypothesis, str, Any], seen: dict,
                 o: Options, timings: dict) -> Generation | None:
-        """The best of the first `rerank_beams` naga-valid beams (`winner`, the first, already validated)
+        """The best of the model's answer (`winner`: the first valid beam, or the candidate a name fix or repair
+        made valid, already validated) and the next valid beams up to `rerank_beams`,
         plus the `rerank_retrieval` nearest valid training examples and number variants, by
         `rerank.Reranker.scores`; None when the pool has a single member (nothing to compare)."""
         from .fixes import adopt_names, adopt_numbers
@@ -351,7 +362,8 @@ class Generator:
                 pool.append((code, res, h, entry))
 
         h0, code0, res0 = winner
-        add(code0, res0, h0, seen[tuple(h0.tokens)])
+        entry0 = seen.get(("fixed", code0)) or seen[tuple(h0.tokens)]
+        add(code0, res0, h0, entry0)
         for h in sorted(cands, key=lambda h: (not h.finished, -h.score)):  # beams after the winner
             if len(pool) >= max(1, o.rerank_beams):
                 break
@@ -390,7 +402,7 @@ class Generator:
             for var in mutants(code0):
                 res = self._validate(var, timings)
                 if getattr(res, "ok", False) is True and var not in codes:
-                    seen[("mutant", var)] = ventry = dict(seen[tuple(h0.tokens)], mutant=True)
+                    seen[("mutant", var)] = ventry = dict(entry0, mutant=True)
                     add(var, res, h0, ventry)
         if len(pool) < 2:
             return None
@@ -415,9 +427,11 @@ class Generator:
             self._retrieval = RetrievalSource(corpus=[self._fallback_corpus])
         return [(self._retrieval.examples[i], s) for i, s in self._retrieval.index.nearest(prompt, k)]
 
-    def _fix_names(self, invalids: list, timings: dict, per_candidate: int = 3, budget: int = 24) -> Generation | None:
+    def _fix_names(self, invalids: list, timings: dict, per_candidate: int = 3, budget: int = 24,
+                   found: list | None = None) -> Generation | None:
         """The first naga-valid rewrite by `fixes.name_fixes` of the best invalid candidates (up to
-        `per_candidate` fixes chained per candidate, at most `budget` validations), or None."""
+        `per_candidate` fixes chained per candidate, at most `budget` validations), or None; `found`
+        receives (hypothesis, rewritten code, validation result) of the rewrite."""
         from .fixes import name_fixes
 
         for h, code, diags in sorted(invalids, key=lambda x: -x[0].score)[:3]:
@@ -431,6 +445,8 @@ class Generator:
                         budget -= 1
                         res = self._validate(cand, timings)
                         if getattr(res, "ok", False) is True:
+                            if found is not None:
+                                found.append((h, cand, res))
                             return self._accepted(h, cand, res, fixed=True)
                         nxt.append((cand, _diag_dicts(res)))
                 frontier = nxt[:2]
