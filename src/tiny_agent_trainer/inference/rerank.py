@@ -33,6 +33,7 @@ def teacher_forced_means(loaded, srcs: Sequence[Sequence[int]], tgts: Sequence[S
     `loaded.model`; sources and targets are cut to the model's max_prompt_len / max_seq_len. Batches are
     padded by the training collation (`training.data.collate`)."""
     from ..training.data import Example, collate
+    from ..training.loop import mean_target_logprob
 
     model, tok = loaded.model, loaded.tokenizer
     dev = next(model.parameters()).device
@@ -44,10 +45,7 @@ def teacher_forced_means(loaded, srcs: Sequence[Sequence[int]], tgts: Sequence[S
         scores = model(c["src"], c["src_pad"], c["tgt_in"]).float()
         if not model.shape.copy_attention:  # plain logits; the copy head already returns log-probabilities
             scores = scores.log_softmax(-1)
-        gold = c["tgt_out"]
-        keep = gold != tok.pad_id
-        lp = scores.gather(-1, gold.unsqueeze(-1)).squeeze(-1)
-        out += ((lp * keep).sum(1) / keep.sum(1)).tolist()
+        out += mean_target_logprob(scores, c["tgt_out"], tok.pad_id).tolist()
     return out
 
 

@@ -84,20 +84,24 @@ def seed_all(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+def mean_target_logprob(logp: torch.Tensor, gold: torch.Tensor, pad: int) -> torch.Tensor:
+    """Per row of `gold` (B, T): the mean of log p(gold token) over its non-pad positions, from `logp`
+    (B, T, V) log-probabilities. The reranker's likelihoods and the reviewer's margin loss both use it."""
+    keep = (gold != pad).float()
+    lp = logp.gather(-1, gold.unsqueeze(-1)).squeeze(-1)
+    return (lp * keep).sum(1) / keep.sum(1).clamp(min=1.0)
+
+
 def margin_loss(net, c: dict, logits: torch.Tensor, pad: int, margin: float) -> torch.Tensor:
     """Contrastive term for a reviewer: sum over the examples with a negative source (`c["has_neg"]`) of
     n_tokens * relu(margin - (mean log p(target | source) - mean log p(target | negative source))), so
     that a description is likelier under its own shader than under the shader with one operation
     swapped, by `margin` nats per token (weighted like the token-summed cross-entropy it is added to)."""
     gold = c["tgt_out"]
-    keep = (gold != pad).float()
-    n = keep.sum(1)
-
-    def means(lg: torch.Tensor) -> torch.Tensor:
-        lp = lg.float().log_softmax(-1).gather(-1, gold.unsqueeze(-1)).squeeze(-1)
-        return (lp * keep).sum(1) / n.clamp(min=1.0)
-
-    gap = means(logits) - means(net(c["neg_src"], c["neg_pad"], c["tgt_in"]))
+    n = (gold != pad).float().sum(1)
+    neg_logits = net(c["neg_src"], c["neg_pad"], c["tgt_in"])
+    gap = (mean_target_logprob(logits.float().log_softmax(-1), gold, pad)
+           - mean_target_logprob(neg_logits.float().log_softmax(-1), gold, pad))
     return (n * torch.relu(margin - gap) * c["has_neg"].float()).sum()
 
 
