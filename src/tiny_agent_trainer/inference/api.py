@@ -275,7 +275,7 @@ class Generator:
         best_invalid: tuple[Hypothesis, str, list[dict]] | None = None
         invalids: list[tuple[Hypothesis, str, list[dict]]] = []
 
-        winner: tuple[Hypothesis, str, Any] | None = None  # the first valid candidate, as validated
+        winner: tuple[Hypothesis, str, Any, dict] | None = None  # the first valid candidate: validated, its entry
 
         def consider(batch: list[Hypothesis]) -> Generation | None:
             nonlocal best_invalid, winner
@@ -287,7 +287,7 @@ class Generator:
                 diags = _diag_dicts(res)
                 seen[key] = _entry(h, res, diags)
                 if getattr(res, "ok", False) is True:
-                    winner = (h, code, res)
+                    winner = (h, code, res, seen[key])
                     return self._accepted(h, code, res)
                 if best_invalid is None:
                     best_invalid = (h, code, diags)
@@ -311,13 +311,14 @@ class Generator:
                 if won is not None:
                     repaired = True
                     break
-        w = winner or (fixed[0] if fixed else None)
-        if won is not None and w is not None and o.rerank and self._reviewer_path is not None and prompt:
+        if winner is None and fixed:
+            h, code, res = fixed[0]
+            seen[("fixed", code)] = entry = dict(seen[tuple(h.tokens)], ok=True, error="", fixed=True)
+            winner = (h, code, res, entry)
+        if won is not None and winner is not None and o.rerank and self._reviewer_path is not None and prompt:
             # the model's answer, however it was reached (first valid beam, name fix or repair), competes
             # with the nearest verified training shaders
-            if fixed and w is fixed[0]:
-                seen[("fixed", w[1])] = dict(seen[tuple(w[0].tokens)], ok=True, error="", fixed=True)
-            r = self._rerank(prompt, cands, w, seen, o, timings)
+            r = self._rerank(prompt, cands, winner, seen, o, timings)
             if r is not None and r.code != won.code:
                 won, repaired = r, False
             elif r is not None:
@@ -345,10 +346,10 @@ class Generator:
             self._reranker = Reranker(self.loaded, self._reviewer_path, self._device)
         return self._reranker
 
-    def _rerank(self, prompt: str, cands: list[Hypothesis], winner: tuple[Hypothesis, str, Any], seen: dict,
+    def _rerank(self, prompt: str, cands: list[Hypothesis], winner: tuple[Hypothesis, str, Any, dict], seen: dict,
                 o: Options, timings: dict) -> Generation | None:
         """The best of the model's answer (`winner`: the first valid beam, or the candidate a name fix or repair
-        made valid, already validated) and the next valid beams up to `rerank_beams`,
+        made valid, already validated, with its `candidates` entry) and the next valid beams up to `rerank_beams`,
         plus the `rerank_retrieval` nearest valid training examples and number variants, by
         `rerank.Reranker.scores`; None when the pool has a single member (nothing to compare)."""
         from .fixes import adopt_names, adopt_numbers
@@ -361,8 +362,16 @@ class Generator:
                 codes.add(code)
                 pool.append((code, res, h, entry))
 
-        h0, code0, res0 = winner
-        entry0 = seen.get(("fixed", code0)) or seen[tuple(h0.tokens)]
+        def add_variant(kind: str, var: str | None, h: Hypothesis | None, base: dict, **flag: bool) -> None:
+            """A rewrite of a pool member (the prompt's numbers, an operation swap), if new and naga-valid."""
+            if var is None or var in codes:
+                return
+            res = self._validate(var, timings)
+            if getattr(res, "ok", False) is True:
+                seen[(kind, var)] = entry = dict(base, **flag)
+                add(var, res, h, entry)
+
+        h0, code0, res0, entry0 = winner
         add(code0, res0, h0, entry0)
         for h in sorted(cands, key=lambda h: (not h.finished, -h.score)):  # beams after the winner
             if len(pool) >= max(1, o.rerank_beams):
@@ -389,21 +398,12 @@ class Generator:
                 seen[("retrieval", code)] = entry
                 add(code, res, None, entry)
         for code, _, h, entry in list(pool):  # variants that carry the prompt's numbers (the model may drift)
-            var = adopt_numbers(code, prompt)
-            if var is None or var in codes:
-                continue
-            res = self._validate(var, timings)
-            if getattr(res, "ok", False) is True:
-                seen[("numbers", var)] = ventry = dict(entry, numbers_from_prompt=True)
-                add(var, res, h, ventry)
+            add_variant("numbers", adopt_numbers(code, prompt), h, entry, numbers_from_prompt=True)
         if o.rerank_mutants:  # the beam with one operation swapped: the model's commonest mistake
             from ..wgsl.mutate import mutants
 
             for var in mutants(code0):
-                res = self._validate(var, timings)
-                if getattr(res, "ok", False) is True and var not in codes:
-                    seen[("mutant", var)] = ventry = dict(entry0, mutant=True)
-                    add(var, res, h0, ventry)
+                add_variant("mutant", var, h0, entry0, mutant=True)
         if len(pool) < 2:
             return None
         t = time.perf_counter()
