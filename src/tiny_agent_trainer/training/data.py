@@ -113,11 +113,12 @@ def _pick_range(bounds: tuple[int, int]) -> dict[int, str]:
         rng = random.Random(seed * 1_000_003 + i)
         if sigs[i] is not None and rng.random() < fraction:
             group = groups[sigs[i]]
+            mine = _computation(code)
             for _ in range(4):  # a few draws: the same computation under other names does not count
                 j = group[rng.randrange(len(group))]
                 other = codes[j]
                 named = adopt_names(other, code) if j != i and other != code else None
-                if named is not None and _computation(named) != _computation(code):
+                if named is not None and _computation(named) != mine:
                     out[i] = named
                     break
             if i in out:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .lexer import tokenize
+from .lexer import Token, significant, tokenize
 
 
 def substitute_tokens(code: str, kinds: tuple[str, ...], mapping: dict[str, str]) -> str:
@@ -57,21 +57,18 @@ def interface(code: str) -> tuple[list[tuple[int, str, str, str]], list[tuple[st
     return binds, (u[2] if u is not None else [])
 
 
-def _rename_interface(code: str, buffers: dict[str, str], fields: dict[str, str]) -> str:
-    """`code` with buffer names renamed where they are names (not after a `.`: `gid.x` keeps its `x`
-    when a buffer `x` is renamed) and uniform fields renamed where they are fields (after `<uniform
-    variable>.`, and as declarations inside the uniform struct)."""
+def _rename_interface(code: str, sig: list[Token], buffers: dict[str, str], fields: dict[str, str]) -> str:
+    """`code` (whose significant tokens are `sig`) with buffer names renamed where they are names (not
+    after a `.`: `gid.x` keeps its `x` when a buffer `x` is renamed) and uniform fields renamed where
+    they are fields (after `<uniform variable>.`, and as declarations inside the uniform struct)."""
     u = struct_of_uniform(code)
     uvar, utype = (u[0], u[1]) if u else (None, None)
-    toks = tokenize(code)
-    sig = [k for k, t in enumerate(toks) if t.kind not in ("whitespace", "comment")]
     parts, last = [], 0
     in_struct = False
-    for n, k in enumerate(sig):
-        t = toks[k]
-        prev = toks[sig[n - 1]].text if n else ""
-        prev2 = toks[sig[n - 2]].text if n > 1 else ""
-        nxt = toks[sig[n + 1]].text if n + 1 < len(sig) else ""
+    for n, t in enumerate(sig):
+        prev = sig[n - 1].text if n else ""
+        prev2 = sig[n - 2].text if n > 1 else ""
+        nxt = sig[n + 1].text if n + 1 < len(sig) else ""
         if t.text == "{" and prev == utype and prev2 == "struct":
             in_struct = True
         elif t.text == "}":
@@ -108,9 +105,9 @@ def adopt_names(code: str, donor: str) -> str | None:
         return code
     if len(set(buffers.values())) != len(buffers) or len(set(fields.values())) != len(fields):
         return None
-    sig = [t for t in tokenize(code) if t.kind not in ("whitespace", "comment")]
+    sig = significant(tokenize(code))
     others = {t.text for k, t in enumerate(sig) if t.kind in ("ident", "reserved") and not (k and sig[k - 1].text == ".")}
     others -= set(buffers)  # names, not members: `gid.x` does not stop a buffer from being called x
     if set(buffers.values()) & others:  # a buffer's new name would shadow or clash with another name
         return None
-    return _rename_interface(code, buffers, fields)
+    return _rename_interface(code, sig, buffers, fields)
