@@ -193,3 +193,22 @@ def test_generate_with_the_bundled_model_reranks_operation_mutants_only_when_ask
     d2 = json.loads(off.stdout)
     assert off.returncode == 0 and d2["ok"] and not any(c.get("mutant") for c in d2["candidates"])
     assert d2["n_candidates"] < d["n_candidates"]
+
+
+def test_generate_help_states_the_apis_retrieval_bonus_and_the_flag_reaches_it():
+    from tiny_agent_trainer.inference.api import Options
+
+    h = cli("generate", "--help")
+    assert h.returncode == 0 and f"default: {Options().retrieval_bonus}, the API's" in " ".join(h.stdout.split())
+    prompt = "Add the arrays a and b element by element into out."
+    d = json.loads(cli("generate", "--prompt", prompt, "--json", "--retrieval-bonus", "100").stdout)
+    assert d["ok"] and d["reranked"] and d["source"] == "retrieval"  # a huge bonus: a retrieved shader wins
+
+
+def test_generate_transcribes_a_spelled_out_formula_unless_told_not_to():
+    prompt = "Write damped = amp * exp(-k * t) * cos(w * t) for the sample times t; amp, k and w are uniforms."
+    d = json.loads(cli("generate", "--prompt", prompt, "--json").stdout)
+    assert d["ok"] and d["source"] == "formula"
+    assert "damped[i] = params.amp * exp(-params.k * t[i]) * cos(params.w * t[i]);" in d["code"]
+    off = json.loads(cli("generate", "--prompt", prompt, "--json", "--no-formula").stdout)
+    assert off["ok"] and off["source"] != "formula" and not any(c.get("source") == "formula" for c in off["candidates"])

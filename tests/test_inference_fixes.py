@@ -108,9 +108,11 @@ def test_retrieval_fallback_answers_only_with_a_valid_neighbour(tmp_path):
     path, add, neg = _tiny_corpus(tmp_path)
     assert {e.prompt for e in load_examples([path])} == {"add one to every element", "increment each value by 1",
                                                          "negate every element"}
-    g = Generator.__new__(Generator)
+    from tiny_agent_trainer.inference.api import Options
+
+    g = Generator.__new__(Generator)  # no reviewer: the nearest neighbour answers (with one: test_inference_rerank)
     g.validator = lambda c: validate(c, deep=True)
-    g.id, g._fallback_corpus, g._retrieval = "fake", path, None
+    g.id, g._fallback_corpus, g._retrieval, g.options, g._reviewer_path = "fake", path, None, Options(), None
     failed = Generation(code="broken", ok=False, message="no valid shader could be produced", timings={})
     won = g._fall_back("please negate every element of the buffer", failed)
     assert won.ok and won.source == "retrieval" and won.code == neg

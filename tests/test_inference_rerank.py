@@ -92,7 +92,7 @@ def test_rerank_picks_the_best_valid_candidate_of_beams_and_retrieval(bundle, tm
     shutil.copytree(bundle, b)
     write_corpus([Example("negate every element of the array", "fn from_corpus() { }", "x")], b / FALLBACK_CORPUS)
     v = FakeValidator(lambda c, i: "fn a" not in c)  # A invalid; B, C and the corpus shader valid
-    g = Generator(model=str(b), validator=v, retries=0, rerank_beams=2)
+    g = Generator(model=str(b), validator=v, retries=0, rerank_beams=2, retrieval_bonus=0.0)
     scripted_decoder(g, [[(A, -0.1, True), (B, -0.5, True), (C, -2.0, True)]])
     g._reranker = FixedScores({"fn b": -3.0, "fn c": -1.0, "from_corpus": -2.0})
     out = g.generate("negate every element")
@@ -201,3 +201,74 @@ def test_a_repaired_answer_still_competes_with_the_retrieved_shaders(bundle, tmp
     g._reranker = FixedScores({"fn b": -1.0, "from_corpus": -3.0})
     kept = g.generate("negate every element")
     assert "fn b" in kept.code and kept.repaired and kept.reranked and kept.source == "model"
+
+
+def test_retrieved_shaders_get_the_retrieval_bonus(bundle, tmp_path):
+    b = tmp_path / "b"
+    shutil.copytree(bundle, b)
+    write_corpus([Example("negate every element of the array", "fn from_corpus() { }", "x")], b / FALLBACK_CORPUS)
+    g = Generator(model=str(b), validator=FakeValidator(lambda c, i: True), retries=0)
+    assert g.options.retrieval_bonus == 1.0  # the default, chosen on the development set
+    for bonus, winner, scores in [(0.0, "fn b", [-1.5, -2.0]), (1.0, "from_corpus", [-1.5, -1.0]),
+                                  (0.4, "fn b", [-1.5, -1.6])]:
+        scripted_decoder(g, [[(B, -0.1, True)]])
+        g._reranker = FixedScores({"fn b": -1.5, "from_corpus": -2.0})
+        out = g.generate("negate every element", retrieval_bonus=bonus)
+        assert winner in out.code, bonus
+        assert [c.get("rerank") for c in out.candidates if c.get("rerank") is not None] == scores
+
+
+def test_the_bonus_follows_a_retrieved_shader_the_model_also_wrote(bundle, tmp_path):
+    b = tmp_path / "b"
+    shutil.copytree(bundle, b)  # the corpus holds the model's own answer B and another shader
+    write_corpus([Example("negate every element", B, "x"), Example("negate all elements", "fn other() { }", "x")],
+                 b / FALLBACK_CORPUS)
+    g = Generator(model=str(b), validator=FakeValidator(lambda c, i: True), retries=0)
+    scripted_decoder(g, [[(B, -0.1, True)]])
+    g.tokenizer.decode_code = lambda ids: B
+    g._reranker = FixedScores({"fn b": -1.2, "fn other": -1.5})
+    out = g.generate("negate every element", retrieval_bonus=1.0)
+    assert g._reranker.pools[-1] == [B, "fn other() { }"]
+    assert out.code == B and out.source == "model"  # -1.2 + 1.0 beats -1.5 + 1.0: both were retrieved
+    assert [c.get("rerank") for c in out.candidates if c.get("rerank") is not None] == [-0.2, -0.5]
+
+
+def test_when_the_model_fails_the_reviewer_picks_among_the_retrieved_shaders(bundle, tmp_path):
+    b = tmp_path / "b"
+    shutil.copytree(bundle, b)
+    write_corpus([Example("negate every element of the array", "fn nearest() { }", "x"),
+                  Example("negate each element", "fn second() { }", "y")], b / FALLBACK_CORPUS)
+    g = Generator(model=str(b), validator=FakeValidator(lambda c, i: "fn a" not in c), retries=0)
+    scripted_decoder(g, [[(A, -0.1, True)]])  # the model's only candidate is invalid
+    g._reranker = FixedScores({"nearest": -3.0, "second": -1.0})
+    out = g.generate("negate every element of the array")
+    assert out.ok and out.code == "fn second() { }" and out.source == "retrieval" and out.reranked
+    assert "reviewer preferred" in out.warnings[0] and "retrieval fallback" in out.warnings[0]
+    assert sorted(g._reranker.pools[-1]) == ["fn nearest() { }", "fn second() { }"]
+    assert {c.get("source") for c in out.candidates} >= {"retrieval"} and not out.repaired
+    scripted_decoder(g, [[(A, -0.1, True)]])
+    plain = g.generate("negate every element of the array", rerank=False)  # no reviewer: the nearest answers
+    assert plain.code == "fn nearest() { }" and not plain.reranked
+
+
+def test_the_prompts_formula_competes_and_can_answer_when_the_model_fails(bundle, tmp_path):
+    b = tmp_path / "b"
+    shutil.copytree(bundle, b)
+    write_corpus([Example("scale every element", "fn corpus() { }", "x")], b / FALLBACK_CORPUS)
+    prompt = "Write y = 2 * x + 1 for the input buffer x."
+    g = Generator(model=str(b), validator=FakeValidator(lambda c, i: "fn a" not in c), retries=0)
+    scripted_decoder(g, [[(A, -0.1, True)]])
+    g._reranker = FixedScores({"corpus": -3.0, "2.0 * x[i] + 1.0": -1.0})
+    out = g.generate(prompt)
+    assert out.ok and out.source == "formula" and "y[i] = 2.0 * x[i] + 1.0;" in out.code
+    assert "formula in your prompt" in out.warnings[0]
+    from tiny_agent_trainer.commands.generate import status_line
+
+    assert "transcribed from the formula" in status_line(out)
+    scripted_decoder(g, [[(B, -0.1, True)]])  # a valid model answer: all three compete
+    g._reranker = FixedScores({"corpus": -3.0, "2.0 * x[i] + 1.0": -1.0, "fn b": -2.5})
+    assert g.generate(prompt).source == "formula" and len(g._reranker.pools[-1]) == 3
+    scripted_decoder(g, [[(B, -0.1, True)]])
+    g._reranker = FixedScores({"corpus": -3.0, "2.0 * x[i] + 1.0": -1.0, "fn b": -2.5})
+    off = g.generate(prompt, rerank_formula=False)
+    assert off.source == "retrieval" and len(g._reranker.pools[-1]) == 2  # B and the corpus shader (+1 bonus)

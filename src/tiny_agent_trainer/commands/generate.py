@@ -54,6 +54,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--mutants", action=argparse.BooleanOptionalAction, default=False,
                    help="with --rerank, also rerank the first valid beam with one operator or builtin swapped "
                         "(default: off; an experiment, see docs/inference.md)")
+    p.add_argument("--formula", action=argparse.BooleanOptionalAction, default=True,
+                   help="with --rerank, a kernel transcribed from an elementwise formula spelled out in the prompt "
+                        "(\"y = a * x + b\") competes too (default: on)")
+    p.add_argument("--retrieval-bonus", type=float, default=None, metavar="NATS",
+                   help="with --rerank, nats added to a retrieved training shader's score; 0 lets generator + "
+                        "reviewer decide alone (default: 1.0, the API's Options.retrieval_bonus)")
     p.add_argument("--seed", type=int, default=None, help="seed for sampling and repair (default: random)")
     p.add_argument("--threads", type=int, default=None, metavar="N",
                    help="CPU threads for torch (default: 1, fastest for small models)")
@@ -95,6 +101,8 @@ def status_line(g) -> str:
         extra += ", names fixed" if g.fixed else ""
         if g.source == "retrieval" and g.reranked:
             extra += ", a verified training shader the reviewer preferred (renamed to your names where it could)"
+        elif g.source == "formula":
+            extra += ", transcribed from the formula in your prompt (the reviewer's choice, not the model's shader)"
         elif g.mutated:
             extra += ", the model's shader with one operation swapped by the reviewer"
         elif g.source != "model":
@@ -110,7 +118,10 @@ def run(args) -> int:
 
     opts = dict(beams=args.beams, sample=args.sample, temperature=args.temperature, top_p=args.top_p,
                 seed=args.seed, constrained=args.constrained, max_new_tokens=args.max_new_tokens,
-                retries=args.retries, fallback=args.fallback, rerank=args.rerank, rerank_mutants=args.mutants)
+                retries=args.retries, fallback=args.fallback, rerank=args.rerank, rerank_mutants=args.mutants,
+                rerank_formula=args.formula)
+    if args.retrieval_bonus is not None:
+        opts["retrieval_bonus"] = args.retrieval_bonus
     gen = Generator(model=args.model, device=args.device, threads=args.threads or 1, **opts)
     g = gen.generate(prompt)
     for w in g.warnings:

@@ -62,7 +62,8 @@ class Generation:
     candidates: list[dict] = field(default_factory=list)  # per candidate: score, tokens, ok, finished, error
     repaired: bool = False
     fixed: bool = False  # the winner is a model candidate with names fixed by `fixes.name_fixes`
-    source: str = "model"  # "model", or "retrieval" when a training example from the bundle's corpus answered
+    source: str = "model"  # "model"; "retrieval" when a training example from the bundle's corpus answered; "formula"
+    # when the prompt's own formula, transcribed by `formula.py`, won the rerank
     reranked: bool = False  # chosen by the reviewer among several candidates (`rerank.py`)
     mutated: bool = False  # the model's shader with one operator or builtin swapped (`wgsl/mutate.py`), reviewer's choice
 
@@ -89,6 +90,10 @@ class Options:
     rerank: bool = True  # rerank valid beams + nearest retrieval examples with the bundle's reviewer (if it ships one)
     rerank_beams: int = 1  # valid beams (best first) in the reranked pool
     rerank_retrieval: int = 5  # nearest training examples added to the reranked pool
+    retrieval_bonus: float = 1.0  # nats added to a retrieved shader's rerank score: the generator's term is
+    # inflated for its own beam (beam search maximised it); chosen on the development set (docs/inference.md)
+    rerank_formula: bool = True  # a kernel transcribed from an explicit elementwise formula in the prompt
+    # (`formula.py`) competes in the reranked pool
     rerank_mutants: bool = False  # one-operation swaps of the first valid beam in the reranked pool (`wgsl/mutate.py`);
     # off by default: on the public set they cost 2-4 tasks with every reviewer tried (docs/model-card.md)
 
@@ -209,7 +214,7 @@ class Generator:
                        "validate": 0.0}
             g = self._select(ids, cands, o, timings, prompts[len(out)])
             if not g.ok and o.fallback and self._fallback_corpus is not None:
-                g = self._fall_back(prompts[len(out)], g)
+                g = self._fall_back(prompts[len(out)], g, o)
             g.warnings = warns + g.warnings
             g.timings["total"] = (time.perf_counter() - t0) * 1e3 if len(prompts) == 1 else \
                 sum(g.timings.get(k, 0.0) for k in ("encode", "decode", "validate"))
@@ -346,16 +351,19 @@ class Generator:
             self._reranker = Reranker(self.loaded, self._reviewer_path, self._device)
         return self._reranker
 
-    def _rerank(self, prompt: str, cands: list[Hypothesis], winner: tuple[Hypothesis, str, Any, dict], seen: dict,
-                o: Options, timings: dict) -> Generation | None:
+    def _rerank(self, prompt: str, cands: list[Hypothesis], winner: tuple[Hypothesis, str, Any, dict] | None,
+                seen: dict, o: Options, timings: dict) -> Generation | None:
         """The best of the model's answer (`winner`: the first valid beam, or the candidate a name fix or repair
         made valid, already validated, with its `candidates` entry) and the next valid beams up to `rerank_beams`,
         plus the `rerank_retrieval` nearest valid training examples and number variants, by
-        `rerank.Reranker.scores`; None when the pool has a single member (nothing to compare)."""
+        `rerank.Reranker.scores`; None when the pool has a single member (nothing to compare). Without a
+        `winner` (the model failed: `_fall_back`) the pool is the retrieved shaders (own names) and the prompt's
+        formula, and a single member is returned as it is; None when the pool is empty."""
         from .fixes import adopt_names, adopt_numbers
 
         pool: list[tuple[str, Any, Hypothesis | None, dict]] = []  # (code, validation result, hypothesis, entry)
         codes: set[str] = set()
+        retrieved: set[str] = set()  # codes a retrieved shader (or its number variant) also produced
 
         def add(code: str, res, h: Hypothesis | None, entry: dict) -> None:
             if getattr(res, "ok", False) is True and code not in codes:
@@ -371,8 +379,9 @@ class Generator:
                 seen[(kind, var)] = entry = dict(base, **flag)
                 add(var, res, h, entry)
 
-        h0, code0, res0, entry0 = winner
-        add(code0, res0, h0, entry0)
+        h0, code0, res0, entry0 = winner if winner is not None else (None, None, None, None)
+        if winner is not None:
+            add(code0, res0, h0, entry0)
         for h in sorted(cands, key=lambda h: (not h.finished, -h.score)):  # beams after the winner
             if len(pool) >= max(1, o.rerank_beams):
                 break
@@ -384,12 +393,14 @@ class Generator:
         if o.rerank_retrieval > 0 and self._fallback_corpus is not None:
             for ex, sim in self._nearest(prompt, o.rerank_retrieval):
                 code = ex.code
-                named = adopt_names(code, code0)  # the prompt's names, from the model's candidate
+                named = adopt_names(code, code0) if code0 else None  # the prompt's names, from the model's candidate
                 res = self._validate(named, timings) if named not in (None, code) else None
                 if res is not None and getattr(res, "ok", False) is True:
                     code = named
                 else:
                     res = self._validate(code, timings)
+                if getattr(res, "ok", False) is True:
+                    retrieved.add(code)
                 if code in codes:
                     continue
                 entry = {"score": None, "tokens": 0, "finished": True, "ok": bool(getattr(res, "ok", False)),
@@ -397,27 +408,45 @@ class Generator:
                          "renamed": code != ex.code}
                 seen[("retrieval", code)] = entry
                 add(code, res, None, entry)
+        if o.rerank_formula:  # the prompt's own formula, transcribed (no model involved)
+            from .formula import formula_candidates
+
+            for code in formula_candidates(prompt):
+                res = self._validate(code, timings)
+                entry = {"score": None, "tokens": 0, "finished": True, "ok": bool(getattr(res, "ok", False)),
+                         "error": _first_error(_diag_dicts(res)), "source": "formula"}
+                seen[("formula", code)] = entry
+                add(code, res, None, entry)
         for code, _, h, entry in list(pool):  # variants that carry the prompt's numbers (the model may drift)
-            add_variant("numbers", adopt_numbers(code, prompt), h, entry, numbers_from_prompt=True)
-        if o.rerank_mutants:  # the beam with one operation swapped: the model's commonest mistake
+            var = adopt_numbers(code, prompt)
+            add_variant("numbers", var, h, entry, numbers_from_prompt=True)
+            if var is not None and code in retrieved:
+                retrieved.add(var)
+        if o.rerank_mutants and code0:  # the beam with one operation swapped: the model's commonest mistake
             from ..wgsl.mutate import mutants
 
             for var in mutants(code0):
                 add_variant("mutant", var, h0, entry0, mutant=True)
-        if len(pool) < 2:
+        if not pool or len(pool) < 2 and winner is not None:
             return None
+        if len(pool) == 1:  # the model failed and one shader is left: nothing to compare
+            code, res, _, entry = pool[0]
+            return Generation(code=code, ok=True, diagnostics=_diag_dicts(res), model=self.id,
+                              source=entry.get("source", "retrieval"), workgroup_size=getattr(res, "workgroup_size", None))
         t = time.perf_counter()
         with _num_threads(self.threads):
             scores = self.reranker().scores(prompt, [c for c, *_ in pool])
         timings["rerank"] = (time.perf_counter() - t) * 1e3
+        scores = [sc + (o.retrieval_bonus if c in retrieved else 0.0) for (c, *_), sc in zip(pool, scores)]
         for (_, _, _, entry), sc in zip(pool, scores):
             entry["rerank"] = round(sc, 4)
         best = max(range(len(pool)), key=lambda i: scores[i])
         code, res, h, entry = pool[best]
         if h is not None:
             return self._accepted(h, code, res, reranked=True, mutated=bool(entry.get("mutant")))
-        return Generation(code=code, ok=True, diagnostics=_diag_dicts(res), model=self.id, source="retrieval",
-                          workgroup_size=getattr(res, "workgroup_size", None), reranked=True)
+        return Generation(code=code, ok=True, diagnostics=_diag_dicts(res), model=self.id,
+                          source=entry.get("source", "retrieval"), workgroup_size=getattr(res, "workgroup_size", None),
+                          reranked=True)
 
     def _nearest(self, prompt: str, k: int) -> list:
         """The k nearest (example, similarity) of the bundle's retrieval corpus (loaded on first use)."""
@@ -454,8 +483,25 @@ class Generator:
                     break
         return None
 
-    def _fall_back(self, prompt: str, failed: Generation) -> Generation:
-        """The nearest verified training example (the bundle's retrieval corpus) when the model failed."""
+    def _fall_back(self, prompt: str, failed: Generation, o: Options | None = None) -> Generation:
+        """When the model failed: with a reviewer (`rerank`), the best of the `rerank_retrieval` nearest verified
+        training shaders and the prompt's formula (`_rerank` without a model answer); else the nearest one."""
+        o = o or self.options
+        if o.rerank and self._reviewer_path is not None:
+            seen: dict = {}
+            r = self._rerank(prompt, [], None, seen, dataclasses.replace(o, rerank_retrieval=max(1, o.rerank_retrieval)),
+                             failed.timings)
+            if r is None:
+                return failed
+            what = ("a kernel transcribed from the formula in your prompt" if r.source == "formula" else
+                    "the verified training example the reviewer preferred among the nearest ones" if r.reranked else
+                    "the nearest verified training example")
+            return dataclasses.replace(
+                failed, code=r.code, ok=True, diagnostics=r.diagnostics, message="", source=r.source,
+                workgroup_size=r.workgroup_size, repaired=False, fixed=False, reranked=r.reranked,
+                candidates=failed.candidates + list(seen.values()), n_candidates=failed.n_candidates + len(seen),
+                warnings=[f"the model produced no valid shader ({failed.message or 'all candidates invalid'}); this "
+                          f"is {what} instead (retrieval fallback): check that it does what you asked"])
         near = self._nearest(prompt, 1)
         if not near:
             return failed

@@ -1,0 +1,406 @@
+"""Formula candidates: when a prompt spells out an elementwise formula ("envelope = amplitude *
+exp(-rate * t)", "i.e. floor(v / 0.25) * 0.25", "model_params -= lr * grads"), transcribe it into
+a float kernel that follows the kernel conventions, as one more candidate for the reranked pool.
+
+How: candidate spans (after `=`, `-=`-style updates, "i.e.", "like", ":" and at backticks) are
+parsed as Python expressions with `ast` (longest prefix that parses; `|v|` is read as `abs(v)`,
+`np.`/`torch.`/`math.` prefixes are dropped); the free names are bound to buffers and uniform fields
+from the words around them: the output is the assignment's target or the name after "->", "into",
+"to"...; a name in a sentence that says "uniform", "param" or "constant" is a uniform field; a
+placeholder element name (`v`, `t`, `x` not otherwise named) stands for the one input buffer the
+prompt names but the formula does not. Bindings follow the conventions (inputs, then outputs, then
+one uniform struct, each in order of first mention).
+The reviewer decides whether the transcription explains the prompt better than the model's own
+shader and the retrieved ones; this module never decides, never validates (the caller runs naga),
+and handles only `f32` elementwise maps (no integers, colours, 2D grids or reductions: it returns
+nothing for prompts that mention them).
+"""
+from __future__ import annotations
+
+import ast
+import re
+
+from ..dataset.naming import BUILTINS
+
+# name -> WGSL template over the call's argument strings
+_FUNCS: dict[str, tuple[int, str]] = {
+    **{f: (1, f + "({0})") for f in "exp exp2 log log2 sqrt abs floor ceil round trunc sin cos tan asin acos atan "
+                                     "sinh cosh tanh asinh acosh atanh sign fract radians degrees".split()},
+    "ln": (1, "log({0})"), "log10": (1, "(log({0}) / log(10.0))"), "log1p": (1, "log(1.0 + {0})"),
+    "expm1": (1, "(exp({0}) - 1.0)"), "rsqrt": (1, "inverseSqrt({0})"), "inversesqrt": (1, "inverseSqrt({0})"),
+    "arcsin": (1, "asin({0})"), "arccos": (1, "acos({0})"), "arctan": (1, "atan({0})"), "fabs": (1, "abs({0})"),
+    "absolute": (1, "abs({0})"), "square": (1, "({0} * {0})"), "saturate": (1, "clamp({0}, 0.0, 1.0)"),
+    "relu": (1, "max({0}, 0.0)"), "relu6": (1, "clamp({0}, 0.0, 6.0)"), "sigmoid": (1, "(1.0 / (1.0 + exp(-{0})))"),
+    "softplus": (1, "log(1.0 + exp({0}))"), "silu": (1, "({0} / (1.0 + exp(-{0})))"),
+    "swish": (1, "({0} / (1.0 + exp(-{0})))"), "softsign": (1, "({0} / (1.0 + abs({0})))"),
+    "min": (2, "min({0}, {1})"), "max": (2, "max({0}, {1})"), "minimum": (2, "min({0}, {1})"),
+    "maximum": (2, "max({0}, {1})"), "fmin": (2, "min({0}, {1})"), "fmax": (2, "max({0}, {1})"),
+    "pow": (2, "pow({0}, {1})"), "power": (2, "pow({0}, {1})"), "atan2": (2, "atan2({0}, {1})"),
+    "arctan2": (2, "atan2({0}, {1})"), "step": (2, "step({0}, {1})"), "hypot": (2, "sqrt({0} * {0} + {1} * {1})"),
+    "copysign": (2, "(sign({1}) * abs({0}))"), "fmod": (2, "({0} % {1})"),
+    "clamp": (3, "clamp({0}, {1}, {2})"), "clip": (3, "clamp({0}, {1}, {2})"), "mix": (3, "mix({0}, {1}, {2})"),
+    "lerp": (3, "mix({0}, {1}, {2})"), "smoothstep": (3, "smoothstep({0}, {1}, {2})"), "fma": (3, "fma({0}, {1}, {2})"),
+}
+_MODULES = {"np", "numpy", "torch", "math", "F", "nn", "functional", "jnp", "tf", "cmath"}
+_BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Mod: "%"}
+_CMPOPS = {ast.Gt: ">", ast.GtE: ">=", ast.Lt: "<", ast.LtE: "<=", ast.Eq: "==", ast.NotEq: "!="}
+_NOT_F32 = re.compile(r"\b(u32|i32|uint|int|integers?|unsigned|bits?|bitwise|rgba?|pixels?|colou?rs?|"
+                      r"vec[234]|image|images|matrix|matrices|rows?|cols?|columns?|width|height|2d|grid|"
+                      r"workgroup|reduce|reduction|sum of|mean of|histogram|atomic\w*|count)\b", re.I)
+_UNIFORM_WORDS = re.compile(r"\b(uniforms?|params?|parameters?|constants?|scalars?|knobs?|struct)\b", re.I)
+_OUT_CUE = re.compile(r"(?:->|=>|\binto|\bto|\boutput(?:\s+buffer)?|\bout|\bstore[sd]?(?:\s+\w+)?\s+in|\bresults?\s+in|"
+                      r"\bwrites?(?:\s+\w+)?\s+(?:to|in))\s*[:`]?\s*$", re.I)
+_IN_CUE = re.compile(r"(?:\bin|\bfrom|\bover|\bof|\binput(?:\s+buffer)?|\bcalled|\bnamed|\breads?)\s*[:`]?\s*$", re.I)
+_WORD = re.compile(r"`?([A-Za-z_]\w*)`?")
+_STOP = set("a an the this that these it its each every all one them their and or of in on to into for with by from as "
+            "is are be then where which when else if elementwise element elements value values array arrays buffer "
+            "buffers result results output input kernel shader wgsl through via per across whole same like over "
+            "using use so such that than both either".split())
+_PLACEHOLDERS = set("x v t e u z s y val elem el value".split())
+_PARAMS = "params"
+
+
+class _Reject(Exception):
+    pass
+
+
+def _normalise(text: str) -> str:
+    text = text.replace("−", "-").replace("×", "*").replace("·", "*").replace("²", "**2")
+    text = re.sub(r"\|([^|]+)\|", r"abs(\1)", text)  # |v| -> abs(v)
+    return text
+
+
+def _parse_prefix(text: str, bare_ok: bool = False) -> tuple[ast.expr, str] | None:
+    """The longest prefix of `text` (cut at a word or symbol boundary) that is a non-trivial expression (with
+    `bare_ok`, also a lone name or number: the right side of `x += bias`)."""
+    stop = re.search(r"[.;!?](?:\s|$)|\s[–—]\s|\n", text)  # a formula ends with its sentence or clause
+    text = text[:stop.start()] if stop else text
+    ends = [m.end() for m in re.finditer(r"[\w)\]|]+", text)]
+    for end in sorted(set(ends), reverse=True):
+        src = text[:end].strip()
+        if not src:
+            continue
+        try:
+            node = ast.parse(_normalise(src), mode="eval").body
+        except (SyntaxError, ValueError):
+            continue
+        if bare_ok and isinstance(node, (ast.Name, ast.Constant)) and _ok_shape(node):
+            return node, src
+        if isinstance(node, (ast.BinOp, ast.Call, ast.IfExp, ast.UnaryOp)) and _ok_shape(node) and any(
+                isinstance(n, (ast.BinOp, ast.Call, ast.IfExp)) for n in ast.walk(node)) and any(
+                isinstance(n, ast.Name) for n in ast.walk(node)):
+            return node, src
+    return None
+
+
+def _ok_shape(node: ast.AST) -> bool:
+    for n in ast.walk(node):
+        if isinstance(n, (ast.Tuple, ast.List, ast.Dict, ast.Set, ast.Lambda, ast.Starred, ast.JoinedStr,
+                          ast.BoolOp, ast.NamedExpr)):
+            return False
+        if isinstance(n, ast.Call) and any(not (isinstance(k.value, ast.Constant) and k.arg == "reduction")
+                                           for k in n.keywords):
+            return False
+        if isinstance(n, ast.Constant) and (isinstance(n.value, bool) or not isinstance(n.value, (int, float))) \
+                and not any(isinstance(c, ast.Call) and any(k.value is n for k in c.keywords) for c in ast.walk(node)):
+            return False
+    return True
+
+
+def _callee(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute) and isinstance(node.value, (ast.Name, ast.Attribute)):
+        base = node.value
+        while isinstance(base, ast.Attribute):
+            if base.attr not in _MODULES:
+                return None
+            base = base.value
+        return node.attr if isinstance(base, ast.Name) and base.id in _MODULES else None
+    return None
+
+
+def _free_names(node: ast.expr) -> list[str]:
+    names: list[str] = []
+    calls = {id(n.func) for n in ast.walk(node) if isinstance(n, ast.Call)}
+    for n in ast.walk(node):
+        if isinstance(n, ast.Name) and id(n) not in calls and n.id not in names:
+            names.append(n.id)
+        if isinstance(n, ast.Subscript) and not isinstance(n.value, ast.Name):
+            raise _Reject("subscript")
+    return names
+
+
+def _literal(v: float | int) -> str:
+    if isinstance(v, int) or float(v).is_integer() and abs(v) < 1e15:
+        return f"{int(v)}.0"
+    r = repr(float(v))
+    return r if "e" not in r else f"{float(v):.9g}" if "e" not in f"{float(v):.9g}" else r
+
+
+_PREC = {ast.Add: 70, ast.Sub: 70, ast.Mult: 80, ast.Div: 80, ast.Mod: 80}
+_ATOM, _UNARY, _CMP = 100, 90, 60
+_AUGOPS = {"+=": ast.Add, "-=": ast.Sub, "*=": ast.Mult, "/=": ast.Div}
+
+
+def _paren(text: str, prec: int, need: int) -> str:
+    return f"({text})" if prec < need else text
+
+
+def _emit(node: ast.expr, bind: dict[str, str]) -> str:
+    return _emit_p(node, bind)[0]
+
+
+def _emit_p(node: ast.expr, bind: dict[str, str]) -> tuple[str, int]:
+    """(WGSL text, precedence) of a Python expression node."""
+    if isinstance(node, ast.Constant):
+        return _literal(node.value), _ATOM
+    if isinstance(node, ast.Name):
+        if node.id not in bind:
+            raise _Reject(f"unbound {node.id}")
+        return bind[node.id], _ATOM
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):  # x[i] is the element x
+        return _emit_p(node.value, bind)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        inner, p = _emit_p(node.operand, bind)
+        if isinstance(node.op, ast.UAdd):
+            return inner, p
+        return "-" + _paren(inner, p, _ATOM if inner.startswith("-") else _UNARY), _UNARY
+    if isinstance(node, ast.BinOp):
+        if isinstance(node.op, ast.Pow):
+            a, b = _emit(node.left, bind), _emit(node.right, bind)
+            if isinstance(node.right, ast.Constant) and node.right.value == 2:
+                a, p = _emit_p(node.left, bind)
+                a = _paren(a, p, _ATOM)
+                return f"{a} * {a}", 80
+            return f"pow({a}, {b})", _ATOM
+        if type(node.op) not in _BINOPS:
+            raise _Reject("operator")
+        prec = _PREC[type(node.op)]
+        (a, pa), (b, pb) = _emit_p(node.left, bind), _emit_p(node.right, bind)
+        return f"{_paren(a, pa, prec)} {_BINOPS[type(node.op)]} {_paren(b, pb, prec + 1)}", prec
+    if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _CMPOPS:
+        (a, pa), (b, pb) = _emit_p(node.left, bind), _emit_p(node.comparators[0], bind)
+        return f"{_paren(a, pa, _CMP + 1)} {_CMPOPS[type(node.ops[0])]} {_paren(b, pb, _CMP + 1)}", _CMP
+    if isinstance(node, ast.IfExp):
+        return f"select({_emit(node.orelse, bind)}, {_emit(node.body, bind)}, {_emit(node.test, bind)})", _ATOM
+    if isinstance(node, ast.Call):
+        name = _callee(node.func)
+        if name is None or any(not (k.arg == "reduction" and getattr(k.value, "value", None) == "none")
+                               for k in node.keywords):
+            raise _Reject("call")
+        args = [_emit(a, bind) for a in node.args]
+        name = name.lower() if name.lower() in _FUNCS else name
+        if name in ("mse_loss",) and len(args) == 2:
+            return f"({args[0]} - {args[1]}) * ({args[0]} - {args[1]})", 80
+        if name in ("l1_loss",) and len(args) == 2:
+            return f"abs({args[0]} - {args[1]})", _ATOM
+        if name not in _FUNCS or _FUNCS[name][0] != len(args):
+            raise _Reject(f"function {name}")
+        wrapped = [_paren(*_emit_p(a, bind), _ATOM) for a in node.args]
+        # an argument standing alone between "(" or ", " and "," or ")" needs no parentheses; embedded, it does
+        return re.sub(r"(?:(?<=\()|(?<=, ))\{(\d)\}(?=[,)])|\{(\d)\}", lambda m: args[int(m.group(1))] if m.group(1)
+                      else wrapped[int(m.group(2))], _FUNCS[name][1]), _ATOM
+    raise _Reject(type(node).__name__)
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _mentions(prompt: str) -> list[tuple[int, str, bool]]:
+    """(position, identifier, backticked) of every identifier-like word of the prompt."""
+    return [(m.start(), m.group(1), m.group(0).startswith("`")) for m in _WORD.finditer(prompt)
+            if not (m.start() > 0 and prompt[m.start() - 1] == ".")]
+
+
+def _buffer_cue(prompt: str, name: str) -> bool:
+    """The prompt calls `name` a buffer: "in x", "buffer x", "input x", "x is read-only", "x buffer"..."""
+    n = re.escape(name)
+    return re.search(r"\b(?:in|from|buffers?|arrays?|input|output|over)\s+(?:buffer\s+|array\s+)?(?:called\s+|named\s+)?"
+                     r"`?%s\b|(?<![\w.])%s`?\s+(?:is\s+|are\s+)?(?:an?\s+)?(?:read[- ]only|read[- ]write|buffers?|"
+                     r"arrays?|input|output)\b" % (n, n), prompt, re.I) is not None
+
+
+_LIST_SKIP = {"with", "struct", "of", "f32", "both", "are", "is", "being", "a", "an", "as", "the", "two", "three",
+              "scalar", "fields", "field", "holding", "called", "named", "all", "float", "floats", "passed", "in",
+              "given", "come", "comes", "from", "provided", "via", "through", "set", "by", "stored", "its", "their", "supplied",
+              "read", "taken", "sent", "live", "lives"}
+
+
+def _uniform_names(prompt: str) -> set[str]:
+    """Names the prompt calls uniforms: the list next to a uniform word ("amplitude and rate are uniforms",
+    "params struct with amp, freq, phase", "uniforms: lo, hi") or "x is a ... uniform"."""
+    words = [(m.group(1), m.start(), m.end()) for m in re.finditer(r"`?([A-Za-z_]\w*)`?", prompt)]
+    out: set[str] = set()
+    for k, (w, start, end) in enumerate(words):
+        if not _UNIFORM_WORDS.fullmatch(w):
+            continue
+        for step in (1, -1):
+            j, last, items, sep, joined = k + step, (end if step == 1 else start), 0, False, False
+            while 0 <= j < len(words):
+                w2, s2, e2 = words[j]
+                gap = prompt[last:s2] if step == 1 else prompt[e2:last]
+                if not re.fullmatch(r"[\s,:`]*", gap) or len(gap) > 4:
+                    break
+                # forwards "with a, b, c"; backwards "a, b and c are ...": a comma joins only after "and"
+                sep = sep or "," in gap and (step == 1 or joined)
+                low = w2.lower()
+                if low in ("and", "or"):
+                    sep = joined = True
+                elif _UNIFORM_WORDS.fullmatch(w2):
+                    break
+                elif low in _LIST_SKIP and not items:
+                    pass
+                elif items == 0 or sep:
+                    if low in _STOP or not _legal(w2):
+                        break
+                    out.add(w2)
+                    items, sep = items + 1, False
+                else:
+                    break
+                last = e2 if step == 1 else s2
+                j += step
+    for clause in re.split(r"[,;.!?()]", prompt):
+        out.update(re.findall(r"(?<![\w.])([A-Za-z_]\w*)`?\s+(?:is|being)\s+(?:an?\s+)?(?:\w+\s+)?(?:uniform|param)",
+                              clause))
+    return out
+
+
+def _first_pos(prompt: str, name: str) -> int:
+    m = re.search(r"(?<![\w.])%s(?!\w)" % re.escape(name), prompt)
+    return m.start() if m else len(prompt)
+
+
+def _legal(name: str) -> bool:
+    from ..wgsl.lexer import KEYWORDS, RESERVED
+
+    return (re.fullmatch(r"[A-Za-z_]\w*", name) is not None and name not in KEYWORDS and name not in RESERVED
+            and name not in BUILTINS and name not in ("i", "gid", "main", _PARAMS, "Params") and not name.startswith("__"))
+
+
+def _formulas(prompt: str) -> list[tuple[str | None, str, ast.expr, int]]:
+    """(target or None, update operator or "=", expression, position) for every formula span of the prompt."""
+    out = []
+    for m in re.finditer(r"(?:`?([A-Za-z_]\w*)(?:\[\w*\])?'?`?\s*([-+*/]?=)(?![=>])\s*)|i\.e\.,?\s*|\blike\s+|:\s*|`|"
+                         r"\b(?i:computes?|calculates?|evaluates?|applies?|apply|returns?|gives?|as|writes?|stores?|outputs?|produces?)\s+", prompt):
+        rest = prompt[m.end():]
+        got = _parse_prefix(rest, bare_ok=(m.group(2) or "=") != "=")
+        if got is None:
+            continue
+        node, src = got
+        target = m.group(1) if m.group(1) and m.group(2) else None
+        if target is not None and target.lower() in _STOP | {"with", "weight", "beta"}:
+            target = None
+        out.append((target, m.group(2) or "=", node, m.start()))
+    return out
+
+
+def _output_name(prompt: str, taken: set[str]) -> str | None:
+    best = None
+    for pos, name, _ in _mentions(prompt):
+        if name in taken or name.lower() in _STOP or not _legal(name):
+            continue
+        if _OUT_CUE.search(prompt[max(0, pos - 24):pos]):
+            best = name  # the last output cue wins ("... from x -> y")
+    return best
+
+
+def formula_candidates(prompt: str) -> list[str]:
+    """WGSL kernels transcribing the prompt's explicit elementwise formulas (most specific first); [] if none."""
+    if _NOT_F32.search(re.sub(r"reduction\s*=\s*['\"]none['\"]", "", prompt)):
+        return []
+    codes: list[str] = []
+    for target, op, node, pos in _formulas(prompt):
+        try:
+            code = _kernel(prompt, target, op, node, pos)
+        except _Reject:
+            continue
+        if code and code not in codes:
+            codes.append(code)
+    return codes[:2]
+
+
+def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int) -> str | None:
+    free = [n for n in _free_names(node) if n not in _MODULES]
+    mentions = _mentions(prompt)
+    if target is None:
+        target = _output_name(prompt, set(free))
+        if target is None and op == "=":
+            return None
+    in_place = op != "=" or target in free or re.search(r"\bin[- ]place\b", prompt, re.I) is not None
+    if in_place and target is None:
+        return None
+    if not _legal(target):
+        raise _Reject("target name")
+    said_uniform = _uniform_names(prompt)
+    uniforms, buffers, placeholders = [], [], []
+    for n in free:
+        if n == target:
+            continue
+        if not _legal(n):
+            raise _Reject("name")
+        if n in said_uniform and not _buffer_cue(prompt, n):
+            uniforms.append(n)
+        elif n in _PLACEHOLDERS and not _buffer_cue(prompt, n) and not any(b and w == n for _, w, b in mentions):
+            placeholders.append(n)
+        else:
+            buffers.append(n)
+    if len(placeholders) > 1:
+        raise _Reject("placeholders")
+    bind: dict[str, str] = {}
+    if placeholders:  # the element of the one input buffer the prompt names but the formula does not
+        skip = set(free) | {target} | _STOP
+        cands = []
+        for p, w, tick in mentions:
+            if w in skip or w in cands or not _legal(w) or w.lower() in _STOP or w in _FUNCS or w in _MODULES:
+                continue
+            if tick or _IN_CUE.search(prompt[max(0, p - 16):p]):
+                cands.append(w)
+        cands = [c for c in cands if not _OUT_CUE.search(prompt[max(0, _first_pos(prompt, c) - 24):_first_pos(prompt, c)])]
+        if len(cands) > 1:
+            raise _Reject("element buffer")
+        if cands:
+            buffers.append(cands[0])
+            bind[placeholders[0]] = f"{cands[0]}[i]"
+        elif in_place:
+            bind[placeholders[0]] = f"{target}[i]"
+        else:  # no buffer named anywhere: the placeholder is the input's name ("y = m*x + c over the buffer")
+            buffers.append(placeholders[0])
+    if not buffers and not in_place and not placeholders:
+        raise _Reject("no input")
+    buffers = sorted(dict.fromkeys(b for b in buffers if b != target), key=lambda b: _first_pos(prompt, b))
+    uniforms = sorted(dict.fromkeys(uniforms), key=lambda u: _first_pos(prompt, u))
+    for b in buffers:
+        bind[b] = f"{b}[i]"
+    bind[target] = f"{target}[i]"
+    for u in uniforms:
+        bind[u] = f"{_PARAMS}.{u}"
+    expr = _emit(node, bind)
+    if expr.startswith("(") and expr.endswith(")") and _balanced(expr[1:-1]):
+        expr = expr[1:-1]
+    if op != "=":
+        expr = f"{target}[i] {op[0]} {_paren(*_emit_p(node, bind), _PREC[_AUGOPS[op]] + 1)}"
+    lines = []
+    if uniforms:
+        lines.append("struct Params {")
+        lines += [f"    {u}: f32," for u in uniforms]
+        lines += ["};", ""]
+    k = 0
+    for b in buffers:
+        lines.append(f"@group(0) @binding({k}) var<storage, read> {b}: array<f32>;")
+        k += 1
+    lines.append(f"@group(0) @binding({k}) var<storage, read_write> {target}: array<f32>;")
+    k += 1
+    if uniforms:
+        lines.append(f"@group(0) @binding({k}) var<uniform> {_PARAMS}: Params;")
+    lines += ["", "@compute @workgroup_size(64)", "fn main(@builtin(global_invocation_id) gid: vec3<u32>) {",
+              "    let i = gid.x;", f"    if (i >= arrayLength(&{target})) {{ return; }}", f"    {target}[i] = {expr};",
+              "}", ""]
+    return "\n".join(lines)
