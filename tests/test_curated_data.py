@@ -1,5 +1,6 @@
-"""The hand-written data files: curated training pairs, the held-out paraphrase benchmark and the
-development benchmark (benchmarks/dev.toml).
+"""The hand-written data files: curated training pairs, the held-out paraphrase benchmark, the
+development benchmark (benchmarks/dev.toml) and the held-out set (benchmarks/holdout.toml, no NumPy oracles:
+its references are the ground truth, checked by the judge in tests/test_eval_judge.py).
 
 Checks the format and the kernel conventions of every reference, that the paraphrase and development
 prompts are not copies of curated ones, and runs every reference on the (software) GPU against its
@@ -26,6 +27,7 @@ from tiny_agent_trainer.spec import load_bench  # noqa: E402
 CURATED = ROOT / "config" / "wgsl_training_data.toml"
 PARAPHRASES = ROOT / "benchmarks" / "paraphrases.toml"
 DEV = ROOT / "benchmarks" / "dev.toml"
+HOLDOUT = ROOT / "benchmarks" / "holdout.toml"
 FAMILIES = {"unary", "binary", "parametric", "chromatic", "integer", "2d", "reduction", "inplace"}
 ACCESS = {"read": "storage,read", "read_write": "storage,read_write", "uniform": "uniform"}
 RANK = {"read": 0, "read_write": 1, "uniform": 2}
@@ -49,6 +51,11 @@ def dev():
     return load_bench(DEV)
 
 
+@pytest.fixture(scope="module")
+def holdout():
+    return load_bench(HOLDOUT)
+
+
 def _words(text: str) -> set[str]:
     return set(re.findall(r"[a-z0-9]+", text.lower()))
 
@@ -58,26 +65,29 @@ def _jaccard(a: str, b: str) -> float:
     return len(wa & wb) / max(1, len(wa | wb))
 
 
-def test_counts_and_families(curated, paraphrases, dev):
+def test_counts_and_families(curated, paraphrases, dev, holdout):
     assert len(curated) >= 150
     assert len(paraphrases) >= 60
     assert len(dev) >= 48
-    for tasks in (curated, paraphrases, dev):
+    assert len(holdout) == 46  # 48 written; two that matched curated training prompts were dropped
+    for tasks in (curated, paraphrases, dev, holdout):
         fams = Counter(t.extra.get("family") for t in tasks)
         assert set(fams) == FAMILIES, fams
-        assert all(t.extra.get("oracle", "").strip() for t in tasks)
+        assert tasks is holdout or all(t.extra.get("oracle", "").strip() for t in tasks)
+    assert set(Counter(t.category for t in holdout).values()) <= {5, 6}
 
 
-def test_ids_unique_and_prefixed(curated, paraphrases, dev):
-    ids = [t.id for t in curated] + [t.id for t in paraphrases] + [t.id for t in dev]
+def test_ids_unique_and_prefixed(curated, paraphrases, dev, holdout):
+    ids = [t.id for t in curated] + [t.id for t in paraphrases] + [t.id for t in dev] + [t.id for t in holdout]
     assert len(ids) == len(set(ids))
     assert all(t.id.startswith("para_") for t in paraphrases)
     assert all(t.id.startswith("dev_") for t in dev)
-    assert not any(t.id.startswith(("para_", "dev_")) for t in curated)
+    assert all(t.id.startswith("holdout_") for t in holdout)
+    assert not any(t.id.startswith(("para_", "dev_", "holdout_")) for t in curated)
 
 
-def test_prompts_unique(curated, paraphrases, dev):
-    for tasks in (curated, paraphrases, dev):
+def test_prompts_unique(curated, paraphrases, dev, holdout):
+    for tasks in (curated, paraphrases, dev, holdout):
         prompts = [t.prompt.strip().lower() for t in tasks]
         dup = [p for p, n in Counter(prompts).items() if n > 1]
         assert not dup, dup
@@ -148,9 +158,9 @@ def _check_conventions(task) -> list[str]:
     return probs
 
 
-def test_conventions(curated, paraphrases, dev):
+def test_conventions(curated, paraphrases, dev, holdout):
     bad = {}
-    for t in curated + paraphrases + dev:
+    for t in curated + paraphrases + dev + holdout:
         p = _check_conventions(t)
         if p:
             bad[t.id] = p

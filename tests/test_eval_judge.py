@@ -62,7 +62,9 @@ def test_public_benchmark_shape(tasks):
     assert any(len(t.threads) == 2 for t in tasks)
 
 
-def test_public_references_all_pass(tasks, judge):
+@pytest.mark.parametrize("bench", ["public", "holdout"])
+def test_benchmark_references_all_pass(bench, tasks, judge):
+    tasks = tasks if bench == "public" else load_bench(ROOT / "benchmarks" / "holdout.toml")
     verdicts = judge.judge_many([(t, t.reference) for t in tasks])
     bad = {t.id: (v.verdict, v.message[:200]) for t, v in zip(tasks, verdicts) if v.verdict != "pass"}
     assert not bad

@@ -267,7 +267,10 @@ def test_the_prompts_formula_competes_and_can_answer_when_the_model_fails(bundle
     assert "transcribed from the formula" in status_line(out)
     scripted_decoder(g, [[(B, -0.1, True)]])  # a valid model answer: all three compete
     g._reranker = FixedScores({"corpus": -3.0, "2.0 * x[i] + 1.0": -1.0, "fn b": -2.5})
-    assert g.generate(prompt).source == "formula" and len(g._reranker.pools[-1]) == 3
+    both = g.generate(prompt)
+    assert both.source == "formula" and len(g._reranker.pools[-1]) == 3
+    by_source = {c.get("source", "model"): c["rerank"] for c in both.candidates if c.get("rerank") is not None}
+    assert by_source == {"model": -2.5, "retrieval": -2.0, "formula": 0.0}  # the bonus: whatever the model did not write
     scripted_decoder(g, [[(B, -0.1, True)]])
     g._reranker = FixedScores({"corpus": -3.0, "2.0 * x[i] + 1.0": -1.0, "fn b": -2.5})
     off = g.generate(prompt, rerank_formula=False)

@@ -58,8 +58,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="with --rerank, a kernel transcribed from an elementwise formula spelled out in the prompt "
                         "(\"y = a * x + b\") competes too (default: on)")
     p.add_argument("--retrieval-bonus", type=float, default=None, metavar="NATS",
-                   help="with --rerank, nats added to a retrieved training shader's score; 0 lets generator + "
-                        "reviewer decide alone (default: 1.0, the API's Options.retrieval_bonus)")
+                   help="with --rerank, nats added to the score of a candidate the model did not write (a "
+                        "retrieved training shader, the formula kernel); 0 lets generator + reviewer decide alone "
+                        "(default: 1.0, the API's Options.retrieval_bonus)")
     p.add_argument("--seed", type=int, default=None, help="seed for sampling and repair (default: random)")
     p.add_argument("--threads", type=int, default=None, metavar="N",
                    help="CPU threads for torch (default: 1, fastest for small models)")

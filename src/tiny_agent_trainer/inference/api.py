@@ -90,8 +90,9 @@ class Options:
     rerank: bool = True  # rerank valid beams + nearest retrieval examples with the bundle's reviewer (if it ships one)
     rerank_beams: int = 1  # valid beams (best first) in the reranked pool
     rerank_retrieval: int = 5  # nearest training examples added to the reranked pool
-    retrieval_bonus: float = 1.0  # nats added to a retrieved shader's rerank score: the generator's term is
-    # inflated for its own beam (beam search maximised it); chosen on the development set (docs/inference.md)
+    retrieval_bonus: float = 1.0  # nats added to the rerank score of a candidate the model did not write (a retrieved
+    # shader, the formula kernel): the generator's term is inflated for its own beam (beam search maximised it);
+    # chosen on the development set (docs/inference.md)
     rerank_formula: bool = True  # a kernel transcribed from an explicit elementwise formula in the prompt
     # (`formula.py`) competes in the reranked pool
     rerank_mutants: bool = False  # one-operation swaps of the first valid beam in the reranked pool (`wgsl/mutate.py`);
@@ -363,7 +364,7 @@ class Generator:
 
         pool: list[tuple[str, Any, Hypothesis | None, dict]] = []  # (code, validation result, hypothesis, entry)
         codes: set[str] = set()
-        retrieved: set[str] = set()  # codes a retrieved shader (or its number variant) also produced
+        outside: set[str] = set()  # codes a retrieval or the formula (or their number variants) also produced
 
         def add(code: str, res, h: Hypothesis | None, entry: dict) -> None:
             if getattr(res, "ok", False) is True and code not in codes:
@@ -400,7 +401,7 @@ class Generator:
                 else:
                     res = self._validate(code, timings)
                 if getattr(res, "ok", False) is True:
-                    retrieved.add(code)
+                    outside.add(code)
                 if code in codes:
                     continue
                 entry = {"score": None, "tokens": 0, "finished": True, "ok": bool(getattr(res, "ok", False)),
@@ -416,12 +417,14 @@ class Generator:
                 entry = {"score": None, "tokens": 0, "finished": True, "ok": bool(getattr(res, "ok", False)),
                          "error": _first_error(_diag_dicts(res)), "source": "formula"}
                 seen[("formula", code)] = entry
+                if getattr(res, "ok", False) is True:
+                    outside.add(code)
                 add(code, res, None, entry)
         for code, _, h, entry in list(pool):  # variants that carry the prompt's numbers (the model may drift)
             var = adopt_numbers(code, prompt)
             add_variant("numbers", var, h, entry, numbers_from_prompt=True)
-            if var is not None and code in retrieved:
-                retrieved.add(var)
+            if var is not None and code in outside:
+                outside.add(var)
         if o.rerank_mutants and code0:  # the beam with one operation swapped: the model's commonest mistake
             from ..wgsl.mutate import mutants
 
@@ -437,7 +440,7 @@ class Generator:
         with _num_threads(self.threads):
             scores = self.reranker().scores(prompt, [c for c, *_ in pool])
         timings["rerank"] = (time.perf_counter() - t) * 1e3
-        scores = [sc + (o.retrieval_bonus if c in retrieved else 0.0) for (c, *_), sc in zip(pool, scores)]
+        scores = [sc + (o.retrieval_bonus if c in outside else 0.0) for (c, *_), sc in zip(pool, scores)]
         for (_, _, _, entry), sc in zip(pool, scores):
             entry["rerank"] = round(sc, 4)
         best = max(range(len(pool)), key=lambda i: scores[i])
