@@ -93,6 +93,15 @@ def test_operator_precedence_and_functions_are_written_the_wgsl_way():
     assert "sq[i] = (pred[i] - truth[i]) * (pred[i] - truth[i]);" in code
 
 
+def test_maths_notation_powers_and_implicit_products():
+    code = formula_candidates("eased = 3t^2 - 2t^3 for every t in the buffer `ramp`")[0]
+    assert "eased[i] = 3.0 * (ramp[i] * ramp[i]) - 2.0 * pow(ramp[i], 3.0);" in code
+    code = formula_candidates("Convert decibels to amplitude: amp = 10^(db / 20), reading the array db")[0]
+    assert "amp[i] = pow(10.0, db[i] / 20.0);" in code
+    code = formula_candidates("y = 1e-3 * x² + 2(x + 1) for the input buffer x")[0]  # 1e-3 stays a number
+    assert "y[i] = 0.001 * (x[i] * x[i]) + 2.0 * (x[i] + 1.0);" in code
+
+
 def test_uniform_fields_follow_the_order_the_prompt_mentions_them():
     code = formula_candidates("Given uniforms lo and hi, write out = clamp(x, lo, hi) for the input buffer x.")[0]
     assert "struct Params {\n    lo: f32,\n    hi: f32,\n};" in code and "clamp(x[i], params.lo, params.hi)" in code

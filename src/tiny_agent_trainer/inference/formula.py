@@ -65,9 +65,11 @@ class _Reject(Exception):
 
 
 def _normalise(text: str) -> str:
-    text = text.replace("−", "-").replace("×", "*").replace("·", "*").replace("²", "**2")
-    text = re.sub(r"\|([^|]+)\|", r"abs(\1)", text)  # |v| -> abs(v)
-    return text
+    """Maths notation as Python: `|v|` -> abs(v), `x^2` -> x**2 (a float formula's ^ is a power), `3t` -> 3*t."""
+    text = text.replace("−", "-").replace("×", "*").replace("·", "*").replace("²", "**2").replace("³", "**3")
+    text = re.sub(r"\|([^|]+)\|", r"abs(\1)", text)
+    text = text.replace("^", "**")
+    return re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)(?![eE][-+]?\d)(?=[A-Za-z_(])", r"\1*", text)
 
 
 def _parse_prefix(text: str, bare_ok: bool = False) -> tuple[ast.expr, str] | None:
