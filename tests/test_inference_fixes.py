@@ -135,7 +135,7 @@ def test_adopt_names_takes_the_donors_buffer_and_field_names():
     assert adopt_names(retrieved, retrieved) == retrieved  # same names: unchanged
 
 
-def test_adopt_names_refuses_other_interfaces_and_clashes():
+def test_adopt_names_refuses_other_interfaces_and_renames_clashing_locals():
     from tiny_agent_trainer.inference.fixes import adopt_names
 
     one_in = HEAD + BODY.format(out="dst", expr="src[i]")
@@ -145,9 +145,14 @@ def test_adopt_names_refuses_other_interfaces_and_clashes():
     assert adopt_names(one_in, two_in) is None  # different bindings
     u32 = HEAD.replace("array<f32>", "array<u32>") + BODY.format(out="dst", expr="src[i]")
     assert adopt_names(one_in, u32) is None  # different element type
-    clash = HEAD + BODY.format(out="dst", expr="src[i]").replace("let i = gid.x;", "let i = gid.x;\n    let v = 1.0;")
+    clash = HEAD + BODY.format(out="dst", expr="src[i] * v").replace("let i = gid.x;", "let i = gid.x;\n    let v = 2.0;")
     donor = HEAD.replace("src", "v") + BODY.format(out="dst", expr="v[i]")
-    assert adopt_names(clash, donor) is None  # `v` is already a local of the retrieved shader
+    got = adopt_names(clash, donor)  # `v` is a local of the retrieved shader: the local becomes v_tmp first
+    assert got == HEAD.replace("src", "v") + BODY.format(out="dst", expr="v[i] * v_tmp").replace(
+        "let i = gid.x;", "let i = gid.x;\n    let v_tmp = 2.0;")
+    assert validate(got, deep=True).ok
+    builtin = HEAD + BODY.format(out="dst", expr="exp(src[i])")
+    assert adopt_names(builtin, HEAD.replace("src", "exp") + BODY.format(out="dst", expr="exp[i]")) is None  # a builtin
     swap = HEAD.replace("src", "tmp").replace("dst", "src").replace("tmp", "dst")  # names swapped
     assert adopt_names(HEAD + BODY.format(out="dst", expr="src[i]"), swap + BODY.format(out="src", expr="dst[i]")) \
         == swap + BODY.format(out="src", expr="dst[i]")
@@ -184,3 +189,4 @@ def test_adopt_names_leaves_member_accesses_alone_and_renames_fields_only_as_fie
                    "@group(0) @binding(2) var<uniform> p: P;\n"
                    "fn main(@builtin(global_invocation_id) gid: vec3<u32>) { let i = gid.x; scaled[i] = heights[i] * "
                    "p.gain; }\n")
+

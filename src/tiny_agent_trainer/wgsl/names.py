@@ -93,8 +93,9 @@ def _rename_interface(code: str, sig: list[Token], buffers: dict[str, str], fiel
 def adopt_names(code: str, donor: str) -> str | None:
     """`code` with its buffer and uniform-field names replaced by `donor`'s, binding by binding and
     field by field, when the two interfaces match in everything but names; None when they do not match
-    or a new name would clash with another identifier of `code`. Member accesses are not buffer names
-    (`gid.x` stays when a buffer `x` becomes `src`)."""
+    or a new name would clash with a builtin `code` uses. A local declaration of `code` that holds a new name
+    (a workgroup array `partial` when the buffer becomes `partial`) is renamed first (`partial_tmp`). Member
+    accesses are not buffer names (`gid.x` stays when a buffer `x` becomes `src`)."""
     (b1, f1), (b2, f2) = interface(code), interface(donor)
     if not b1 or [(k, a, t) for k, a, _, t in b1] != [(k, a, t) for k, a, _, t in b2] or \
             [t for _, t in f1] != [t for _, t in f2]:
@@ -106,8 +107,25 @@ def adopt_names(code: str, donor: str) -> str | None:
     if len(set(buffers.values())) != len(buffers) or len(set(fields.values())) != len(fields):
         return None
     sig = significant(tokenize(code))
-    others = {t.text for k, t in enumerate(sig) if t.kind in ("ident", "reserved") and not (k and sig[k - 1].text == ".")}
-    others -= set(buffers)  # names, not members: `gid.x` does not stop a buffer from being called x
-    if set(buffers.values()) & others:  # a buffer's new name would shadow or clash with another name
-        return None
+    others = _names(sig) - set(buffers)  # names, not members: `gid.x` does not stop a buffer from being called x
+    clash = set(buffers.values()) & others
+    if clash:  # a buffer's new name is taken by one of the shader's own declarations: give that one a fresh name
+        declared = set(re.findall(r"\b(?:var(?:<[^>]*>)?|let|const|fn|struct)\s+([A-Za-z_]\w*)", code))
+        if not clash <= declared:  # a builtin or something else: no safe renaming
+            return None
+        taken = others | set(buffers) | set(buffers.values()) | set(fields.values())
+        fresh = {}
+        for name in sorted(clash):
+            new, k = f"{name}_tmp", 2
+            while new in taken:
+                new, k = f"{name}_tmp{k}", k + 1
+            fresh[name] = new
+            taken.add(new)
+        code = _rename_interface(code, sig, fresh, {})
+        sig = significant(tokenize(code))
     return _rename_interface(code, sig, buffers, fields)
+
+
+def _names(sig: list[Token]) -> set[str]:
+    """Identifier tokens that are names, not member accesses (the token after a `.`)."""
+    return {t.text for k, t in enumerate(sig) if t.kind in ("ident", "reserved") and not (k and sig[k - 1].text == ".")}
