@@ -199,7 +199,7 @@ def test_generate_help_states_the_apis_retrieval_bonus_and_the_flag_reaches_it()
     from tiny_agent_trainer.inference.api import Options
 
     h = cli("generate", "--help")
-    assert h.returncode == 0 and f"default: {Options().retrieval_bonus}, the API's" in " ".join(h.stdout.split())
+    assert h.returncode == 0 and f"alone (default: {Options().retrieval_bonus})" in " ".join(h.stdout.split())
     prompt = "Add the arrays a and b element by element into out."
     d = json.loads(cli("generate", "--prompt", prompt, "--json", "--retrieval-bonus", "100").stdout)
     assert d["ok"] and d["reranked"] and d["source"] == "retrieval"  # a huge bonus: a retrieved shader wins

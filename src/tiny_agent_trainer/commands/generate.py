@@ -18,8 +18,9 @@ import sys
 from pathlib import Path
 
 from ..errors import UserError
+from ..inference.options import MAX_PROMPT_CHARS, Options
 
-MAX_PROMPT_CHARS = 20_000
+_OPT = Options()  # the API's defaults are the CLI's
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,17 +34,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--model", default=None, metavar="NAME|PATH",
                    help="bundled model name (default: the bundled 'default'), 'template', or a checkpoint / run "
                         "directory")
-    p.add_argument("--beams", type=int, default=4, metavar="N", help="beam width (1 = greedy; default: %(default)s)")
+    p.add_argument("--beams", type=int, default=_OPT.beams, metavar="N", help="beam width (1 = greedy; default: %(default)s)")
     p.add_argument("--sample", action="store_true", help="sample instead of beam search")
-    p.add_argument("--temperature", type=float, default=0.8, metavar="T",
+    p.add_argument("--temperature", type=float, default=_OPT.temperature, metavar="T",
                    help="sampling temperature (with --sample; default: %(default)s)")
-    p.add_argument("--top-p", type=float, default=0.95, metavar="P",
+    p.add_argument("--top-p", type=float, default=_OPT.top_p, metavar="P",
                    help="nucleus sampling mass (with --sample; default: %(default)s)")
     p.add_argument("--constrained", action=argparse.BooleanOptionalAction, default=None,
                    help="grammar-constrained decoding (default: the model's measured setting, else off)")
     p.add_argument("--max-new-tokens", type=int, default=None, metavar="N",
                    help="stop after N tokens (default: the model's max_seq_len)")
-    p.add_argument("--retries", type=int, default=2, metavar="N",
+    p.add_argument("--retries", type=int, default=_OPT.retries, metavar="N",
                    help="repair rounds when no candidate validates (default: %(default)s)")
     p.add_argument("--fallback", action=argparse.BooleanOptionalAction, default=None,
                    help="if no model candidate is valid, answer with the nearest verified training example from "
@@ -51,16 +52,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--rerank", action=argparse.BooleanOptionalAction, default=None,
                    help="rerank the first valid beam and the nearest verified training examples by generator + "
                         "reviewer likelihood (default: on when the bundle ships a reviewer)")
-    p.add_argument("--mutants", action=argparse.BooleanOptionalAction, default=False,
+    p.add_argument("--mutants", action=argparse.BooleanOptionalAction, default=_OPT.rerank_mutants,
                    help="with --rerank, also rerank the first valid beam with one operator or builtin swapped "
                         "(default: off; an experiment, see docs/inference.md)")
-    p.add_argument("--formula", action=argparse.BooleanOptionalAction, default=True,
+    p.add_argument("--formula", action=argparse.BooleanOptionalAction, default=_OPT.rerank_formula,
                    help="with --rerank, a kernel transcribed from an elementwise formula spelled out in the prompt "
                         "(\"y = a * x + b\") competes too (default: on)")
     p.add_argument("--retrieval-bonus", type=float, default=None, metavar="NATS",
                    help="with --rerank, nats added to the score of a candidate the model did not write (a "
                         "retrieved training shader, the formula kernel); 0 lets generator + reviewer decide alone "
-                        "(default: 1.0, the API's Options.retrieval_bonus)")
+                        "(default: %s)" % _OPT.retrieval_bonus)
     p.add_argument("--seed", type=int, default=None, help="seed for sampling and repair (default: random)")
     p.add_argument("--threads", type=int, default=None, metavar="N",
                    help="CPU threads for torch (default: 1, fastest for small models)")

@@ -36,68 +36,15 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from ..errors import UserError
 from .decoding import DecodeConfig, Decoder, Hypothesis
+from .options import MAX_PROMPT_CHARS, Generation, Options
 
-MAX_PROMPT_CHARS = 20_000
-
-
-@dataclass
-class Generation:
-    code: str
-    ok: bool
-    diagnostics: list[dict] = field(default_factory=list)
-    score: float | None = None
-    tokens: int = 0
-    n_candidates: int = 0
-    timings: dict[str, float] = field(default_factory=dict)  # ms: encode, decode, validate, total
-    model: str = ""
-    workgroup_size: tuple[int, ...] | None = None
-    message: str = ""  # why not ok, in words
-    warnings: list[str] = field(default_factory=list)
-    candidates: list[dict] = field(default_factory=list)  # per candidate: score, tokens, ok, finished, error
-    repaired: bool = False
-    fixed: bool = False  # the winner is a model candidate with names fixed by `fixes.name_fixes`
-    source: str = "model"  # "model"; "retrieval" when a training example from the bundle's corpus answered; "formula"
-    # when the prompt's own formula, transcribed by `formula.py`, won the rerank
-    reranked: bool = False  # chosen by the reviewer among several candidates (`rerank.py`)
-    mutated: bool = False  # the model's shader with one operator or builtin swapped (`wgsl/mutate.py`), reviewer's choice
-
-    def to_dict(self) -> dict:
-        d = dataclasses.asdict(self)
-        d["workgroup_size"] = list(self.workgroup_size) if self.workgroup_size else None
-        return d
-
-
-@dataclass
-class Options:
-    beams: int = 4
-    sample: bool = False
-    temperature: float = 0.8
-    top_p: float = 0.95
-    seed: int | None = None
-    constrained: bool | None = None  # None: the model's measured default (meta.json), else off
-    max_new_tokens: int | None = None  # None: the model's max_seq_len
-    length_penalty: float = 1.0
-    retries: int = 2
-    repair_samples: int = 4
-    fix_names: bool = True
-    fallback: bool = True  # retrieval fallback when no model candidate is valid (if the bundle ships a corpus)
-    rerank: bool = True  # rerank valid beams + nearest retrieval examples with the bundle's reviewer (if it ships one)
-    rerank_beams: int = 1  # valid beams (best first) in the reranked pool
-    rerank_retrieval: int = 5  # nearest training examples added to the reranked pool
-    retrieval_bonus: float = 1.0  # nats added to the rerank score of a candidate the model did not write (a retrieved
-    # shader, the formula kernel): the generator's term is inflated for its own beam (beam search maximised it);
-    # chosen on the development set (docs/inference.md)
-    rerank_formula: bool = True  # a kernel transcribed from an explicit elementwise formula in the prompt
-    # (`formula.py`) competes in the reranked pool
-    rerank_mutants: bool = False  # one-operation swaps of the first valid beam in the reranked pool (`wgsl/mutate.py`);
-    # off by default: on the public set they cost 2-4 tasks with every reviewer tried (docs/model-card.md)
-
+__all__ = ["MAX_PROMPT_CHARS", "Generation", "Generator", "Options", "generate"]
 
 def _default_validator(code: str):
     from ..validation import validate
