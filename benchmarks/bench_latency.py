@@ -3,7 +3,8 @@
 Usage: python benchmarks/bench_latency.py [--model default] [--repeat 5] [--threads 1]
 Default mode = what `generate` does: beam 4, grammar constraint as the bundle's meta.json says,
 naga validation of the candidates (repair rounds only if none is valid), and, when the bundle ships a
-reviewer, reranking of the first valid beam and the 5 nearest retrieval examples. Greedy = one beam,
+reviewer, reranking of the first valid beam, the 5 nearest retrieval examples and, for the last prompt, the
+kernel transcribed from its formula. Greedy = one beam,
 no constraint, no reranking. Prints the median of `--repeat` runs per prompt and mode, split into
 encode / decode / validate / rerank milliseconds.
 """
@@ -21,6 +22,7 @@ PROMPTS = [
     "Convert each RGBA pixel to grayscale using the luminance weights 0.299, 0.587, 0.114.",
     "Apply relu to every element of x and write the result to out.",
     "Transpose the rows x cols matrix a into b; rows and cols are uniform parameters.",
+    "Decay envelope: for each time in `times`, envelope = amplitude * exp(-rate * t); amplitude and rate are uniforms.",
 ]
 
 

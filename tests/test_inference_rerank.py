@@ -148,19 +148,19 @@ def test_retrieved_shader_takes_the_models_names_when_interfaces_match(bundle, t
     assert [c.get("renamed") for c in out.candidates if c.get("source") == "retrieval"] == [True]
 
 
-def test_a_variant_with_the_prompts_numbers_competes(bundle):
+def test_a_variant_with_the_prompts_numbers_replaces_the_drifted_shader(bundle):
     code = ("@group(0) @binding(0) var<storage, read> x: array<f32>;\n"
             "@group(0) @binding(1) var<storage, read_write> y: array<f32>;\n"
             "fn main() { y[0] = x[0] * 3.75; }\n")
     g = Generator(model=str(bundle), validator=FakeValidator(lambda c, i: True), retries=0, rerank_retrieval=0)
     scripted_decoder(g, [[(code, -0.1, True)]])
     g.tokenizer.decode_code = lambda ids: code
-    g._reranker = FixedScores({"3.75": -2.0, "3.7;": -1.0})
-    out = g.generate("scale x by 3.7 into y")
-    assert g._reranker.pools[-1] == [code, code.replace("3.75", "3.7")]
-    assert out.code == code.replace("3.75", "3.7") and out.source == "model"
-    g._reranker = FixedScores({"3.75": -1.0, "3.7;": -2.0})  # the reviewer may also keep the original
-    assert "3.75" in g.generate("scale x by 3.7 into y").code
+    g._reranker = FixedScores({"3.75": -1.0, "3.7;": -2.0})
+    out = g.generate("scale x by 3.7 into y")  # the variant replaces the drifted original, whatever the reviewer says
+    assert out.code == code.replace("3.75", "3.7") and out.source == "model" and g._reranker.pools == []
+    assert [c.get("numbers_from_prompt", False) for c in out.candidates] == [False, True]
+    out = g.generate("scale x by 3.7 into y", prompt_numbers=False)  # both compete: the reviewer keeps the original
+    assert g._reranker.pools[-1] == [code, code.replace("3.75", "3.7")] and "3.75" in out.code
 
 
 def test_operation_mutants_of_the_beam_compete(bundle):

@@ -367,20 +367,30 @@ class Generator:
                 if getattr(res, "ok", False) is True:
                     outside.add(code)
                 add(code, res, None, entry)
+        drifted: set[str] = set()  # members whose variant with the prompt's numbers is in the pool: the variant replaces them
         for code, _, h, entry in list(pool):  # variants that carry the prompt's numbers (the model may drift)
             var = adopt_numbers(code, prompt)
             add_variant("numbers", var, h, entry, numbers_from_prompt=True)
-            if var is not None and code in outside:
-                outside.add(var)
+            if var is not None and var in codes:
+                drifted.add(code)
+                if code in outside:
+                    outside.add(var)
+        if o.prompt_numbers and drifted:
+            pool = [m for m in pool if m[0] not in drifted]
+            codes -= drifted
         if o.rerank_mutants and code0:  # the beam with one operation swapped: the model's commonest mistake
             from ..wgsl.mutate import mutants
 
             for var in mutants(code0):
                 add_variant("mutant", var, h0, entry0, mutant=True)
-        if not pool or len(pool) < 2 and winner is not None:
+        if not pool:
             return None
-        if len(pool) == 1:  # the model failed and one shader is left: nothing to compare
-            code, res, _, entry = pool[0]
+        if len(pool) == 1:  # nothing to compare: the only shader left (the model's answer with the prompt's numbers,
+            code, res, h, entry = pool[0]  # or, when the model failed, the one retrieved shader or formula kernel)
+            if code == code0:
+                return None
+            if h is not None:
+                return self._accepted(h, code, res)
             return Generation(code=code, ok=True, diagnostics=_diag_dicts(res), model=self.id,
                               source=entry.get("source", "retrieval"), workgroup_size=getattr(res, "workgroup_size", None))
         t = time.perf_counter()

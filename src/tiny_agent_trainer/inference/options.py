@@ -59,6 +59,8 @@ class Options:
     retrieval_bonus: float = 1.0  # nats added to the rerank score of a candidate the model did not write (a retrieved
     # shader, the formula kernel): the generator's term is inflated for its own beam (beam search maximised it);
     # chosen on the development set (docs/inference.md)
+    prompt_numbers: bool = True  # a pool member whose number variant (the prompt's numbers, `fixes.adopt_numbers`)
+    # is valid leaves the pool: the variant competes instead
     rerank_formula: bool = True  # a kernel transcribed from an explicit elementwise formula in the prompt
     # (`formula.py`) competes in the reranked pool
     rerank_mutants: bool = False  # one-operation swaps of the first valid beam in the reranked pool (`wgsl/mutate.py`);
