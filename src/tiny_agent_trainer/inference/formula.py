@@ -3,12 +3,14 @@ exp(-rate * t)", "i.e. floor(v / 0.25) * 0.25", "model_params -= lr * grads"), t
 a float kernel that follows the kernel conventions, as one more candidate for the reranked pool.
 
 How: candidate spans (after `=`, `-=`-style updates, "i.e.", "like", ":" and at backticks) are
-parsed as Python expressions with `ast` (longest prefix that parses; `|v|` is read as `abs(v)`,
-`np.`/`torch.`/`math.` prefixes are dropped); the free names are bound to buffers and uniform fields
-from the words around them: the output is the assignment's target or the name after "->", "into",
-"to"...; a name in a sentence that says "uniform", "param" or "constant" is a uniform field; a
-placeholder element name (`v`, `t`, `x` not otherwise named) stands for the one input buffer the
-prompt names but the formula does not. Bindings follow the conventions (inputs, then outputs, then
+parsed as Python expressions with `ast` (longest prefix that parses; `|v|` is read as `abs(v)`, `x^2`
+as a power, `3t` as `3*t`, `np.`/`torch.`/`math.` prefixes are dropped, a table maps `relu6`, `sigmoid`,
+`lerp`, `clip`, `mse_loss(..., reduction='none')`... to WGSL); the free names are bound to buffers and
+uniform fields from the words around them: the output is the assignment's target or the name after
+"->", "into", "to"...; names listed next to "uniform"/"params"/"constant" ("amplitude and rate are
+uniforms", "params struct with amp, freq, phase") or said to be one ("lr is an f32 uniform") are uniform
+fields, unless the prompt calls them a buffer; a placeholder element name (`v`, `t`, `x` not otherwise
+named) stands for the one input buffer the prompt names but the formula does not. Bindings follow the conventions (inputs, then outputs, then
 one uniform struct, each in order of first mention).
 The reviewer decides whether the transcription explains the prompt better than the model's own
 shader and the retrieved ones; this module never decides, never validates (the caller runs naga),
