@@ -119,3 +119,17 @@ def test_uniform_fields_follow_the_order_the_prompt_mentions_them():
 ])
 def test_no_candidate_outside_the_scope(prompt):
     assert formula_candidates(prompt) == []
+
+
+@pytest.mark.parametrize("prompt, want", [
+    ("tanh `in_vals` -> `out_vals`", (1, 1)),
+    ("Take the smaller of `lo_a` and `lo_b` for every element and store it in `lo_min`.", (2, 1)),
+    ("halve every entry of `charge_lvl` in place", (0, 1)),
+    ("cap y_in at `limit` into y_out; limit is a uniform", (1, 1)),  # the uniform is not a buffer
+    ("negate every element", None),  # no names: nothing to go on
+    ("square `vals`", None),  # one name, no output named
+])
+def test_prompt_interface_counts_named_inputs_and_outputs(prompt, want):
+    from tiny_agent_trainer.inference.formula import prompt_interface
+
+    assert prompt_interface(prompt) == want

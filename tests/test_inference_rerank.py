@@ -275,3 +275,21 @@ def test_the_prompts_formula_competes_and_can_answer_when_the_model_fails(bundle
     g._reranker = FixedScores({"corpus": -3.0, "2.0 * x[i] + 1.0": -1.0, "fn b": -2.5})
     off = g.generate(prompt, rerank_formula=False)
     assert off.source == "retrieval" and len(g._reranker.pools[-1]) == 2  # B and the corpus shader (+1 bonus)
+
+
+def test_members_whose_buffers_contradict_the_prompt_leave_the_pool(bundle, tmp_path):
+    b = tmp_path / "b"
+    shutil.copytree(bundle, b)
+    inplace = "@group(0) @binding(0) var<storage, read_write> v: array<f32>;\nfn inplace() { }\n"
+    write_corpus([Example("tanh in place", inplace, "x")], b / FALLBACK_CORPUS)
+    model = ("@group(0) @binding(0) var<storage, read> in_vals: array<f32>;\n"
+             "@group(0) @binding(1) var<storage, read_write> out_vals: array<f32>;\nfn b() { }\n")
+    g = Generator(model=str(b), validator=FakeValidator(lambda c, i: True), retries=0)
+    scripted_decoder(g, [[(model, -0.1, True)]])
+    g.tokenizer.decode_code = lambda ids: model
+    g._reranker = FixedScores({"fn b": -3.0, "fn inplace": -1.0})
+    out = g.generate("tanh `in_vals` -> `out_vals`")  # one input, one output: the in-place shader cannot be it
+    assert out.code == model and g._reranker.pools == []
+    scripted_decoder(g, [[(model, -0.1, True)]])
+    off = g.generate("tanh `in_vals` -> `out_vals`", interface_check=False)
+    assert "fn inplace" in off.code and len(g._reranker.pools[-1]) == 2

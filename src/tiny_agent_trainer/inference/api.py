@@ -378,6 +378,20 @@ class Generator:
         if o.prompt_numbers and drifted:
             pool = [m for m in pool if m[0] not in drifted]
             codes -= drifted
+        if o.interface_check:  # members whose buffers contradict the ones the prompt names leave the pool
+            from .formula import prompt_interface
+            from .fixes import interface
+
+            want = prompt_interface(prompt)
+            if want is not None:
+                def fits(code: str) -> bool:
+                    acc = [a.rstrip(">") for _, a, _, _ in interface(code)[0]]
+                    reads, writes = sum(a.endswith(",read") for a in acc), sum(a.endswith(",read_write") for a in acc)
+                    return writes == want[1] and not (want[0] >= 1 and reads == 0)
+
+                keep = [m for m in pool if fits(m[0])]
+                if keep and len(keep) < len(pool):
+                    pool = keep
         if o.rerank_mutants and code0:  # the beam with one operation swapped: the model's commonest mistake
             from ..wgsl.mutate import mutants
 

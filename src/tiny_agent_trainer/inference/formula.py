@@ -50,7 +50,7 @@ _NOT_F32 = re.compile(r"\b(u32|i32|uint|int|integers?|unsigned|bits?|bitwise|rgb
                       r"vec[234]|image|images|matrix|matrices|rows?|cols?|columns?|width|height|2d|grid|"
                       r"workgroup|reduce|reduction|sum of|mean of|histogram|atomic\w*|count)\b", re.I)
 _UNIFORM_WORDS = re.compile(r"\b(uniforms?|params?|parameters?|constants?|scalars?|knobs?|struct)\b", re.I)
-_OUT_CUE = re.compile(r"(?:->|=>|\binto|\bto|\boutput(?:\s+buffer)?|\bout|\bstore[sd]?(?:\s+\w+)?\s+in|\bresults?\s+in|"
+_OUT_CUE = re.compile(r"(?:->|=>|\binto|\bto|\boutput(?:\s+buffer)?|\bout|\bstore[sd]?(?:\s+\w+){0,3}\s+in|\bresults?\s+in|"
                       r"\bwrites?(?:\s+\w+)?\s+(?:to|in))\s*[:`]?\s*$", re.I)
 _IN_CUE = re.compile(r"(?:\bin|\bfrom|\bover|\bof|\binput(?:\s+buffer)?|\bcalled|\bnamed|\breads?)\s*[:`]?\s*$", re.I)
 _WORD = re.compile(r"`?([A-Za-z_]\w*)`?")
@@ -251,7 +251,7 @@ def _uniform_names(prompt: str) -> set[str]:
             while 0 <= j < len(words):
                 w2, s2, e2 = words[j]
                 gap = prompt[last:s2] if step == 1 else prompt[e2:last]
-                if not re.fullmatch(r"[\s,:`]*", gap) or len(gap) > 4:
+                if not re.fullmatch(r"[\s,:`(]*", gap) or len(gap) > 4:
                     break
                 # forwards "with a, b, c"; backwards "a, b and c are ...": a comma joins only after "and"
                 sep = sep or "," in gap and (step == 1 or joined)
@@ -314,6 +314,37 @@ def _output_name(prompt: str, taken: set[str]) -> str | None:
         if _OUT_CUE.search(prompt[max(0, pos - 24):pos]):
             best = name  # the last output cue wins ("... from x -> y")
     return best
+
+
+_NAME_LIKE = re.compile(r"`([A-Za-z_]\w*)`|(?<![\w.`])([A-Za-z_]\w*)(?=\[)|(?<![\w.`])([A-Za-z]\w*_\w*|[A-Za-z]+\d\w*)"
+                        r"(?![\w.(`])")
+
+
+def prompt_interface(prompt: str) -> tuple[int, int] | None:
+    """(inputs, outputs): how many storage buffers the prompt names, by the identifiers it writes like names
+    (in backticks, indexed as `total[0]`, snake_case), told apart by the words around their first mention
+    ("into", "->", "write ... to", "store ... in", "result in", `=` after make an output; "in place" makes
+    every named buffer an output). Uniform-looking names are left out. None when fewer than two names
+    (one for an in-place update) are found: too little to go on."""
+    uniforms = _uniform_names(prompt)
+    names: list[tuple[int, str]] = []
+    for m in _NAME_LIKE.finditer(prompt):
+        name = next(g for g in m.groups() if g)
+        if name in uniforms or name in (n for _, n in names) or not _legal(name) or name.lower() in _STOP \
+                or re.fullmatch(r"(?:[iu]32|f(?:16|32)|vec\d\w*|mat\d\w*|workgroup_size|\w*_t)", name):
+            continue
+        names.append((m.start(), name))
+    if re.search(r"\bin[- ]place\b", prompt, re.I):
+        return (0, len(names)) if len(names) == 1 else None
+    ins = outs = 0
+    for pos, name in names:
+        after = prompt[pos:pos + len(name) + 40].lstrip("`")[len(name):].lstrip("`")
+        if _OUT_CUE.search(prompt[max(0, pos - 32):pos].rstrip("`")) or \
+                re.match(r"(?:\[[^\]]*\])?\s*(?:[-+*/]?=(?!=)|out\b|\(out(?:put)?\))", after):
+            outs += 1
+        else:
+            ins += 1
+    return (ins, outs) if len(names) >= 2 and outs >= 1 else None
 
 
 def formula_candidates(prompt: str) -> list[str]:

@@ -61,6 +61,8 @@ class Options:
     # chosen on the development set (docs/inference.md)
     prompt_numbers: bool = True  # a pool member whose number variant (the prompt's numbers, `fixes.adopt_numbers`)
     # is valid leaves the pool: the variant competes instead
+    interface_check: bool = True  # pool members whose storage buffers contradict the ones the prompt names
+    # (`formula.prompt_interface`: outputs, or an in-place shader for a prompt that names an input) leave the pool
     rerank_formula: bool = True  # a kernel transcribed from an explicit elementwise formula in the prompt
     # (`formula.py`) competes in the reranked pool
     rerank_mutants: bool = False  # one-operation swaps of the first valid beam in the reranked pool (`wgsl/mutate.py`);
