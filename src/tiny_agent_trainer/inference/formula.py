@@ -12,6 +12,8 @@ uniforms", "params struct with amp, freq, phase") or said to be one ("lr is an f
 fields, unless the prompt calls them a buffer; a placeholder element name (`v`, `t`, `x` not otherwise
 named) stands for the one input buffer the prompt names but the formula does not. Bindings follow the conventions (inputs, then outputs, then
 one uniform struct, each in order of first mention).
+`prompt_interface(prompt)` reads the same words for a different question: how many input and output
+buffers the prompt names (the reranked pool drops members that contradict it).
 The reviewer decides whether the transcription explains the prompt better than the model's own
 shader and the retrieved ones; this module never decides, never validates (the caller runs naga),
 and handles only `f32` elementwise maps (no integers, colours, 2D grids or reductions: it returns
