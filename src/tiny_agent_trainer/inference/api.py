@@ -379,48 +379,36 @@ class Generator:
             pool = [m for m in pool if m[0] not in drifted]
             codes -= drifted
         if o.interface_check:  # members whose buffers contradict the ones the prompt names leave the pool
-            from .formula import prompt_interface
-            from .fixes import interface
+            from .formula import fits_interface, prompt_interface
 
             want = prompt_interface(prompt)
-            if want is not None:
-                def fits(code: str) -> bool:
-                    acc = [a.rstrip(">") for _, a, _, _ in interface(code)[0]]
-                    reads, writes = sum(a.endswith(",read") for a in acc), sum(a.endswith(",read_write") for a in acc)
-                    return writes == want[1] and not (want[0] >= 1 and reads == 0)
-
-                keep = [m for m in pool if fits(m[0])]
-                if keep and len(keep) < len(pool):
-                    pool = keep
+            keep = [m for m in pool if fits_interface(m[0], want)] if want is not None else pool
+            if keep and len(keep) < len(pool):
+                pool = keep
         if o.rerank_mutants and code0:  # the beam with one operation swapped: the model's commonest mistake
             from ..wgsl.mutate import mutants
 
             for var in mutants(code0):
                 add_variant("mutant", var, h0, entry0, mutant=True)
-        if not pool:
+        if not pool or len(pool) == 1 and pool[0][0] == code0:
             return None
-        if len(pool) == 1:  # nothing to compare: the only shader left (the model's answer with the prompt's numbers,
-            code, res, h, entry = pool[0]  # or, when the model failed, the one retrieved shader or formula kernel)
-            if code == code0:
-                return None
-            if h is not None:
-                return self._accepted(h, code, res)
-            return Generation(code=code, ok=True, diagnostics=_diag_dicts(res), model=self.id,
-                              source=entry.get("source", "retrieval"), workgroup_size=getattr(res, "workgroup_size", None))
-        t = time.perf_counter()
-        with _num_threads(self.threads):
-            scores = self.reranker().scores(prompt, [c for c, *_ in pool])
-        timings["rerank"] = (time.perf_counter() - t) * 1e3
-        scores = [sc + (o.retrieval_bonus if c in outside else 0.0) for (c, *_), sc in zip(pool, scores)]
-        for (_, _, _, entry), sc in zip(pool, scores):
-            entry["rerank"] = round(sc, 4)
-        best = max(range(len(pool)), key=lambda i: scores[i])
+        reranked = len(pool) > 1  # else the only shader left: the model's answer with the prompt's numbers, or,
+        best = 0                  # when the model failed, the one retrieved shader or formula kernel
+        if reranked:
+            t = time.perf_counter()
+            with _num_threads(self.threads):
+                scores = self.reranker().scores(prompt, [c for c, *_ in pool])
+            timings["rerank"] = (time.perf_counter() - t) * 1e3
+            scores = [sc + (o.retrieval_bonus if c in outside else 0.0) for (c, *_), sc in zip(pool, scores)]
+            for (_, _, _, entry), sc in zip(pool, scores):
+                entry["rerank"] = round(sc, 4)
+            best = max(range(len(pool)), key=lambda i: scores[i])
         code, res, h, entry = pool[best]
         if h is not None:
-            return self._accepted(h, code, res, reranked=True, mutated=bool(entry.get("mutant")))
+            return self._accepted(h, code, res, reranked=reranked, mutated=bool(entry.get("mutant")))
         return Generation(code=code, ok=True, diagnostics=_diag_dicts(res), model=self.id,
                           source=entry.get("source", "retrieval"), workgroup_size=getattr(res, "workgroup_size", None),
-                          reranked=True)
+                          reranked=reranked)
 
     def _nearest(self, prompt: str, k: int) -> list:
         """The k nearest (example, similarity) of the bundle's retrieval corpus (loaded on first use)."""

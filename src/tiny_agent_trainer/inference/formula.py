@@ -25,6 +25,7 @@ import ast
 import re
 
 from ..dataset.naming import BUILTINS
+from ..wgsl.names import interface
 
 # name -> WGSL template over the call's argument strings
 _FUNCS: dict[str, tuple[int, str]] = {
@@ -347,6 +348,14 @@ def prompt_interface(prompt: str) -> tuple[int, int] | None:
         else:
             ins += 1
     return (ins, outs) if len(names) >= 2 and outs >= 1 else None
+
+
+def fits_interface(code: str, want: tuple[int, int]) -> bool:
+    """`code` does not contradict `prompt_interface`'s (inputs, outputs): the same number of read_write
+    buffers, and not in place (no read buffer) when the prompt names an input."""
+    acc = [a.rstrip(">") for _, a, _, _ in interface(code)[0]]
+    reads, writes = sum(a.endswith(",read") for a in acc), sum(a.endswith(",read_write") for a in acc)
+    return writes == want[1] and not (want[0] >= 1 and reads == 0)
 
 
 def formula_candidates(prompt: str) -> list[str]:
