@@ -13,13 +13,13 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from . import naming as nm
+from . import descriptions, naming as nm
 from .core import Instance, Variant
 from .families import all_variants
 from .augment import AUG_P, maybe_augment
 from .phrasing import FRAMES, TEST_FRAMES, compose, frames_for
 
-GENERATOR_VERSION = "2.3"
+GENERATOR_VERSION = "2.4"
 
 # operations never seen in training (at least one per family; the rest of the family is trained)
 TEST_VARIANTS = frozenset({
@@ -55,6 +55,7 @@ def _register_verbs(variants: list[Variant]) -> None:
             nm.VERBS.add(frag.split(" ", 1)[0])
         for frag in getattr(v, "verbs", ()) or ():
             nm.VERBS.add(frag)
+    nm.VERBS.update(descriptions.verbs())
 
 
 def generate(count: int, seed: int, variants: list[Variant] | None = None, on_progress=None,
@@ -94,7 +95,7 @@ def generate(count: int, seed: int, variants: list[Variant] | None = None, on_pr
                 continue
             misses = 0
             while made[v.id] < want and misses < 50 and len(pairs) < count:
-                inst = v.draw(rng, rng.random() < NAMED_P)
+                inst = descriptions.extend(v.draw(rng, rng.random() < NAMED_P))
                 frames = frames_for(inst, allowed)
                 if not frames:
                     misses += 1

@@ -2,11 +2,11 @@
 fragments and name/number mentions.
 
 A frame (id `F01`...) needs one kind of fragment: an imperative verb phrase (`vp`, inflected to
-"applies"/"applying" where the frame needs it), a noun phrase (`np`), element words (`el`) or a
-formula (`fx`). Placeholders in fragments (`{X}`, `{O}`, `{K}`, `{xi}`...) are resolved so that a
-buffer or parameter gets its long mention ("the uniform k", "the array src") the first time and
-its bare name afterwards; uniform parameters the prompt never calls a parameter get a short
-declaration ("k is a uniform parameter."). Frames may also name the element type (`{TY}`, only when
+"applies"/"applying" where the frame needs it), a noun phrase (`np`), element words (`el`), a
+formula (`fx`) or a whole hand-written request (`desc`, frames `D01`..., see `descriptions.py`).
+Placeholders in fragments (`{X}`, `{O}`, `{K}`, `{xi}`...) are resolved so that a buffer or
+parameter gets its long mention ("the uniform k", "the array src") the first time and its bare name
+afterwards; uniform parameters the prompt never calls a parameter get a short declaration ("k is a uniform parameter."). Frames may also name the element type (`{TY}`, only when
 all storage buffers share one) or list the inputs (`{INS}`); some drop `[i]` from formulas ("relu(x)
 -> y"). A fraction of prompts asks for the shader's own literal workgroup size ("Use a workgroup size
 of 128."). Frames in `TEST_FRAMES` are reserved for the test split.
@@ -102,13 +102,19 @@ FRAMES: dict[str, tuple[str, list[str]]] = {
     "F54": ("np", ["Using {TY}, compute {NP}{STORE}.", "Given {TY}, produce {NP}{STORE}."]),
     "F55": ("vp", ["Write a WGSL kernel over {TY} that {VPs}{STORE}.", "Write a compute shader for {TY} that {VPs}{STORE}."]),
     "F58": ("vp", ["Write the WGSL: {VP}{STORE}.", "Just the WGSL please: {VP}{STORE}."]),
+    # stand-alone requests in users' words (`descriptions.py`), as they are or lightly wrapped
+    "D01": ("desc", ["{DESC}", "{DESC}"]),
+    "D02": ("desc", ["I need a compute shader. {DESC}", "Compute shader request: {DESC}"]),
+    "D03": ("desc", ["{DESC} (WGSL)", "{DESC} -- in WGSL, please"]),
+    "D04": ("desc", ["Can you write this kernel? {DESC}", "Here is what the kernel should do: {DESC}"]),
+    "D05": ("desc", ["{DESC}", "New kernel: {DESC}"]),
 }
 TEST_FRAMES = frozenset({"F05", "F10", "F12", "F19", "F26", "F30", "F33", "F35",
-                         "F40", "F45", "F47", "F50", "F55", "F61"})
+                         "F40", "F45", "F47", "F50", "F55", "F61", "D05"})
 _BARE_O = {"F41", "F42", "F46", "F51", "F52", "F66", "F69", "F70"}
 # frames with their own opening (chatty, terse, labelled): no extra "Quick one: "-style prefix
 _NO_PREFIX = {"F39", "F40", "F41", "F42", "F43", "F44", "F45", "F48", "F49", "F50", "F51", "F52", "F56", "F57", "F59", "F60",
-              "F61", "F65", "F66", "F67", "F69", "F70"}
+              "F61", "F65", "F66", "F67", "F69", "F70", "D02", "D04"}
 _STRIP_INDEX = {"F42", "F43"}  # terse frames: `x[i]` is written `x`
 _TYPES = {"array<f32>": ["f32 arrays", "arrays of floats", "float buffers", "f32 buffers", "array<f32>"],
           "array<u32>": ["u32 arrays", "arrays of unsigned ints", "u32 buffers", "array<u32>"],

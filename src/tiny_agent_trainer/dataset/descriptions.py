@@ -1,0 +1,62 @@
+"""Hand-written descriptions of the synthetic operations, in the words of users rather than of the
+grammar: extra verb phrases (`vp`), noun phrases (`np`) and stand-alone requests (`desc`) per variant
+id, read from `descriptions/*.toml` and added to every drawn instance of that variant.
+
+The fragments use the variant's own placeholders (`{X}`, `{O}`, `{K}`, `{xi}`...), so names and
+numbers stay random and the prompt grammar (`phrasing.py`) resolves them like its own fragments; a
+fragment whose placeholders an instance lacks is skipped for that instance. The files were written
+from the variants' code and fragments only (no benchmark text), to widen the wording the models see:
+jargon, definitions ("x times its sigmoid"), behaviour ("anything outside gets pinned to the
+nearest end") and domain framings.
+This module does NOT choose frames or phrasings (`phrasing.py`) and does NOT define operations.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+from .core import Instance
+
+DIR = Path(__file__).with_name("descriptions")
+KINDS = ("vp", "np", "el", "desc")
+_PH = re.compile(r"\{(\w+)\}")
+
+
+@lru_cache(maxsize=None)
+def table(directory: str = str(DIR)) -> dict[str, dict[str, tuple[str, ...]]]:
+    """variant id -> kind -> fragments, merged over every `*.toml` file of `directory` (sorted by name)."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for path in sorted(Path(directory).glob("*.toml")):
+        with open(path, "rb") as f:
+            data = tomllib.load(f)
+        for vid, kinds in data.items():
+            for kind, frags in kinds.items():
+                if kind not in KINDS:
+                    raise ValueError(f"{path.name}: [{vid}] unknown kind {kind!r} (expected one of {KINDS})")
+                out.setdefault(vid, {}).setdefault(kind, []).extend(str(s).strip() for s in frags)
+    return {vid: {k: tuple(v) for k, v in kinds.items()} for vid, kinds in out.items()}
+
+
+def placeholders(fragment: str) -> set[str]:
+    return set(_PH.findall(fragment))
+
+
+def extend(inst: Instance, directory: str = str(DIR)) -> Instance:
+    """`inst` with the variant's hand-written fragments appended to its forms (in place; returned).
+    Fragments that name a placeholder this instance has no slot for are left out."""
+    extra = table(directory).get(inst.variant)
+    if not extra:
+        return inst
+    have = set(inst.slots) | {"oi"}
+    for kind, frags in extra.items():
+        usable = [f for f in frags if placeholders(f) <= have]
+        if usable:
+            inst.forms[kind] = list(inst.forms.get(kind, [])) + usable
+    return inst
+
+
+def verbs(directory: str = str(DIR)) -> set[str]:
+    """First words of every extra verb phrase (the grammar inflects them: 'clip' -> 'clips')."""
+    return {f.split(" ", 1)[0] for kinds in table(directory).values() for f in kinds.get("vp", ())}
