@@ -42,46 +42,36 @@ build_at 806b1e0 "$WORK/data1" "$N1"
 export PYTHONPATH="$ROOT/src"
 run "$PY" -m tiny_agent_trainer.training.bundle "$WORK/stage1" "$WORK/stage1-bundle"
 
+stage() {  # stage CONFIG INIT DATA NAME SECONDS WHICH DEST: one `train --config` run continued from INIT, bundled to DEST
+  run "$PY" -m tiny_agent_trainer train --config "$ROOT/config/$1" ${2:+--init-from "$2"} --data "$3" --output "$WORK/$4" \
+    --engine /nonexistent.toml --no-progress --max-time "$5"
+  run "$PY" -m tiny_agent_trainer.training.bundle "$WORK/$4" "$7" --which "$6"
+}
+
 # stages 2 and 3: generator 2.1 (240k pairs, 514 curated, as of commit ac27a4c) and the two ship configs
 build_at ac27a4c "$WORK/data2" "$N2"
-run "$PY" -m tiny_agent_trainer train --config "$ROOT/config/ship_stage2.toml" --init-from "$WORK/stage1-bundle" \
-  --data "$WORK/data2" --output "$WORK/stage2" --engine /nonexistent.toml --no-progress --max-time "$T2"
-run "$PY" -m tiny_agent_trainer.training.bundle "$WORK/stage2" "$WORK/stage2-bundle"
-run "$PY" -m tiny_agent_trainer train --config "$ROOT/config/ship_stage3.toml" --init-from "$WORK/stage2-bundle" \
-  --data "$WORK/data2" --output "$WORK/stage3" --engine /nonexistent.toml --no-progress --max-time "$T3"
-run "$PY" -m tiny_agent_trainer.training.bundle "$WORK/stage3" "$WORK/stage3-bundle"
+stage ship_stage2.toml "$WORK/stage1-bundle" "$WORK/data2" stage2 "$T2" best "$WORK/stage2-bundle"
+stage ship_stage3.toml "$WORK/stage2-bundle" "$WORK/data2" stage3 "$T3" best "$WORK/stage3-bundle"
 
-# the reviewer: three stages on the datasets of three generator versions
+# the reviewer: stages on the datasets of three generator versions
 build_at f925dc4 "$WORK/data4" "$N2"
 build_at c448fe3 "$WORK/data5" "$N2"
 build_at 7ec17f7 "$WORK/data6" "$N2"
 run "$PY" -m tiny_agent_trainer train --preset reviewer --data "$WORK/data4" --output "$WORK/rev1" \
   --engine /nonexistent.toml --no-progress --max-time "$TR"
 run "$PY" -m tiny_agent_trainer.training.bundle "$WORK/rev1" "$WORK/rev1-bundle"
-run "$PY" -m tiny_agent_trainer train --config "$ROOT/config/reviewer_stage2.toml" --init-from "$WORK/rev1-bundle" \
-  --data "$WORK/data5" --output "$WORK/rev2" --engine /nonexistent.toml --no-progress --max-time "$TR"
-run "$PY" -m tiny_agent_trainer.training.bundle "$WORK/rev2" "$WORK/rev2-bundle" --which latest
-run "$PY" -m tiny_agent_trainer train --config "$ROOT/config/reviewer_stage3.toml" --init-from "$WORK/rev2-bundle" \
-  --data "$WORK/data6" --output "$WORK/rev3" --engine /nonexistent.toml --no-progress --max-time "$TR3"
-run "$PY" -m tiny_agent_trainer.training.bundle "$WORK/rev3" "$WORK/rev3-bundle" --which latest
-run "$PY" -m tiny_agent_trainer train --config "$ROOT/config/reviewer_stage5a.toml" --init-from "$WORK/rev3-bundle" \
-  --data "$WORK/data6" --output "$WORK/rev5" --engine /nonexistent.toml --no-progress --max-time "$TR5"
-run "$PY" -m tiny_agent_trainer.training.bundle "$WORK/rev5" "$WORK/rev5-bundle" --which latest
+stage reviewer_stage2.toml "$WORK/rev1-bundle" "$WORK/data5" rev2 "$TR" latest "$WORK/rev2-bundle"
+stage reviewer_stage3.toml "$WORK/rev2-bundle" "$WORK/data6" rev3 "$TR3" latest "$WORK/rev3-bundle"
+stage reviewer_stage5a.toml "$WORK/rev3-bundle" "$WORK/data6" rev5 "$TR5" latest "$WORK/rev5-bundle"
 
 # generator stages 8-9 and reviewer stages R7-R8 on generator 2.4 (hand-written user descriptions, commit 9c53577)
 build_at 9c53577 "$WORK/data7" "$N2"
-run "$PY" -m tiny_agent_trainer train --config "$ROOT/config/ship_stage8.toml" --init-from "$WORK/stage3-bundle" \
-  --data "$WORK/data7" --output "$WORK/stage8" --engine /nonexistent.toml --no-progress --max-time "$T8"
-run "$PY" -m tiny_agent_trainer.training.bundle "$WORK/stage8" "$WORK/stage8-bundle" --which latest
-run "$PY" -m tiny_agent_trainer train --config "$ROOT/config/ship_stage9.toml" --init-from "$WORK/stage8-bundle" \
-  --data "$WORK/data7" --output "$WORK/stage9" --engine /nonexistent.toml --no-progress --max-time "$T8"
-run "$PY" -m tiny_agent_trainer.training.bundle "$WORK/stage9" "$WORK/bundle" --which latest
-run "$PY" -m tiny_agent_trainer train --config "$ROOT/config/reviewer_stage7.toml" --init-from "$WORK/rev5-bundle" \
-  --data "$WORK/data7" --output "$WORK/rev7" --engine /nonexistent.toml --no-progress --max-time "$T8"
-run "$PY" -m tiny_agent_trainer.training.bundle "$WORK/rev7" "$WORK/rev7-bundle" --which latest
-run "$PY" -m tiny_agent_trainer train --config "$ROOT/config/reviewer_stage8.toml" --init-from "$WORK/rev7-bundle" \
-  --data "$WORK/data7" --output "$WORK/rev8" --engine /nonexistent.toml --no-progress --max-time "$T8"
-run "$PY" -m tiny_agent_trainer.training.bundle "$WORK/rev8" "$WORK/bundle/reviewer" --which latest
+stage ship_stage8.toml "$WORK/stage3-bundle" "$WORK/data7" stage8 "$T8" latest "$WORK/stage8-bundle"
+stage ship_stage9.toml "$WORK/stage8-bundle" "$WORK/data7" stage9 "$T8" latest "$WORK/bundle"
+stage reviewer_stage7.toml "$WORK/rev5-bundle" "$WORK/data7" rev7 "$T8" latest "$WORK/rev7-bundle"
+stage reviewer_stage8.toml "$WORK/rev7-bundle" "$WORK/data7" rev8 "$T8" latest "$WORK/bundle/reviewer"
+# grammar-constrained decoding by default, as shipped (meta.json "inference")
+run "$PY" -c "import json, sys; p = sys.argv[1]; m = json.load(open(p)); m['inference'] = {'constrained': True}; json.dump(m, open(p, 'w'), indent=2)" "$WORK/bundle/meta.json"
 # the retrieval corpus stays the generator-2.1 one (a corpus from the 2.4 data scored lower, docs/runs/descriptions-notes.txt)
 run "$PY" "$ROOT/scripts/make_fallback_corpus.py" "$WORK/data2" "$ROOT/config/wgsl_training_data.toml" "$WORK/bundle"
 echo "reproduced bundle: $WORK/bundle (evaluate: tiny-agent-trainer eval --bench benchmarks/public.toml --model $WORK/bundle)"

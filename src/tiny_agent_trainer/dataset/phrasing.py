@@ -6,10 +6,10 @@ A frame (id `F01`...) needs one kind of fragment: an imperative verb phrase (`vp
 formula (`fx`) or a whole hand-written request (`desc`, frames `D01`..., see `descriptions.py`).
 Placeholders in fragments (`{X}`, `{O}`, `{K}`, `{xi}`...) are resolved so that a buffer or
 parameter gets its long mention ("the uniform k", "the array src") the first time and its bare name
-afterwards; uniform parameters the prompt never calls a parameter get a short declaration ("k is a uniform parameter."). Frames may also name the element type (`{TY}`, only when
-all storage buffers share one) or list the inputs (`{INS}`); some drop `[i]` from formulas ("relu(x)
--> y"). A fraction of prompts asks for the shader's own literal workgroup size ("Use a workgroup size
-of 128."). Frames in `TEST_FRAMES` are reserved for the test split.
+afterwards; uniform parameters the prompt never calls a parameter get a short declaration ("k is a
+uniform parameter."). Frames may also name the element type (`{TY}`, only when all storage buffers
+share one) or list the inputs (`{INS}`); some drop `[i]` from formulas ("relu(x) -> y"). A fraction
+of prompts asks for the shader's own literal workgroup size ("Use a workgroup size of 128."). Frames in `TEST_FRAMES` are reserved for the test split.
 This module does NOT decide code or names (see `core.py`, the families) nor splits (`generate.py`).
 """
 from __future__ import annotations
