@@ -9,7 +9,8 @@ parameter gets its long mention ("the uniform k", "the array src") the first tim
 afterwards; uniform parameters the prompt never calls a parameter get a short declaration ("k is a
 uniform parameter."). Frames may also name the element type (`{TY}`, only when all storage buffers
 share one) or list the inputs (`{INS}`); some drop `[i]` from formulas ("relu(x) -> y"). A fraction
-of prompts asks for the shader's own literal workgroup size ("Use a workgroup size of 128."). Frames in `TEST_FRAMES` are reserved for the test split.
+of prompts asks for the shader's own literal workgroup size ("Use a workgroup size of 128.").
+Frames in `TEST_FRAMES` are reserved for the test split.
 This module does NOT decide code or names (see `core.py`, the families) nor splits (`generate.py`).
 """
 from __future__ import annotations
