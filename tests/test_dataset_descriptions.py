@@ -103,3 +103,16 @@ def test_descriptions_are_not_copies_of_benchmark_prompts():
                 if fw and bw and len(fw & bw) / len(fw | bw) >= 0.6:
                     close.append((path.name, b.id, f))
     assert not close, close[:10]
+
+
+# Wordings of paraphrase-benchmark prompts that leaked into the instructions given to the helpers who wrote
+# the descriptions (the instructions quoted them as examples of style; docs/runs/descriptions-notes.txt).
+# The fragments that echoed them were removed after the stage-9/R8 models had been trained on them.
+LEAKED_WORDINGS = ("pinned to the nearest", "its own sigmoid", "times its sigmoid", "1 for even and 0 for odd",
+                   "1 for odd", "++ on every", "++ every")
+
+
+def test_no_fragment_echoes_a_leaked_benchmark_wording():
+    hits = [f for kinds in D.table().values() for fs in kinds.values() for f in fs
+            if any(w in f.lower() for w in LEAKED_WORDINGS)]
+    assert not hits, hits

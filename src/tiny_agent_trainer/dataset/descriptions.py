@@ -5,9 +5,10 @@ id, read from `descriptions/*.toml` and added to every drawn instance of that va
 The fragments use the variant's own placeholders (`{X}`, `{O}`, `{K}`, `{xi}`...), so names and
 numbers stay random and the prompt grammar (`phrasing.py`) resolves them like its own fragments; a
 fragment whose placeholders an instance lacks is skipped for that instance. The files were written
-from the variants' code and fragments only (no benchmark text), to widen the wording the models see:
-jargon, definitions ("x times its sigmoid"), behaviour ("anything outside gets pinned to the
-nearest end") and domain framings.
+by helpers from the variants' code and fragments (they never opened a benchmark), to widen the wording
+the models see: jargon, definitions, behaviour descriptions and domain framings. Their instructions
+quoted a few paraphrase-benchmark wordings as examples of style; the fragments that echoed them were
+removed and `tests/test_dataset_descriptions.py` keeps them out (docs/runs/descriptions-notes.txt).
 This module does NOT choose frames or phrasings (`phrasing.py`) and does NOT define operations.
 """
 from __future__ import annotations
