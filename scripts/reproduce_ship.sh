@@ -5,7 +5,7 @@
 #   stage 1: generator at commit 806b1e0 (120k pairs, 353 curated), `train --preset small`, 470 s
 #   stage 2: generator 2.1 (240k pairs, 514 curated), config/ship_stage2.toml, init from stage 1, 330 s
 #   stage 3: same data, config/ship_stage3.toml, init from stage 2, 290 s
-#   stage 8: generator 2.4 (hand-written user descriptions, commit 9c53577), config/ship_stage8.toml, init stage 3, 320 s
+#   stage 8: generator 2.4 (hand-written user descriptions, cleaned: commit 7a3bf2a), config/ship_stage8.toml, init stage 3, 320 s
 #   stage 9: same data, config/ship_stage9.toml, init from stage 8, 320 s -> the shipped generator
 # Reviewer (reviewer/, reranks candidates; shader -> description):
 #   R1: data of commit f925dc4 (generator 2.1, 911 curated), `--preset reviewer` from scratch, 300 s
@@ -64,8 +64,8 @@ stage reviewer_stage2.toml "$WORK/rev1-bundle" "$WORK/data5" rev2 "$TR" latest "
 stage reviewer_stage3.toml "$WORK/rev2-bundle" "$WORK/data6" rev3 "$TR3" latest "$WORK/rev3-bundle"
 stage reviewer_stage5a.toml "$WORK/rev3-bundle" "$WORK/data6" rev5 "$TR5" latest "$WORK/rev5-bundle"
 
-# generator stages 8-9 and reviewer stages R7-R8 on generator 2.4 (hand-written user descriptions, commit 9c53577)
-build_at 9c53577 "$WORK/data7" "$N2"
+# generator stages 8-9 and reviewer stages R7-R8 on generator 2.4 (hand-written user descriptions, cleaned: commit 7a3bf2a)
+build_at 7a3bf2a "$WORK/data7" "$N2"
 stage ship_stage8.toml "$WORK/stage3-bundle" "$WORK/data7" stage8 "$T8" latest "$WORK/stage8-bundle"
 stage ship_stage9.toml "$WORK/stage8-bundle" "$WORK/data7" stage9 "$T8" latest "$WORK/bundle"
 stage reviewer_stage7.toml "$WORK/rev5-bundle" "$WORK/data7" rev7 "$T8" latest "$WORK/rev7-bundle"
