@@ -44,15 +44,22 @@ def placeholders(fragment: str) -> set[str]:
     return set(_PH.findall(fragment))
 
 
+@lru_cache(maxsize=None)
+def _with_placeholders(directory: str) -> dict[str, dict[str, tuple[tuple[str, frozenset[str]], ...]]]:
+    """`table(directory)` with each fragment's placeholder set, parsed once (extend runs for every draw)."""
+    return {vid: {k: tuple((f, frozenset(placeholders(f))) for f in frags) for k, frags in kinds.items()}
+            for vid, kinds in table(directory).items()}
+
+
 def extend(inst: Instance, directory: str = str(DIR)) -> Instance:
     """`inst` with the variant's hand-written fragments appended to its forms (in place; returned).
     Fragments that name a placeholder this instance has no slot for are left out."""
-    extra = table(directory).get(inst.variant)
+    extra = _with_placeholders(directory).get(inst.variant)
     if not extra:
         return inst
     have = set(inst.slots) | {"oi"}
     for kind, frags in extra.items():
-        usable = [f for f in frags if placeholders(f) <= have]
+        usable = [f for f, ph in frags if ph <= have]
         if usable:
             inst.forms[kind] = list(inst.forms.get(kind, [])) + usable
     return inst
