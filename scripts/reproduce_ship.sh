@@ -43,7 +43,7 @@ export PYTHONPATH="$ROOT/src"
 run "$PY" -m tiny_agent_trainer.training.bundle "$WORK/stage1" "$WORK/stage1-bundle"
 
 stage() {  # stage CONFIG INIT DATA NAME SECONDS WHICH DEST: one `train --config` run continued from INIT, bundled to DEST
-  run "$PY" -m tiny_agent_trainer train --config "$ROOT/config/$1" ${2:+--init-from "$2"} --data "$3" --output "$WORK/$4" \
+  run "$PY" -m tiny_agent_trainer train --config "$ROOT/config/$1" --init-from "$2" --data "$3" --output "$WORK/$4" \
     --engine /nonexistent.toml --no-progress --max-time "$5"
   run "$PY" -m tiny_agent_trainer.training.bundle "$WORK/$4" "$7" --which "$6"
 }
