@@ -208,7 +208,7 @@ def test_retrieved_shaders_get_the_retrieval_bonus(bundle, tmp_path):
     shutil.copytree(bundle, b)
     write_corpus([Example("negate every element of the array", "fn from_corpus() { }", "x")], b / FALLBACK_CORPUS)
     g = Generator(model=str(b), validator=FakeValidator(lambda c, i: True), retries=0)
-    assert g.options.retrieval_bonus == 1.0  # the default, chosen on the development set
+    assert g.options.retrieval_bonus == 0.6  # the default, chosen on the development and public pools
     for bonus, winner, scores in [(0.0, "fn b", [-1.5, -2.0]), (1.0, "from_corpus", [-1.5, -1.0]),
                                   (0.4, "fn b", [-1.5, -1.6])]:
         scripted_decoder(g, [[(B, -0.1, True)]])
@@ -270,11 +270,11 @@ def test_the_prompts_formula_competes_and_can_answer_when_the_model_fails(bundle
     both = g.generate(prompt)
     assert both.source == "formula" and len(g._reranker.pools[-1]) == 3
     by_source = {c.get("source", "model"): c["rerank"] for c in both.candidates if c.get("rerank") is not None}
-    assert by_source == {"model": -2.5, "retrieval": -2.0, "formula": 0.0}  # the bonus: whatever the model did not write
+    assert by_source == {"model": -2.5, "retrieval": -2.4, "formula": -0.4}  # the 0.6 bonus: whatever the model did not write
     scripted_decoder(g, [[(B, -0.1, True)]])
     g._reranker = FixedScores({"corpus": -3.0, "2.0 * x[i] + 1.0": -1.0, "fn b": -2.5})
     off = g.generate(prompt, rerank_formula=False)
-    assert off.source == "retrieval" and len(g._reranker.pools[-1]) == 2  # B and the corpus shader (+1 bonus)
+    assert off.source == "retrieval" and len(g._reranker.pools[-1]) == 2  # B and the corpus shader (+0.6 bonus)
 
 
 def test_members_whose_buffers_contradict_the_prompt_leave_the_pool(bundle, tmp_path):
@@ -293,3 +293,20 @@ def test_members_whose_buffers_contradict_the_prompt_leave_the_pool(bundle, tmp_
     scripted_decoder(g, [[(model, -0.1, True)]])
     off = g.generate("tanh `in_vals` -> `out_vals`", interface_check=False)
     assert "fn inplace" in off.code and len(g._reranker.pools[-1]) == 2
+
+
+def test_a_prompt_that_says_in_place_keeps_only_shaders_that_read_what_they_write(bundle, tmp_path):
+    b = tmp_path / "b"
+    shutil.copytree(bundle, b)
+    copy = ("@group(0) @binding(0) var<storage, read> x: array<f32>;\n"
+            "@group(0) @binding(1) var<storage, read_write> out: array<f32>;\nfn copy() { out[i] = x[i] * 0.5; }\n")
+    write_corpus([Example("halve x into out", copy, "x")], b / FALLBACK_CORPUS)
+    model = "@group(0) @binding(0) var<storage, read_write> v: array<f32>;\nfn inplace() { v[i] = v[i] * 0.5; }\n"
+    g = Generator(model=str(b), validator=FakeValidator(lambda c, i: True), retries=0)
+    g._reranker = FixedScores({"fn inplace": -3.0, "fn copy": -1.0})
+    for prompt, want in [("halve the values in place", "fn inplace"), ("halve the values", "fn copy")]:
+        scripted_decoder(g, [[(model, -0.1, True)]])
+        g.tokenizer.decode_code = lambda ids: model
+        assert want in g.generate(prompt).code, prompt
+    scripted_decoder(g, [[(model, -0.1, True)]])
+    assert "fn copy" in g.generate("halve the values in place", interface_check=False).code

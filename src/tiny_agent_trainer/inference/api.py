@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -379,12 +380,16 @@ class Generator:
             pool = [m for m in pool if m[0] not in drifted]
             codes -= drifted
         if o.interface_check:  # members whose buffers contradict the ones the prompt names leave the pool
+            from ..wgsl.names import reads_an_output
             from .formula import fits_interface, prompt_interface
 
             want = prompt_interface(prompt)
-            keep = [m for m in pool if fits_interface(m[0], want)] if want is not None else pool
-            if keep and len(keep) < len(pool):
-                pool = keep
+            in_place = re.search(r"\bin[- ]place\b", prompt, re.I) is not None
+            for fits in ((lambda c: fits_interface(c, want)) if want is not None else None,
+                         reads_an_output if in_place else None):  # "... in place": a shader that reads what it writes
+                keep = [m for m in pool if fits(m[0])] if fits is not None else pool
+                if keep:  # a rule that would empty the pool is ignored
+                    pool = keep
         if o.rerank_mutants and code0:  # the beam with one operation swapped: the model's commonest mistake
             from ..wgsl.mutate import mutants
 

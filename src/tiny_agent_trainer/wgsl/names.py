@@ -57,6 +57,31 @@ def interface(code: str) -> tuple[list[tuple[int, str, str, str]], list[tuple[st
     return binds, (u[2] if u is not None else [])
 
 
+def reads_an_output(code: str) -> bool:
+    """Whether some `read_write` storage buffer is read in the shader, not only assigned to (`x[i] *= 2.0`,
+    `x[i] = f(x[i])`): the mark of an in-place update. Atomic buffers and `arrayLength(&out)` do not count."""
+    outs = {name for _, acc, name, typ in interface(code)[0]
+            if acc.rstrip(">").endswith(",read_write") and "atomic" not in typ}
+    sig = significant(tokenize(code))
+    for n, t in enumerate(sig):
+        if t.kind != "ident" or t.text not in outs or n + 1 >= len(sig) or sig[n + 1].text != "[":
+            continue
+        j = n + 1
+        while j < len(sig) and sig[j].text in ("[", "."):  # past `[i]`, `[k]`, `.x` accessors
+            if sig[j].text == ".":
+                j += 2
+                continue
+            depth = 0
+            while j < len(sig):
+                depth += {"[": 1, "]": -1}.get(sig[j].text, 0)
+                j += 1
+                if depth == 0:
+                    break
+        if j >= len(sig) or sig[j].text != "=":
+            return True
+    return False
+
+
 def _rename_interface(code: str, sig: list[Token], buffers: dict[str, str], fields: dict[str, str]) -> str:
     """`code` (whose significant tokens are `sig`) with buffer names renamed where they are names (not
     after a `.`: `gid.x` keeps its `x` when a buffer `x` is renamed) and uniform fields renamed where
