@@ -1,6 +1,6 @@
 """Registry of synthetic task families: every `Variant` of every family module, by id.
 
-Families: unary, binary, parametric, constant, inplace (`elementwise`), chromatic (`color`),
+Families: unary, binary, parametric, constant, inplace (`elementwise`, u32 and colour updates in `inplace`), chromatic (`color`),
 integer (`bits`), 2d (`grid`), reduction (`reduce`);
 second tables of the same families in `elementwise2`, `color2`, `bits2`, `grid2`, `reduce2`. This package does NOT phrase prompts or
 verify shaders; it only defines operations (code, buffers, oracle, phrase fragments).
@@ -13,7 +13,7 @@ from ..core import Variant
 def all_variants() -> list[Variant]:
     from . import elementwise
     mods = [elementwise]
-    for name in ("elementwise2", "color", "color2", "bits", "bits2", "grid", "grid2", "reduce", "reduce2"):
+    for name in ("elementwise2", "color", "color2", "bits", "bits2", "grid", "grid2", "reduce", "reduce2", "inplace"):
         try:
             mods.append(__import__(f"{__name__}.{name}", fromlist=["VARIANTS"]))
         except ModuleNotFoundError as e:
