@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Reproduce the shipped bundle (src/tiny_agent_trainer/bundled/default) from scratch on one GPU: the exact
-# sequence that produced it (docs/model-card.md), about 72 minutes on an H100.
+# sequence that produced it (docs/model-card.md), about 98 minutes on an H100.
 # Generator (model.safetensors):
 #   stage 1: generator at commit 806b1e0 (120k pairs, 353 curated), `train --preset small`, 470 s
 #   stage 2: generator 2.1 (240k pairs, 514 curated), config/ship_stage2.toml, init from stage 1, 330 s
 #   stage 3: same data, config/ship_stage3.toml, init from stage 2, 290 s
 #   stage 8: generator 2.4 (hand-written user descriptions, cleaned: commit 7a3bf2a), config/ship_stage8.toml, init stage 3, 320 s
-#   stage 9: same data, config/ship_stage9.toml, init from stage 8, 320 s -> the shipped generator
+#   stage 9: same data, config/ship_stage9.toml, init from stage 8, 320 s
+#   stage 10: same data, config/ship_stage10.toml, init from stage 9, 380 s
+#   stage 11: generator 2.5 (in-place u32 and colour updates: commit e71d13c), config/ship_stage11.toml, init from
+#       stage 10, 390 s -> the shipped generator
 # Reviewer (reviewer/, reranks candidates; shader -> description):
 #   R1: data of commit f925dc4 (generator 2.1, 911 curated), `--preset reviewer` from scratch, 300 s
 #   R2: data of commit c448fe3 (generator 2.2), config/reviewer_stage2.toml, init from R1, 300 s (final weights)
@@ -15,7 +18,9 @@
 #   R5a: same data, config/reviewer_stage5a.toml (contrastive margin loss against operation mutants), init from
 #       R3, 250 s (the shipped run was cut at its step-2400 checkpoint)
 #   R7: generator 2.4, config/reviewer_stage7.toml, init from R5a, 320 s
-#   R8: same data, config/reviewer_stage8.toml, init from R7, 320 s -> the shipped reviewer
+#   R8: same data, config/reviewer_stage8.toml, init from R7, 320 s
+#   R9: same data, config/reviewer_stage9.toml, init from R8, 380 s
+#   R10: generator 2.5, config/reviewer_stage10.toml, init from R9, 390 s -> the shipped reviewer
 # + the retrieval corpus (scripts/make_fallback_corpus.py: stage-2/3 data + the curated file).
 # Time-budgeted runs follow the wall clock, so the weights are not bit-identical to the shipped ones.
 # Usage (repo root, a git checkout): [WORK=runs/reproduce] [SMOKE=1] bash scripts/reproduce_ship.sh
@@ -24,8 +29,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$(mkdir -p "${WORK:-$ROOT/runs/reproduce}" && cd "${WORK:-$ROOT/runs/reproduce}" && pwd)
 PY=${PYTHON:-python3}
-if [ "${SMOKE:-0}" = 1 ]; then N1=400 N2=800 T1=5 T2=5 T3=5 TR=5 TR3=5 TR5=5 T8=5
-else N1=120000 N2=240000 T1=470 T2=330 T3=290 TR=300 TR3=330 TR5=250 T8=320; fi
+if [ "${SMOKE:-0}" = 1 ]; then N1=400 N2=800 T1=5 T2=5 T3=5 TR=5 TR3=5 TR5=5 T8=5 T10=5 T11=5
+else N1=120000 N2=240000 T1=470 T2=330 T3=290 TR=300 TR3=330 TR5=250 T8=320 T10=380 T11=390; fi
 run() { echo "+ $*" >&2; "$@"; }
 
 build_at() {  # build_at COMMIT OUT COUNT: the dataset that the generator of COMMIT builds, in a worktree
@@ -67,9 +72,16 @@ stage reviewer_stage5a.toml "$WORK/rev3-bundle" "$WORK/data6" rev5 "$TR5" latest
 # generator stages 8-9 and reviewer stages R7-R8 on generator 2.4 (hand-written user descriptions, cleaned: commit 7a3bf2a)
 build_at 7a3bf2a "$WORK/data7" "$N2"
 stage ship_stage8.toml "$WORK/stage3-bundle" "$WORK/data7" stage8 "$T8" latest "$WORK/stage8-bundle"
-stage ship_stage9.toml "$WORK/stage8-bundle" "$WORK/data7" stage9 "$T8" latest "$WORK/bundle"
+stage ship_stage9.toml "$WORK/stage8-bundle" "$WORK/data7" stage9 "$T8" latest "$WORK/stage9-bundle"
+stage ship_stage10.toml "$WORK/stage9-bundle" "$WORK/data7" stage10 "$T10" latest "$WORK/stage10-bundle"
 stage reviewer_stage7.toml "$WORK/rev5-bundle" "$WORK/data7" rev7 "$T8" latest "$WORK/rev7-bundle"
-stage reviewer_stage8.toml "$WORK/rev7-bundle" "$WORK/data7" rev8 "$T8" latest "$WORK/bundle/reviewer"
+stage reviewer_stage8.toml "$WORK/rev7-bundle" "$WORK/data7" rev8 "$T8" latest "$WORK/rev8-bundle"
+stage reviewer_stage9.toml "$WORK/rev8-bundle" "$WORK/data7" rev9 "$T10" latest "$WORK/rev9-bundle"
+
+# generator stage 11 and reviewer R10 on generator 2.5 (in-place u32 and colour updates: commit e71d13c)
+build_at e71d13c "$WORK/data8" "$N2"
+stage ship_stage11.toml "$WORK/stage10-bundle" "$WORK/data8" stage11 "$T11" latest "$WORK/bundle"
+stage reviewer_stage10.toml "$WORK/rev9-bundle" "$WORK/data8" rev10 "$T11" latest "$WORK/bundle/reviewer"
 # grammar-constrained decoding by default, as shipped (meta.json "inference")
 run "$PY" -c "import json, sys; p = sys.argv[1]; m = json.load(open(p)); m['inference'] = {'constrained': True}; json.dump(m, open(p, 'w'), indent=2)" "$WORK/bundle/meta.json"
 # the retrieval corpus stays the generator-2.1 one (a corpus from the 2.4 data scored lower, docs/runs/descriptions-notes.txt)

@@ -310,3 +310,21 @@ def test_a_prompt_that_says_in_place_keeps_only_shaders_that_read_what_they_writ
         assert want in g.generate(prompt).code, prompt
     scripted_decoder(g, [[(model, -0.1, True)]])
     assert "fn copy" in g.generate("halve the values in place", interface_check=False).code
+
+
+def test_an_in_place_answer_to_a_prompt_naming_an_output_competes_as_a_map_into_that_output(bundle, tmp_path):
+    b = tmp_path / "b"
+    shutil.copytree(bundle, b)
+    write_corpus([Example("unrelated", "fn corpus() { }", "x")], b / FALLBACK_CORPUS)
+    model = ("@group(0) @binding(0) var<storage, read_write> err: array<f32>;\n"
+             "fn main() { if (i >= arrayLength(&err)) { return; } err[i] = abs(err[i]); }\n")
+    g = Generator(model=str(b), validator=FakeValidator(lambda c, i: True), retries=0)
+    g._reranker = FixedScores({"abs_err[i] = abs(err[i])": -1.0, "fn main": -2.0, "fn corpus": -5.0})
+    scripted_decoder(g, [[(model, -0.1, True)]])
+    g.tokenizer.decode_code = lambda ids: model
+    out = g.generate("take the absolute value of each entry of err into abs_err")
+    assert "var<storage, read> err" in out.code and "read_write> abs_err" in out.code and out.source == "model"
+    assert any(c.get("output_from_prompt") for c in out.candidates)
+    for prompt in ("take the absolute value of each entry of err in place", "take the absolute value of err"):
+        scripted_decoder(g, [[(model, -0.1, True)]])  # in place, or no output named: no rewrite
+        assert "abs_err" not in g.generate(prompt).code, prompt

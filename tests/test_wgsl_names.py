@@ -24,3 +24,48 @@ def test_reads_an_output_tells_in_place_updates_apart(body, want):
             "@group(0) @binding(3) var<storage, read_write> hist: array<atomic<u32>>;\n"
             f"fn main() {{ atomicAdd(&hist[0], 1u); {body} }}\n")
     assert reads_an_output(code) is want
+
+
+INPLACE = """struct Params {
+    k: f32,
+}
+
+@group(0) @binding(0) var<storage, read_write> heights: array<f32>;
+@group(0) @binding(1) var<uniform> params: Params;
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+    let i = gid.x;
+    if (i >= arrayLength(&heights)) {
+        return;
+    }
+    heights[i] = heights[i] * params.k;
+}
+"""
+
+
+def test_separate_output_turns_an_in_place_update_into_a_map_to_the_named_buffer():
+    from tiny_agent_trainer.validation import validate
+    from tiny_agent_trainer.wgsl.names import interface, separate_output
+
+    code = separate_output(INPLACE, "scaled")
+    assert validate(code).ok
+    assert [(b, a, n, t) for b, a, n, t in interface(code)[0]] == [
+        (0, "<storage,read>", "heights", "array<f32>"), (1, "<storage,read_write>", "scaled", "array<f32>"),
+        (2, "<uniform>", "params", "Params")]
+    assert "scaled[i] = heights[i] * params.k;" in code and "arrayLength(&scaled)" in code
+    assert not reads_an_output(code) and reads_an_output(INPLACE)
+
+
+@pytest.mark.parametrize("code, out", [
+    (INPLACE.replace("heights[i] = heights[i] *", "heights[i] *="), "scaled"),  # a compound update
+    (INPLACE, "heights"),  # the output is the buffer itself
+    (INPLACE, "params"),  # a name the shader already uses
+    (INPLACE.replace("read_write> heights", "read> heights"), "scaled"),  # nothing is written
+    ("@group(0) @binding(0) var<storage, read> x: array<f32>;\n"
+     "@group(0) @binding(1) var<storage, read_write> y: array<f32>;\nfn main() { y[0] = x[0]; }\n", "z"),  # two buffers
+])
+def test_separate_output_leaves_other_shaders_alone(code, out):
+    from tiny_agent_trainer.wgsl.names import separate_output
+
+    assert separate_output(code, out) is None

@@ -13,7 +13,10 @@ the bundled default, `"template"` = the built-in chromatic templates). `generate
    which kind); a retrieved shader whose interface matches the model's candidate first takes its
    buffer and field names (`fixes.adopt_names`), so it speaks the prompt's names, and every pool
    member whose float constants drifted from the prompt's numbers gets a variant with the prompt's
-   numbers (`fixes.adopt_numbers`) that competes too;
+   numbers (`fixes.adopt_numbers`) that competes too; the interface check (`interface_check`) drops
+   members whose buffers contradict the ones the prompt names or, when it says "in place", that do not
+   read what they write, and adds the model's in-place answer rewritten to write the one output the
+   prompt names (`wgsl.names.separate_output`, which then also lends the retrieved shaders its names);
 4. if none is valid, first tries deterministic name fixes on the best invalid candidates
    (`fixes.py`: an undeclared identifier or uniform field renamed to a declared one, a repeated
    struct field dropped; `fix_names`), then repairs within a bounded budget (`retries` rounds):
@@ -339,10 +342,21 @@ class Generator:
                 code, res = self._check(h, timings)
                 seen[key] = _entry(h, res, _diag_dicts(res))
                 add(code, res, h, seen[key])
+        donor = code0  # whose names the retrieved shaders take
+        if o.interface_check and code0 and not re.search(r"\bin[- ]place\b", prompt, re.I):
+            # an in-place answer to a prompt that names where the result goes: the same shader writing there
+            from ..wgsl.names import separate_output
+            from .formula import prompt_buffers
+
+            wanted = prompt_buffers(prompt, min_names=1)
+            if wanted is not None and len(wanted[1]) == 1:
+                var = separate_output(code0, wanted[1][0])
+                add_variant("output", var, h0, entry0, output_from_prompt=True)
+                donor = var if var in codes else donor
         if o.rerank_retrieval > 0 and self._fallback_corpus is not None:
             for ex, sim in self._nearest(prompt, o.rerank_retrieval):
                 code = ex.code
-                named = adopt_names(code, code0) if code0 else None  # the prompt's names, from the model's candidate
+                named = adopt_names(code, donor) if donor else None  # the prompt's names, from the model's candidate
                 res = self._validate(named, timings) if named not in (None, code) else None
                 if res is not None and getattr(res, "ok", False) is True:
                     code = named

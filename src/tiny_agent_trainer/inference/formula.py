@@ -13,7 +13,8 @@ fields, unless the prompt calls them a buffer; a placeholder element name (`v`, 
 named) stands for the one input buffer the prompt names but the formula does not. Bindings follow the conventions (inputs, then outputs, then
 one uniform struct, each in order of first mention).
 `prompt_interface(prompt)` reads the same words for a different question: how many input and output
-buffers the prompt names (the reranked pool drops members that contradict it).
+buffers the prompt names (the reranked pool drops members that contradict it); `prompt_buffers` gives
+their names (an output named by the prompt receives the model's in-place answer rewritten as a map).
 The reviewer decides whether the transcription explains the prompt better than the model's own
 shader and the retrieved ones; this module never decides, never validates (the caller runs naga),
 and handles only `f32` elementwise maps (no integers, colours, 2D grids or reductions: it returns
@@ -329,6 +330,13 @@ def prompt_interface(prompt: str) -> tuple[int, int] | None:
     ("into", "->", "write ... to", "store ... in", "result in", `=` after make an output; "in place" makes
     every named buffer an output). Uniform-looking names are left out. None when fewer than two names
     (one for an in-place update) are found: too little to go on."""
+    named = prompt_buffers(prompt)
+    return None if named is None else (len(named[0]), len(named[1]))
+
+
+def prompt_buffers(prompt: str, min_names: int = 2) -> tuple[list[str], list[str]] | None:
+    """The (input, output) buffer names behind `prompt_interface`, each in order of first mention; None
+    unless at least `min_names` names and an output are found."""
     uniforms = _uniform_names(prompt)
     names: list[tuple[int, str]] = []
     for m in _NAME_LIKE.finditer(prompt):
@@ -338,16 +346,17 @@ def prompt_interface(prompt: str) -> tuple[int, int] | None:
             continue
         names.append((m.start(), name))
     if re.search(r"\bin[- ]place\b", prompt, re.I):
-        return (0, len(names)) if len(names) == 1 else None
-    ins = outs = 0
+        return ([], [names[0][1]]) if len(names) == 1 else None
+    ins: list[str] = []
+    outs: list[str] = []
     for pos, name in names:
         after = prompt[pos:pos + len(name) + 40].lstrip("`")[len(name):].lstrip("`")
         if _OUT_CUE.search(prompt[max(0, pos - 32):pos].rstrip("`")) or \
                 re.match(r"(?:\[[^\]]*\])?\s*(?:[-+*/]?=(?!=)|out\b|\(out(?:put)?\))", after):
-            outs += 1
+            outs.append(name)
         else:
-            ins += 1
-    return (ins, outs) if len(names) >= 2 and outs >= 1 else None
+            ins.append(name)
+    return (ins, outs) if len(names) >= min_names and outs else None
 
 
 def fits_interface(code: str, want: tuple[int, int]) -> bool:

@@ -1,6 +1,7 @@
 """Interface-level renaming of WGSL shaders: rename identifier tokens, read a shader's interface
 (bindings and uniform-struct fields), and give one shader another's names when the two interfaces
-match in everything but names (`adopt_names`).
+match in everything but names (`adopt_names`), tell an in-place update from a map (`reads_an_output`), and
+rewrite an in-place update into a map that writes a new output buffer (`separate_output`).
 
 Used by inference (a retrieved training shader takes the names of the model's candidate) and by
 training (a reviewer's negative example: another training shader with this one's names).
@@ -57,14 +58,11 @@ def interface(code: str) -> tuple[list[tuple[int, str, str, str]], list[tuple[st
     return binds, (u[2] if u is not None else [])
 
 
-def reads_an_output(code: str) -> bool:
-    """Whether some `read_write` storage buffer is read in the shader, not only assigned to (`x[i] *= 2.0`,
-    `x[i] = f(x[i])`): the mark of an in-place update. Atomic buffers and `arrayLength(&out)` do not count."""
-    outs = {name for _, acc, name, typ in interface(code)[0]
-            if acc.rstrip(">").endswith(",read_write") and "atomic" not in typ}
-    sig = significant(tokenize(code))
+def _indexed_uses(sig: list[Token], names: set[str]) -> list[tuple[int, str]]:
+    """(token index, the token after the accessors: `=`, `+=`, `;`, `*`...) of every `name[...]` use."""
+    out = []
     for n, t in enumerate(sig):
-        if t.kind != "ident" or t.text not in outs or n + 1 >= len(sig) or sig[n + 1].text != "[":
+        if t.kind != "ident" or t.text not in names or n + 1 >= len(sig) or sig[n + 1].text != "[":
             continue
         j = n + 1
         while j < len(sig) and sig[j].text in ("[", "."):  # past `[i]`, `[k]`, `.x` accessors
@@ -77,9 +75,63 @@ def reads_an_output(code: str) -> bool:
                 j += 1
                 if depth == 0:
                     break
-        if j >= len(sig) or sig[j].text != "=":
-            return True
-    return False
+        out.append((n, sig[j].text if j < len(sig) else ""))
+    return out
+
+
+_COMPOUND = frozenset(("+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>=", "++", "--"))
+
+
+def reads_an_output(code: str) -> bool:
+    """Whether some `read_write` storage buffer is read in the shader, not only assigned to (`x[i] *= 2.0`,
+    `x[i] = f(x[i])`): the mark of an in-place update. Atomic buffers and `arrayLength(&out)` do not count."""
+    outs = {name for _, acc, name, typ in interface(code)[0]
+            if acc.rstrip(">").endswith(",read_write") and "atomic" not in typ}
+    return any(after != "=" for _, after in _indexed_uses(significant(tokenize(code)), outs))
+
+
+def separate_output(code: str, out: str) -> str | None:
+    """An in-place shader (one `read_write` storage buffer `x`, no other storage buffer) rewritten to read `x`
+    and write a new output buffer `out` of the same type, bound right after `x` (later bindings move up by
+    one): every `x[...] = ...` store and `arrayLength(&x)` now name `out`. None when `code` is not such a
+    shader, already uses the name `out`, or updates `x` with a compound assignment (`x[i] += ...`)."""
+    binds, _ = interface(code)
+    storage = [(b, acc, name, typ) for b, acc, name, typ in binds if acc.startswith("<storage")]
+    if len(storage) != 1:
+        return None
+    b0, acc, x, typ = storage[0]
+    toks = tokenize(code)
+    sig = significant(toks)
+    if not acc.rstrip(">").endswith(",read_write") or "atomic" in typ or x == out or \
+            any(t.kind in ("ident", "reserved") and t.text == out for t in sig):
+        return None
+    uses = _indexed_uses(sig, {x})
+    if not any(after == "=" for _, after in uses) or any(after in _COMPOUND for _, after in uses):
+        return None
+    targets = {sig[n].start for n, after in uses if after == "="}
+    for n in range(len(sig) - 3):  # arrayLength(&x) -> arrayLength(&out)
+        if sig[n].text == "arrayLength" and sig[n + 1].text == "(" and sig[n + 2].text == "&" and sig[n + 3].text == x:
+            targets.add(sig[n + 3].start)
+    parts, last = [], 0
+    for t in toks:
+        if t.start in targets and t.text == x:
+            parts += [code[last:t.start], out]
+            last = t.end
+    body = "".join(parts) + code[last:]
+
+    def shift(m: re.Match) -> str:
+        k = int(m.group(1))
+        return f"@binding({k + 1})" if k > b0 else m.group(0)
+
+    body = re.sub(r"@binding\((\d+)\)", shift, body)
+    decl = re.compile(r"(@binding\(%d\)\s*var<\s*storage\s*,\s*)read_write(\s*>\s*%s\s*:[^;]*;)" % (b0, re.escape(x)))
+    m = decl.search(body)
+    if m is None:
+        return None
+    line_start = body.rfind("\n", 0, m.start()) + 1
+    prefix = body[line_start:m.start()]  # `@group(0) ` before the binding
+    new_decl = f"{m.group(1)}read{m.group(2)}\n{prefix}@binding({b0 + 1}) var<storage, read_write> {out}: {typ};"
+    return body[:m.start()] + new_decl + body[m.end():]
 
 
 def _rename_interface(code: str, sig: list[Token], buffers: dict[str, str], fields: dict[str, str]) -> str:
