@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +45,7 @@ from typing import Any, Callable, Sequence
 
 from ..errors import UserError
 from .decoding import DecodeConfig, Decoder, Hypothesis
+from .formula import says_in_place
 from .options import MAX_PROMPT_CHARS, Generation, Options
 
 __all__ = ["MAX_PROMPT_CHARS", "Generation", "Generator", "Options", "generate"]
@@ -343,7 +343,7 @@ class Generator:
                 seen[key] = _entry(h, res, _diag_dicts(res))
                 add(code, res, h, seen[key])
         donor = code0  # whose names the retrieved shaders take
-        if o.interface_check and code0 and not re.search(r"\bin[- ]place\b", prompt, re.I):
+        if o.interface_check and code0 and not says_in_place(prompt):
             # an in-place answer to a prompt that names where the result goes: the same shader writing there
             from ..wgsl.names import separate_output
             from .formula import prompt_buffers
@@ -398,9 +398,8 @@ class Generator:
             from .formula import fits_interface, prompt_interface
 
             want = prompt_interface(prompt)
-            in_place = re.search(r"\bin[- ]place\b", prompt, re.I) is not None
             for fits in ((lambda c: fits_interface(c, want)) if want is not None else None,
-                         reads_an_output if in_place else None):  # "... in place": a shader that reads what it writes
+                         reads_an_output if says_in_place(prompt) else None):  # in place: reads what it writes
                 keep = [m for m in pool if fits(m[0])] if fits is not None else pool
                 if keep:  # a rule that would empty the pool is ignored
                     pool = keep

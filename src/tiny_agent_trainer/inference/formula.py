@@ -324,6 +324,11 @@ _NAME_LIKE = re.compile(r"`([A-Za-z_]\w*)`|(?<![\w.`])([A-Za-z_]\w*)(?=\[)|(?<![
                         r"(?![\w.(`])")
 
 
+def says_in_place(prompt: str) -> bool:
+    """Whether the prompt asks for an in-place update ("in place", "in-place")."""
+    return re.search(r"\bin[- ]place\b", prompt, re.I) is not None
+
+
 def prompt_interface(prompt: str) -> tuple[int, int] | None:
     """(inputs, outputs): how many storage buffers the prompt names, by the identifiers it writes like names
     (in backticks, indexed as `total[0]`, snake_case), told apart by the words around their first mention
@@ -345,7 +350,7 @@ def prompt_buffers(prompt: str, min_names: int = 2) -> tuple[list[str], list[str
                 or re.fullmatch(r"(?:[iu]32|f(?:16|32)|vec\d\w*|mat\d\w*|workgroup_size|\w*_t)", name):
             continue
         names.append((m.start(), name))
-    if re.search(r"\bin[- ]place\b", prompt, re.I):
+    if says_in_place(prompt):
         return ([], [names[0][1]]) if len(names) == 1 else None
     ins: list[str] = []
     outs: list[str] = []
@@ -389,7 +394,7 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int) 
         target = _output_name(prompt, set(free))
         if target is None and op == "=":
             return None
-    in_place = op != "=" or target in free or re.search(r"\bin[- ]place\b", prompt, re.I) is not None
+    in_place = op != "=" or target in free or says_in_place(prompt)
     if in_place and target is None:
         return None
     if not _legal(target):

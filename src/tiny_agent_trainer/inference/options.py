@@ -62,7 +62,9 @@ class Options:
     prompt_numbers: bool = True  # a pool member whose number variant (the prompt's numbers, `fixes.adopt_numbers`)
     # is valid leaves the pool: the variant competes instead
     interface_check: bool = True  # pool members whose storage buffers contradict the ones the prompt names
-    # (`formula.prompt_interface`: outputs, or an in-place shader for a prompt that names an input) leave the pool
+    # (`formula.prompt_interface`: outputs, or an in-place shader for a prompt that names an input) leave the pool,
+    # and so do members that do not read what they write when the prompt says "in place"; an in-place answer to
+    # a prompt that names one output competes rewritten to write it (`wgsl.names.separate_output`)
     rerank_formula: bool = True  # a kernel transcribed from an explicit elementwise formula in the prompt
     # (`formula.py`) competes in the reranked pool
     rerank_mutants: bool = False  # one-operation swaps of the first valid beam in the reranked pool (`wgsl/mutate.py`);

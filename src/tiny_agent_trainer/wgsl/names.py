@@ -62,7 +62,8 @@ def _indexed_uses(sig: list[Token], names: set[str]) -> list[tuple[int, str]]:
     """(token index, the token after the accessors: `=`, `+=`, `;`, `*`...) of every `name[...]` use."""
     out = []
     for n, t in enumerate(sig):
-        if t.kind != "ident" or t.text not in names or n + 1 >= len(sig) or sig[n + 1].text != "[":
+        if t.kind != "ident" or t.text not in names or n + 1 >= len(sig) or sig[n + 1].text != "[" or \
+                n and sig[n - 1].text == ".":  # `v.x[0]` is a member named like the buffer
             continue
         j = n + 1
         while j < len(sig) and sig[j].text in ("[", "."):  # past `[i]`, `[k]`, `.x` accessors
