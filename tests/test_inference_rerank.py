@@ -328,3 +328,20 @@ def test_an_in_place_answer_to_a_prompt_naming_an_output_competes_as_a_map_into_
     for prompt in ("take the absolute value of each entry of err in place", "take the absolute value of err"):
         scripted_decoder(g, [[(model, -0.1, True)]])  # in place, or no output named: no rewrite
         assert "abs_err" not in g.generate(prompt).code, prompt
+
+
+def test_a_racy_member_leaves_the_pool_unless_it_is_the_only_one(bundle, tmp_path):
+    b = tmp_path / "b"
+    shutil.copytree(bundle, b)
+    good = ("@group(0) @binding(0) var<storage, read> x: array<f32>;\n"
+            "@group(0) @binding(1) var<storage, read_write> total: array<f32>;\n"
+            "@compute @workgroup_size(64)\nfn good() { if (t == 0u) { total[0] = x[0]; } }\n")
+    write_corpus([Example("sum x into total[0]", good, "x")], b / FALLBACK_CORPUS)
+    racy = good.replace("fn good() { if (t == 0u) { total[0] = x[0]; } }", "fn racy() { total[0] = x[t]; }")
+    g = Generator(model=str(b), validator=FakeValidator(lambda c, i: True), retries=0)
+    g._reranker = FixedScores({"fn racy": -1.0, "fn good": -3.0})
+    scripted_decoder(g, [[(racy, -0.1, True)]])
+    g.tokenizer.decode_code = lambda ids: racy
+    assert "fn good" in g.generate("sum x into total[0]").code
+    scripted_decoder(g, [[(racy, -0.1, True)]])
+    assert "fn racy" in g.generate("sum x into total[0]", race_check=False).code

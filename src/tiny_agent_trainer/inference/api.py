@@ -403,6 +403,10 @@ class Generator:
                 keep = [m for m in pool if fits(m[0])] if fits is not None else pool
                 if keep:  # a rule that would empty the pool is ignored
                     pool = keep
+        if o.race_check:  # a store that every invocation makes to the same element cannot be right
+            from ..wgsl.lint import racy_store
+
+            pool = [m for m in pool if not racy_store(m[0])] or pool
         if o.rerank_mutants and code0:  # the beam with one operation swapped: the model's commonest mistake
             from ..wgsl.mutate import mutants
 
