@@ -8,9 +8,9 @@ in-place shader). This module does NOT phrase prompts or verify shaders.
 """
 from __future__ import annotations
 
-from .. import naming as nm
-from ..core import MapOp, ParamDef
+from ..core import ParamDef
 from .color import C1, G_NP, GRAY, keep_alpha
+from .elementwise import I
 
 SMALL = "randint(0,1000000)"
 LEVELS = "randint(0,255)"
@@ -20,17 +20,13 @@ SHIFTS = ["1", "2", "3", "4", "8", "16"]
 
 
 def IU(name, expr, oracle, vp, el, fx, params=(), mode="none", fill=(SMALL,), **kw):
-    """An in-place update of a u32 buffer."""
-    return MapOp(id=f"inplace/{name}", family="inplace", category="inplace", nin=1, expr=expr, oracle=oracle,
-                 params=tuple(params), mode=mode, elem="u", fill=fill, inplace=True, vp=tuple(vp), el=tuple(el),
-                 fx=tuple(fx), **kw)
+    """An in-place update of a u32 buffer (`elementwise.I` with u32 elements)."""
+    return I(name, expr, oracle, vp, el, fx, params=params, mode=mode, fill=fill, elem="u", **kw)
 
 
 def IC(name, expr, oracle, pre, vp, el=(), params=(), mode="none", fill=("uniform(0,1)",), **kw):
-    """An in-place update of a vec4<f32> colour buffer (r, g, b, a)."""
-    return MapOp(id=f"inplace/{name}", family="inplace", category="inplace", nin=1, expr=expr, oracle=oracle,
-                 pre=tuple(pre), params=tuple(params), mode=mode, elem="c", fill=fill, inplace=True,
-                 vp=tuple(vp), el=tuple(el), **kw)
+    """An in-place update of a vec4<f32> colour buffer (r, g, b, a), computed by the statements `pre`."""
+    return I(name, expr, oracle, vp, el, (), params=params, mode=mode, fill=fill, elem="c", pre=tuple(pre), **kw)
 
 
 U32 = [
