@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from .lexer import significant, tokenize
-from .names import interface
+from .names import indexed_uses, storage_outputs
 
 _ONE_THREAD = re.compile(r"!=|>\s*0")  # `t != 0u`, `lid.x > 0u`: only invocation 0 goes on
 
@@ -25,10 +25,13 @@ def racy_store(code: str) -> bool:
     m = re.search(r"@workgroup_size\(([^)]*)\)", code)
     if m and all(p.strip() in ("1", "1u", "1i") for p in m.group(1).split(",") if p.strip()):
         return False
-    outs = {n for _, acc, n, typ in interface(code)[0] if acc.rstrip(">").endswith(",read_write") and "atomic" not in typ}
+    outs = storage_outputs(code)
     if not outs:
         return False
     sig = significant(tokenize(code))
+    stores = {n for n, j in indexed_uses(sig, outs)  # `out[0] = ...`, `out[0].x = ...`: one fixed element
+              if j < len(sig) and sig[j].text == "=" and sig[n + 2].kind == "int" and sig[n + 3].text == "]"
+              and all(sig[k].text != "[" for k in range(n + 4, j))}
     stack: list[str] = []  # header of every open block ("if (t == 0u)", "for (...)", "fn main(...)")
     guarded: list[bool] = [False]  # per open block: an earlier single-invocation early return
     returned: list[bool] = [False]  # per open block: it contains `return`
@@ -50,12 +53,6 @@ def racy_store(code: str) -> bool:
             start = n + 1
         elif t.text == "return":
             returned[-1] = True
-        elif (t.kind == "ident" and t.text in outs and n + 3 < len(sig) and sig[n + 1].text == "["
-              and sig[n + 2].kind == "int" and sig[n + 3].text == "]" and (n == 0 or sig[n - 1].text != ".")):
-            j = n + 4
-            while j < len(sig) and sig[j].text == ".":  # `out[0].x = ...`
-                j += 2
-            if j < len(sig) and sig[j].text == "=" and not guarded[-1] and \
-                    not any(h.startswith("if") and "==" in h for h in stack):
-                return True
+        elif n in stores and not guarded[-1] and not any(h.startswith("if") and "==" in h for h in stack):
+            return True
     return False

@@ -58,8 +58,9 @@ def interface(code: str) -> tuple[list[tuple[int, str, str, str]], list[tuple[st
     return binds, (u[2] if u is not None else [])
 
 
-def _indexed_uses(sig: list[Token], names: set[str]) -> list[tuple[int, str]]:
-    """(token index, the token after the accessors: `=`, `+=`, `;`, `*`...) of every `name[...]` use."""
+def indexed_uses(sig: list[Token], names: set[str]) -> list[tuple[int, int]]:
+    """(index of the name, index of the token after its accessors: `=`, `+=`, `;`, `*`...; `len(sig)` at the
+    end) in the significant tokens `sig`, for every `name[...]` use of one of `names`."""
     out = []
     for n, t in enumerate(sig):
         if t.kind != "ident" or t.text not in names or n + 1 >= len(sig) or sig[n + 1].text != "[" or \
@@ -76,8 +77,18 @@ def _indexed_uses(sig: list[Token], names: set[str]) -> list[tuple[int, str]]:
                 j += 1
                 if depth == 0:
                     break
-        out.append((n, sig[j].text if j < len(sig) else ""))
+        out.append((n, j))
     return out
+
+
+def storage_outputs(code: str) -> set[str]:
+    """Names of the shader's `read_write` storage buffers that are not atomic."""
+    return {name for _, acc, name, typ in interface(code)[0]
+            if acc.rstrip(">").endswith(",read_write") and "atomic" not in typ}
+
+
+def _after(sig: list[Token], j: int) -> str:
+    return sig[j].text if j < len(sig) else ""
 
 
 _COMPOUND = frozenset(("+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>=", "++", "--"))
@@ -86,9 +97,8 @@ _COMPOUND = frozenset(("+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">
 def reads_an_output(code: str) -> bool:
     """Whether some `read_write` storage buffer is read in the shader, not only assigned to (`x[i] *= 2.0`,
     `x[i] = f(x[i])`): the mark of an in-place update. Atomic buffers and `arrayLength(&out)` do not count."""
-    outs = {name for _, acc, name, typ in interface(code)[0]
-            if acc.rstrip(">").endswith(",read_write") and "atomic" not in typ}
-    return any(after != "=" for _, after in _indexed_uses(significant(tokenize(code)), outs))
+    sig = significant(tokenize(code))
+    return any(_after(sig, j) != "=" for _, j in indexed_uses(sig, storage_outputs(code)))
 
 
 def separate_output(code: str, out: str) -> str | None:
@@ -106,7 +116,7 @@ def separate_output(code: str, out: str) -> str | None:
     if not acc.rstrip(">").endswith(",read_write") or "atomic" in typ or x == out or \
             any(t.kind in ("ident", "reserved") and t.text == out for t in sig):
         return None
-    uses = _indexed_uses(sig, {x})
+    uses = [(n, _after(sig, j)) for n, j in indexed_uses(sig, {x})]
     if not any(after == "=" for _, after in uses) or any(after in _COMPOUND for _, after in uses):
         return None
     targets = {sig[n].start for n, after in uses if after == "="}
