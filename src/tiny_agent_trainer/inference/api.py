@@ -397,12 +397,11 @@ class Generator:
             from ..wgsl.names import reads_an_output
             from .formula import fits_interface, prompt_interface
 
-            want = prompt_interface(prompt)
-            for fits in ((lambda c: fits_interface(c, want)) if want is not None else None,
-                         reads_an_output if says_in_place(prompt) else None):  # in place: reads what it writes
-                keep = [m for m in pool if fits(m[0])] if fits is not None else pool
-                if keep:  # a rule that would empty the pool is ignored
-                    pool = keep
+            want = prompt_interface(prompt)  # each rule is ignored where it would empty the pool
+            if want is not None:
+                pool = [m for m in pool if fits_interface(m[0], want)] or pool
+            if says_in_place(prompt):  # in place: a shader that reads what it writes
+                pool = [m for m in pool if reads_an_output(m[0])] or pool
         if o.race_check:  # a store that every invocation makes to the same element cannot be right
             from ..wgsl.lint import racy_store
 

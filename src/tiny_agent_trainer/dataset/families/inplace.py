@@ -26,7 +26,8 @@ def IU(name, expr, oracle, vp, el, fx, params=(), mode="none", fill=(SMALL,), **
 
 def IC(name, expr, oracle, pre, vp, el=(), params=(), mode="none", fill=("uniform(0,1)",), **kw):
     """An in-place update of a vec4<f32> colour buffer (r, g, b, a), computed by the statements `pre`."""
-    return I(name, expr, oracle, vp, el, (), params=params, mode=mode, fill=fill, elem="c", pre=tuple(pre), **kw)
+    return I(name, expr, oracle, vp, el, (), params=params, mode=mode, fill=fill, elem="c", pre=tuple(pre),
+             **kw)
 
 
 U32 = [
