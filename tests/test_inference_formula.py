@@ -133,3 +133,17 @@ def test_prompt_interface_counts_named_inputs_and_outputs(prompt, want):
     from tiny_agent_trainer.inference.formula import prompt_interface
 
     assert prompt_interface(prompt) == want
+
+
+@pytest.mark.parametrize("prompt, want", [
+    ("popcnt: u32 `flags` -> u32 `set_bits`", (["flags"], ["set_bits"])),  # a type between the arrow and the name
+    ("f32 `temps_c` -> f32 `temps_f`: celsius to fahrenheit", (["temps_c"], ["temps_f"])),
+    ("take `src_vals` and write the squares into the f32 buffer `sq_out`", (["src_vals"], ["sq_out"])),
+    ("u32 `ids` => u32 `hashed_ids`, one murmur round", (["ids"], ["hashed_ids"])),  # `=>` is an arrow, not `=`
+    ("given `aa` and `bb`, write aa[i] * bb[i] to `prod_ab`", (["aa", "bb"], ["prod_ab"])),
+])
+def test_prompt_buffers_reads_typed_and_arrow_notation(prompt, want):
+    from tiny_agent_trainer.inference.formula import prompt_buffers
+
+    assert prompt_buffers(prompt, min_names=1) == want
+

@@ -55,7 +55,9 @@ _NOT_F32 = re.compile(r"\b(u32|i32|uint|int|integers?|unsigned|bits?|bitwise|rgb
                       r"workgroup|reduce|reduction|sum of|mean of|histogram|atomic\w*|count)\b", re.I)
 _UNIFORM_WORDS = re.compile(r"\b(uniforms?|params?|parameters?|constants?|scalars?|knobs?|struct)\b", re.I)
 _OUT_CUE = re.compile(r"(?:->|=>|\binto|\bto|\boutput(?:\s+buffer)?|\bout|\bstore[sd]?(?:\s+\w+){0,3}\s+in|\bresults?\s+in|"
-                      r"\bwrites?(?:\s+\w+)?\s+(?:to|in))\s*[:`]?\s*$", re.I)
+                      r"\bwrites?(?:\s+\w+)?\s+(?:to|in))"  # then type words may stand before the name ("-> u32 `y`")
+                      r"(?:\s+(?:the|a|an|new|separate|[uif]32|f16|float|uint|int|array(?:<\w+>)?|buffer))*\s*[:`]?\s*$",
+                      re.I)
 _IN_CUE = re.compile(r"(?:\bin|\bfrom|\bover|\bof|\binput(?:\s+buffer)?|\bcalled|\bnamed|\breads?)\s*[:`]?\s*$", re.I)
 _WORD = re.compile(r"`?([A-Za-z_]\w*)`?")
 _STOP = set("a an the this that these it its each every all one them their and or of in on to into for with by from as "
@@ -357,7 +359,7 @@ def prompt_buffers(prompt: str, min_names: int = 2) -> tuple[list[str], list[str
     for pos, name in names:
         after = prompt[pos:pos + len(name) + 40].lstrip("`")[len(name):].lstrip("`")
         if _OUT_CUE.search(prompt[max(0, pos - 32):pos].rstrip("`")) or \
-                re.match(r"(?:\[[^\]]*\])?\s*(?:[-+*/]?=(?!=)|out\b|\(out(?:put)?\))", after):
+                re.match(r"(?:\[[^\]]*\])?\s*(?:[-+*/]?=(?![=>])|out\b|\(out(?:put)?\))", after):
             outs.append(name)
         else:
             ins.append(name)
