@@ -147,3 +147,21 @@ def test_prompt_buffers_reads_typed_and_arrow_notation(prompt, want):
 
     assert prompt_buffers(prompt, min_names=1) == want
 
+
+
+@pytest.mark.parametrize("prompt, want", [
+    ("make the picture black and white", False),
+    ("average of all the scores, as one number in the first slot", False),
+    ("sum all the floats into a single total with one workgroup of 64", False),
+    ("tanh `in_vals` -> `out_vals`", False),  # every name is a buffer
+    ("scale the samples by the gain factor g", True),  # a one-letter name
+    ("tint by the colour (tr, tg, tb)", True),
+    ("clamp to [lo, hi]; lo and hi are uniforms", True),
+    ("threshold at `cut_level`", True),  # a backticked name that is not a buffer
+    ("blur a width x height image", True),  # sizes come in as parameters
+    ("fade: amount = 0 keeps a, amount = 1 gives b", True),
+])
+def test_mentions_parameters(prompt, want):
+    from tiny_agent_trainer.inference.formula import mentions_parameters
+
+    assert mentions_parameters(prompt) is want

@@ -345,3 +345,22 @@ def test_a_racy_member_leaves_the_pool_unless_it_is_the_only_one(bundle, tmp_pat
     assert "fn good" in g.generate("sum x into total[0]").code
     scripted_decoder(g, [[(racy, -0.1, True)]])
     assert "fn racy" in g.generate("sum x into total[0]", race_check=False).code
+
+
+def test_a_prompt_that_names_no_parameter_prefers_a_shader_without_a_uniform(bundle, tmp_path):
+    b = tmp_path / "b"
+    shutil.copytree(bundle, b)
+    plain = ("@group(0) @binding(0) var<storage, read> x: array<f32>;\n"
+             "@group(0) @binding(1) var<storage, read_write> out: array<f32>;\nfn plain() { out[i] = x[i] * 0.5; }\n")
+    write_corpus([Example("halve x into out", plain, "x")], b / FALLBACK_CORPUS)
+    model = plain.replace("fn plain() { out[i] = x[i] * 0.5; }",
+                          "struct P { k: f32, }\n@group(0) @binding(2) var<uniform> p: P;\nfn param() { out[i] = x[i] * p.k; }")
+    g = Generator(model=str(b), validator=FakeValidator(lambda c, i: True), retries=0)
+    g._reranker = FixedScores({"fn param": -1.0, "fn plain": -3.0})
+    for prompt, want in [("halve the values", "fn plain"), ("multiply the values by the factor k", "fn param"),
+                         ("multiply the values by a uniform", "fn param")]:
+        scripted_decoder(g, [[(model, -0.1, True)]])
+        g.tokenizer.decode_code = lambda ids: model
+        assert want in g.generate(prompt).code, prompt
+    scripted_decoder(g, [[(model, -0.1, True)]])
+    assert "fn param" in g.generate("halve the values", interface_check=False).code

@@ -395,13 +395,15 @@ class Generator:
             codes -= drifted
         if o.interface_check:  # members whose buffers contradict the ones the prompt names leave the pool
             from ..wgsl.names import reads_an_output
-            from .formula import fits_interface, prompt_interface
+            from .formula import fits_interface, has_uniform, mentions_parameters, prompt_interface
 
             want = prompt_interface(prompt)  # each rule is ignored where it would empty the pool
             if want is not None:
                 pool = [m for m in pool if fits_interface(m[0], want)] or pool
             if says_in_place(prompt):  # in place: a shader that reads what it writes
                 pool = [m for m in pool if reads_an_output(m[0])] or pool
+            if not mentions_parameters(prompt):  # no parameter named: no uniform
+                pool = [m for m in pool if not has_uniform(m[0])] or pool
         if o.race_check:  # a store that every invocation makes to the same element cannot be right
             from ..wgsl.lint import racy_store
 

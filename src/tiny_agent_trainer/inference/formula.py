@@ -366,6 +366,33 @@ def prompt_buffers(prompt: str, min_names: int = 2) -> tuple[list[str], list[str
     return (ins, outs) if len(names) >= min_names and outs else None
 
 
+_PARAM_CUE = re.compile(r"\buniforms?\b|\bparam|\bargument|\bknob|\bsetting|\bconfigurable|\bpassed\b|\bgiven\b|"
+                        r"\bcomes? (?:in|from)\b|\bstruct\b|\bvariable\b|\bsupplied\b|\bprovided\b|\bsize[sd]?\b|"
+                        r"\bwidth\b|\bheight\b|\brows?\b|\bcols?\b|\bn\b|\b[a-z]\w*\s*=\s*[-\d.]", re.I)
+_SHORT_WORDS = set("a i an of to in on by is it be as at or if no so up we me my do go us am vs".split())
+
+
+def mentions_parameters(prompt: str) -> bool:
+    """Whether the prompt may name a scalar parameter (the conventions' uniform): a parameter word ("uniform",
+    "given", "passed", sizes, `k = 2`) or an identifier that is not one of its buffers (backticked, snake_case,
+    with a digit, or a one-or-two-letter name like `p` or `tr`). False for plain requests ("make the picture
+    black and white"), whose shaders take no uniform."""
+    if _PARAM_CUE.search(prompt):
+        return True
+    named = prompt_buffers(prompt, min_names=1) or ([], [])
+    buffers = set(named[0]) | set(named[1])
+    for m in re.finditer(r"`([A-Za-z_]\w*)`|(?<![\w.])([A-Za-z_]\w*)(?![\w(])", prompt):
+        w = m.group(1) or m.group(2)
+        if w not in buffers and (m.group(1) or "_" in w or len(w) <= 2 and w.islower() and w not in _SHORT_WORDS
+                                 or re.search(r"\d", w) and not re.fullmatch(r"[uif]\d+|\d*d", w)):
+            return True
+    return False
+
+
+def has_uniform(code: str) -> bool:
+    return any(acc.startswith("<uniform") for _, acc, _, _ in interface(code)[0])
+
+
 def fits_interface(code: str, want: tuple[int, int]) -> bool:
     """`code` does not contradict `prompt_interface`'s (inputs, outputs): the same number of read_write
     buffers, and not in place (no read buffer) when the prompt names an input."""
