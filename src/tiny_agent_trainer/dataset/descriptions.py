@@ -9,6 +9,8 @@ by helpers from the variants' code and fragments (they never opened a benchmark)
 the models see: jargon, definitions, behaviour descriptions and domain framings. Their instructions
 quoted a few paraphrase-benchmark wordings as examples of style; the fragments that echoed them were
 removed and `tests/test_dataset_descriptions.py` keeps them out (docs/runs/descriptions-notes.txt).
+`group_f*.toml` (generator 2.6) add ten more per variant in styles the first rounds lacked: terse notes,
+type/arrow notation, library calls, domain framings, questions, plain-word buffer sentences.
 This module does NOT choose frames or phrasings (`phrasing.py`) and does NOT define operations.
 """
 from __future__ import annotations
