@@ -45,7 +45,6 @@ from typing import Any, Callable, Sequence
 
 from ..errors import UserError
 from .decoding import DecodeConfig, Decoder, Hypothesis
-from .formula import says_in_place
 from .options import MAX_PROMPT_CHARS, Generation, Options
 
 __all__ = ["MAX_PROMPT_CHARS", "Generation", "Generator", "Options", "generate"]
@@ -343,16 +342,12 @@ class Generator:
                 seen[key] = _entry(h, res, _diag_dicts(res))
                 add(code, res, h, seen[key])
         donor = code0  # whose names the retrieved shaders take
-        if o.interface_check and code0 and not says_in_place(prompt):
-            # an in-place answer to a prompt that names where the result goes: the same shader writing there
-            from ..wgsl.names import separate_output
-            from .formula import prompt_buffers
+        if o.interface_check and code0:  # an in-place answer to a prompt that wants a separate output: the
+            from .interface import output_rewrite  # same shader writing there (its name from the prompt or `out`)
 
-            wanted = prompt_buffers(prompt, min_names=1)
-            if wanted is not None and len(wanted[1]) == 1:
-                var = separate_output(code0, wanted[1][0])
-                add_variant("output", var, h0, entry0, output_from_prompt=True)
-                donor = var if var in codes else donor
+            var, named = output_rewrite(prompt, code0)
+            add_variant("output", var, h0, entry0, output_from_prompt=named, separate_output=True)
+            donor = var if var in codes else donor
         if o.rerank_retrieval > 0 and self._fallback_corpus is not None:
             for ex, sim in self._nearest(prompt, o.rerank_retrieval):
                 code = ex.code
@@ -393,17 +388,10 @@ class Generator:
         if o.prompt_numbers and drifted:
             pool = [m for m in pool if m[0] not in drifted]
             codes -= drifted
-        if o.interface_check:  # members whose buffers contradict the ones the prompt names leave the pool
-            from ..wgsl.names import reads_an_output
-            from .formula import fits_interface, has_uniform, mentions_parameters, prompt_interface
+        if o.interface_check:  # members whose buffers or uniform contradict the prompt's words leave the pool
+            from .interface import fitting
 
-            want = prompt_interface(prompt)  # each rule is ignored where it would empty the pool
-            if want is not None:
-                pool = [m for m in pool if fits_interface(m[0], want)] or pool
-            if says_in_place(prompt):  # in place: a shader that reads what it writes
-                pool = [m for m in pool if reads_an_output(m[0])] or pool
-            if not mentions_parameters(prompt):  # no parameter named: no uniform
-                pool = [m for m in pool if not has_uniform(m[0])] or pool
+            pool = [pool[i] for i in fitting(prompt, [c for c, *_ in pool])]
         if o.race_check:  # a store that every invocation makes to the same element cannot be right
             from ..wgsl.lint import racy_store
 

@@ -64,7 +64,8 @@ class Options:
     interface_check: bool = True  # pool members whose storage buffers contradict the ones the prompt names
     # (`formula.prompt_interface`: outputs, or an in-place shader for a prompt that names an input) leave the pool,
     # and so do members that do not read what they write when the prompt says "in place"; an in-place answer to
-    # a prompt that names one output competes rewritten to write it (`wgsl.names.separate_output`)
+    # a prompt that names one output competes rewritten to write it (`wgsl.names.separate_output`); a prompt that
+    # names no parameter (`formula.mentions_parameters`) keeps only members without a uniform
     race_check: bool = True  # pool members in which every invocation stores to one fixed element of an output
     # (`wgsl.lint.racy_store`: `if (t < n) { out[0] = ...; }`) leave the pool, unless none would be left
     rerank_formula: bool = True  # a kernel transcribed from an explicit elementwise formula in the prompt

@@ -1,0 +1,53 @@
+"""The interface check's rules: in-place words, the separate-output rewrite, and the pool filters."""
+from __future__ import annotations
+
+import pytest
+
+from tiny_agent_trainer.inference.interface import fitting, may_update_in_place, output_rewrite
+from tiny_agent_trainer.validation import validate
+
+IN_PLACE = ("@group(0) @binding(0) var<storage, read_write> v: array<f32>;\n\n"
+            "@compute @workgroup_size(64)\nfn main(@builtin(global_invocation_id) gid: vec3<u32>) {\n"
+            "    let i = gid.x;\n    if (i >= arrayLength(&v)) { return; }\n    v[i] = v[i] * 0.5;\n}\n")
+MAP = ("@group(0) @binding(0) var<storage, read> x: array<f32>;\n"
+       "@group(0) @binding(1) var<storage, read_write> y: array<f32>;\n\n"
+       "@compute @workgroup_size(64)\nfn main(@builtin(global_invocation_id) gid: vec3<u32>) {\n"
+       "    let i = gid.x;\n    if (i >= arrayLength(&y)) { return; }\n    y[i] = x[i] * 0.5;\n}\n")
+WITH_UNIFORM = MAP.replace("@group(0) @binding(1) var<storage, read_write> y: array<f32>;\n",
+                           "@group(0) @binding(1) var<storage, read_write> y: array<f32>;\n"
+                           "struct Params { k: f32, }\n@group(0) @binding(2) var<uniform> params: Params;\n"
+                           ).replace("x[i] * 0.5", "x[i] * params.k")
+
+
+@pytest.mark.parametrize("prompt, want", [
+    ("halve the values", False),
+    ("halve the values into a separate buffer", False),  # a separate buffer is not an update
+    ("halve the values in place", True),
+    ("overwrite the samples with their halves", True),
+    ("halve the buffer without a second buffer", True),
+    ("acc += x for every element", True),
+    ("update the particle ages", True),
+])
+def test_may_update_in_place(prompt, want):
+    assert may_update_in_place(prompt) is want
+
+
+def test_an_in_place_answer_is_rewritten_to_a_new_output_when_the_prompt_names_none():
+    var, named = output_rewrite("halve the values", IN_PLACE)
+    assert not named and "var<storage, read> v" in var and "read_write> out" in var and "out[i] = v[i] * 0.5" in var
+    assert validate(var, deep=True).ok
+    var, named = output_rewrite("halve `v` into `halves`", IN_PLACE)  # the prompt's own output name
+    assert named and "read_write> halves" in var
+    for prompt in ("halve the values in place", "overwrite the values with their halves", "halve `a` into `b` and `c` into `d`"):
+        assert output_rewrite(prompt, IN_PLACE) == (None, False), prompt
+    assert output_rewrite("halve the values", MAP) == (None, False)  # not in place: nothing to rewrite
+
+
+def test_fitting_keeps_what_the_prompts_words_allow():
+    codes = [IN_PLACE, MAP, WITH_UNIFORM]
+    assert fitting("halve the values", codes) == [1]  # a separate output and no uniform
+    assert fitting("halve the values in place", codes) == [0]
+    assert fitting("multiply the values by the uniform k", codes) == [1, 2]  # a parameter: a uniform may be there
+    assert fitting("overwrite the values with their halves", codes) == [0, 1]  # an update: in place or not
+    assert fitting("halve the values", [IN_PLACE]) == [0]  # a rule that would empty the pool is skipped
+    assert fitting("halve `x` into `y`", codes) == [1]  # one input, one output named
