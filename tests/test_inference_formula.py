@@ -141,6 +141,8 @@ def test_prompt_interface_counts_named_inputs_and_outputs(prompt, want):
     ("take `src_vals` and write the squares into the f32 buffer `sq_out`", (["src_vals"], ["sq_out"])),
     ("u32 `ids` => u32 `hashed_ids`, one murmur round", (["ids"], ["hashed_ids"])),  # `=>` is an arrow, not `=`
     ("given `aa` and `bb`, write aa[i] * bb[i] to `prod_ab`", (["aa", "bb"], ["prod_ab"])),
+    ("take the absolute value of `deltas` and put it in `abs_deltas`", (["deltas"], ["abs_deltas"])),
+    ("square `xs` and save the result in `sq`", (["xs"], ["sq"])),
 ])
 def test_prompt_buffers_reads_typed_and_arrow_notation(prompt, want):
     from tiny_agent_trainer.inference.formula import prompt_buffers

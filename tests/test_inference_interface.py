@@ -51,3 +51,11 @@ def test_fitting_keeps_what_the_prompts_words_allow():
     assert fitting("overwrite the values with their halves", codes) == [0, 1]  # an update: in place or not
     assert fitting("halve the values", [IN_PLACE]) == [0]  # a rule that would empty the pool is skipped
     assert fitting("halve `x` into `y`", codes) == [1]  # one input, one output named
+
+
+def test_an_unused_uniform_does_not_count():
+    from tiny_agent_trainer.inference.formula import has_uniform
+
+    unused = WITH_UNIFORM.replace("x[i] * params.k", "x[i] * 0.5")
+    assert has_uniform(WITH_UNIFORM) and not has_uniform(unused) and not has_uniform(MAP)
+    assert fitting("halve the values", [unused, IN_PLACE]) == [0]  # no parameter named, and none used

@@ -54,7 +54,8 @@ _NOT_F32 = re.compile(r"\b(u32|i32|uint|int|integers?|unsigned|bits?|bitwise|rgb
                       r"vec[234]|image|images|matrix|matrices|rows?|cols?|columns?|width|height|2d|grid|"
                       r"workgroup|reduce|reduction|sum of|mean of|histogram|atomic\w*|count)\b", re.I)
 _UNIFORM_WORDS = re.compile(r"\b(uniforms?|params?|parameters?|constants?|scalars?|knobs?|struct)\b", re.I)
-_OUT_CUE = re.compile(r"(?:->|=>|\binto|\bto|\boutput(?:\s+buffer)?|\bout|\bstore[sd]?(?:\s+\w+){0,3}\s+in|\bresults?\s+in|"
+_OUT_CUE = re.compile(r"(?:->|=>|\binto|\bto|\boutput(?:\s+buffer)?|\bout|\b(?:stor|sav|plac)e[sd]?(?:\s+\w+){0,3}\s+in|"
+                      r"\bputs?(?:\s+\w+){0,3}\s+in|\bresults?\s+in|"
                       r"\bwrites?(?:\s+\w+)?\s+(?:to|in))"  # then type words may stand before the name ("-> u32 `y`")
                       r"(?:\s+(?:the|a|an|new|separate|[uif]32|f16|float|uint|int|array(?:<\w+>)?|buffer))*\s*[:`]?\s*$",
                       re.I)
@@ -390,7 +391,15 @@ def mentions_parameters(prompt: str) -> bool:
 
 
 def has_uniform(code: str) -> bool:
-    return any(acc.startswith("<uniform") for _, acc, _, _ in interface(code)[0])
+    """Whether `code` uses a uniform: one that is declared and named again (an unused declaration is dead
+    code that binds nothing the caller must pass)."""
+    from ..wgsl.lexer import significant, tokenize
+
+    names = [n for _, acc, n, _ in interface(code)[0] if acc.startswith("<uniform")]
+    if not names:
+        return False
+    idents = [t.text for t in significant(tokenize(code)) if t.kind == "ident"]
+    return any(idents.count(n) > 1 for n in names)
 
 
 def fits_interface(code: str, want: tuple[int, int]) -> bool:
