@@ -47,7 +47,8 @@ def test_fitting_keeps_what_the_prompts_words_allow():
     codes = [IN_PLACE, MAP, WITH_UNIFORM]
     assert fitting("halve the values", codes) == [1]  # a separate output and no uniform
     assert fitting("halve the values in place", codes) == [0]
-    assert fitting("multiply the values by the uniform k", codes) == [1, 2]  # a parameter: a uniform may be there
+    assert fitting("multiply the values by the factor k", codes) == [1, 2]  # a parameter: a uniform may be there
+    assert fitting("multiply the values by the uniform k", codes) == [2]  # called a uniform: there must be one
     assert fitting("overwrite the values with their halves", codes) == [0, 1]  # an update: in place or not
     assert fitting("halve the values", [IN_PLACE]) == [0]  # a rule that would empty the pool is skipped
     assert fitting("halve `x` into `y`", codes) == [1]  # one input, one output named
@@ -59,3 +60,12 @@ def test_an_unused_uniform_does_not_count():
     unused = WITH_UNIFORM.replace("x[i] * params.k", "x[i] * 0.5")
     assert has_uniform(WITH_UNIFORM) and not has_uniform(unused) and not has_uniform(MAP)
     assert fitting("halve the values", [unused, IN_PLACE]) == [0]  # no parameter named, and none used
+
+
+def test_a_uniform_struct_with_fewer_fields_than_the_prompts_uniforms_leaves_the_pool():
+    two = WITH_UNIFORM.replace("struct Params { k: f32, }", "struct Params { lo: f32, hi: f32, }").replace(
+        "x[i] * params.k", "clamp(x[i], params.lo, params.hi)")
+    one = WITH_UNIFORM.replace("struct Params { k: f32, }", "struct Params { lo: f32, }").replace(
+        "x[i] * params.k", "clamp(x[i], params.lo, params.lo)")
+    assert fitting("clamp x to [lo, hi] into y; lo and hi are uniforms", [one, two]) == [1]
+    assert fitting("clamp x to [lo, hi] into y", [one, two]) == [0, 1]  # not called uniforms: no count to check

@@ -245,7 +245,7 @@ _LIST_SKIP = {"with", "struct", "of", "f32", "both", "are", "is", "being", "a", 
               "read", "taken", "sent", "live", "lives"}
 
 
-def _uniform_names(prompt: str) -> set[str]:
+def uniform_names(prompt: str) -> set[str]:
     """Names the prompt calls uniforms: the list next to a uniform word ("amplitude and rate are uniforms",
     "params struct with amp, freq, phase", "uniforms: lo, hi") or "x is a ... uniform"."""
     words = [(m.group(1), m.start(), m.end()) for m in re.finditer(r"`?([A-Za-z_]\w*)`?", prompt)]
@@ -345,7 +345,7 @@ def prompt_interface(prompt: str) -> tuple[int, int] | None:
 def prompt_buffers(prompt: str, min_names: int = 2) -> tuple[list[str], list[str]] | None:
     """The (input, output) buffer names behind `prompt_interface`, each in order of first mention; None
     unless at least `min_names` names and an output are found."""
-    uniforms = _uniform_names(prompt)
+    uniforms = uniform_names(prompt)
     names: list[tuple[int, str]] = []
     for m in _NAME_LIKE.finditer(prompt):
         name = next(g for g in m.groups() if g)
@@ -437,7 +437,7 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int) 
         return None
     if not _legal(target):
         raise _Reject("target name")
-    said_uniform = _uniform_names(prompt)
+    said_uniform = uniform_names(prompt)
     uniforms, buffers, placeholders = [], [], []
     for n in free:
         if n == target:

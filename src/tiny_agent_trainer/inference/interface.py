@@ -11,7 +11,9 @@ at most one uniform of the parameters the prompt mentions), applied to the pool 
      it names an input;
   2. "in place": members that read a buffer they write (`wgsl.names.reads_an_output`);
   3. no word of updating in place (`may_update_in_place`): members that do not read what they write;
-  4. no parameter mentioned (`formula.mentions_parameters`): members without a uniform.
+  4. no parameter mentioned (`formula.mentions_parameters`): members without a uniform;
+  5. k names the prompt calls uniforms ("lo and hi are uniforms"): members whose uniform struct has at
+     least k fields (not `clamp(x, p.lo, p.lo)` from a struct that forgot `hi`).
 
 This module does NOT score, validate or decode (see `api.py`, `rerank.py`); it reads prompts and
 shader text only.
@@ -21,8 +23,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from ..wgsl.names import reads_an_output, separate_output
-from .formula import fits_interface, has_uniform, mentions_parameters, prompt_buffers, prompt_interface, says_in_place
+from ..wgsl.names import interface, reads_an_output, separate_output
+from .formula import (fits_interface, has_uniform, mentions_parameters, prompt_buffers, prompt_interface, says_in_place,
+                      uniform_names)
 
 DEFAULT_OUTPUTS = ("out", "result", "dst")  # a new output's name when the prompt names none (first one unused)
 
@@ -72,6 +75,9 @@ def fitting(prompt: str, codes: Sequence[str]) -> list[int]:
         rules.append(lambda c: not reads_an_output(c))
     if not mentions_parameters(prompt):
         rules.append(lambda c: not has_uniform(c))
+    named = uniform_names(prompt)
+    if named:
+        rules.append(lambda c: len(interface(c)[1]) >= len(named))
     for ok in rules:
         keep = [i for i in keep if ok(codes[i])] or keep
     return keep
