@@ -13,10 +13,10 @@ the bundled default, `"template"` = the built-in chromatic templates). `generate
    which kind); a retrieved shader whose interface matches the model's candidate first takes its
    buffer and field names (`fixes.adopt_names`), so it speaks the prompt's names, and every pool
    member whose float constants drifted from the prompt's numbers gets a variant with the prompt's
-   numbers (`fixes.adopt_numbers`) that competes too; the interface check (`interface_check`) drops
-   members whose buffers contradict the ones the prompt names or, when it says "in place", that do not
-   read what they write, and adds the model's in-place answer rewritten to write the one output the
-   prompt names (`wgsl.names.separate_output`, which then also lends the retrieved shaders its names);
+   numbers (`fixes.adopt_numbers`) that competes too; the interface check (`interface_check`,
+   `interface.py`) drops members whose buffers or uniform contradict the prompt's words (outputs named,
+   in place or not, parameters mentioned), and adds the model's in-place answer rewritten to write a
+   separate output when the prompt wants one (which then also lends the retrieved shaders its names);
 4. if none is valid, first tries deterministic name fixes on the best invalid candidates
    (`fixes.py`: an undeclared identifier or uniform field renamed to a declared one, a repeated
    struct field dropped; `fix_names`), then repairs within a bounded budget (`retries` rounds):

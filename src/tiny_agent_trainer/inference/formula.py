@@ -26,6 +26,7 @@ import ast
 import re
 
 from ..dataset.naming import BUILTINS
+from ..wgsl.lexer import significant, tokenize
 from ..wgsl.names import interface
 
 # name -> WGSL template over the call's argument strings
@@ -393,8 +394,6 @@ def mentions_parameters(prompt: str) -> bool:
 def has_uniform(code: str) -> bool:
     """Whether `code` uses a uniform: one that is declared and named again (an unused declaration is dead
     code that binds nothing the caller must pass)."""
-    from ..wgsl.lexer import significant, tokenize
-
     names = [n for _, acc, n, _ in interface(code)[0] if acc.startswith("<uniform")]
     if not names:
         return False

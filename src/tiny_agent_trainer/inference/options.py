@@ -61,11 +61,10 @@ class Options:
     # re-chosen on the judged pools of the development and public sets with the shipped pair (docs/inference.md)
     prompt_numbers: bool = True  # a pool member whose number variant (the prompt's numbers, `fixes.adopt_numbers`)
     # is valid leaves the pool: the variant competes instead
-    interface_check: bool = True  # pool members whose storage buffers contradict the ones the prompt names
-    # (`formula.prompt_interface`: outputs, or an in-place shader for a prompt that names an input) leave the pool,
-    # and so do members that do not read what they write when the prompt says "in place"; an in-place answer to
-    # a prompt that names one output competes rewritten to write it (`wgsl.names.separate_output`); a prompt that
-    # names no parameter (`formula.mentions_parameters`) keeps only members without a uniform
+    interface_check: bool = True  # pool members whose buffers or uniform contradict the prompt's words leave the
+    # pool (`interface.py`: the outputs it names, in place or not, a uniform only for a parameter it mentions and
+    # with at least as many fields as the uniforms it names), unless none would be left; the model's in-place
+    # answer to a prompt that wants a separate output competes rewritten to write it (`wgsl.names.separate_output`)
     race_check: bool = True  # pool members in which every invocation stores to one fixed element of an output
     # (`wgsl.lint.racy_store`: `if (t < n) { out[0] = ...; }`) leave the pool, unless none would be left
     rerank_formula: bool = True  # a kernel transcribed from an explicit elementwise formula in the prompt
