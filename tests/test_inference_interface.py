@@ -69,3 +69,12 @@ def test_a_uniform_struct_with_fewer_fields_than_the_prompts_uniforms_leaves_the
         "x[i] * params.k", "clamp(x[i], params.lo, params.lo)")
     assert fitting("clamp x to [lo, hi] into y; lo and hi are uniforms", [one, two]) == [1]
     assert fitting("clamp x to [lo, hi] into y", [one, two]) == [0, 1]  # not called uniforms: no count to check
+
+
+def test_a_member_that_reads_fewer_buffers_than_the_prompt_names_inputs_leaves_the_pool():
+    two = MAP.replace("@group(0) @binding(1) var<storage, read_write> y",
+                      "@group(0) @binding(1) var<storage, read> c: array<f32>;\n@group(0) @binding(2) var<storage, read_write> y"
+                      ).replace("x[i] * 0.5", "select(0.0, 1.0, x[i] > c[i])")
+    assert validate(two, deep=True).ok
+    assert fitting("y[i] = 1.0 where x[i] > c[i], else 0.0", [MAP, two]) == [1]
+    assert fitting("y[i] = 1.0 where x[i] > 0.5, else 0.0", [MAP, two]) == [0, 1]  # one input named: both may do

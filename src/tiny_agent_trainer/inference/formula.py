@@ -403,10 +403,11 @@ def has_uniform(code: str) -> bool:
 
 def fits_interface(code: str, want: tuple[int, int]) -> bool:
     """`code` does not contradict `prompt_interface`'s (inputs, outputs): the same number of read_write
-    buffers, and not in place (no read buffer) when the prompt names an input."""
+    buffers, and at least as many read buffers as the prompt names inputs (so not in place when it names
+    one; more are allowed: a name the prompt does not write like a name is not counted)."""
     acc = [a.rstrip(">") for _, a, _, _ in interface(code)[0]]
     reads, writes = sum(a.endswith(",read") for a in acc), sum(a.endswith(",read_write") for a in acc)
-    return writes == want[1] and not (want[0] >= 1 and reads == 0)
+    return writes == want[1] and reads >= want[0]
 
 
 def formula_candidates(prompt: str) -> list[str]:

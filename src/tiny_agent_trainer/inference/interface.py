@@ -7,8 +7,8 @@ at most one uniform of the parameters the prompt mentions), applied to the pool 
   it names, or, when it names none and has no word of updating in place, into a new buffer `out`.
 - `fitting(prompt, codes)`: the indices of the members that no rule rejects. Each rule is skipped
   where it would reject every member:
-  1. the number of outputs the prompt names (`formula.prompt_interface`), and no in-place member when
-     it names an input;
+  1. the number of outputs the prompt names (`formula.prompt_interface`), and at least as many inputs
+     as it names (`hit[i] = 1.0 where scores[i] > cutoffs[i]` reads two buffers);
   2. "in place": members that read a buffer they write (`wgsl.names.reads_an_output`);
   3. no word of updating in place (`may_update_in_place`): members that do not read what they write;
   4. no parameter mentioned (`formula.mentions_parameters`): members without a uniform;
