@@ -150,7 +150,6 @@ def test_prompt_buffers_reads_typed_and_arrow_notation(prompt, want):
     assert prompt_buffers(prompt, min_names=1) == want
 
 
-
 @pytest.mark.parametrize("prompt, want", [
     ("make the picture black and white", False),
     ("average of all the scores, as one number in the first slot", False),

@@ -326,8 +326,15 @@ def test_an_in_place_answer_to_a_prompt_naming_an_output_competes_as_a_map_into_
     assert "var<storage, read> err" in out.code and "read_write> abs_err" in out.code and out.source == "model"
     assert any(c.get("output_from_prompt") for c in out.candidates)
     for prompt in ("take the absolute value of each entry of err in place", "take the absolute value of err"):
-        scripted_decoder(g, [[(model, -0.1, True)]])  # in place, or no output named: no rewrite
+        scripted_decoder(g, [[(model, -0.1, True)]])  # in place, or no output named: not that name
         assert "abs_err" not in g.generate(prompt).code, prompt
+    g._reranker = FixedScores({"out[i] = abs(err[i])": -1.0, "fn main": -2.0, "fn corpus": -5.0})
+    scripted_decoder(g, [[(model, -0.1, True)]])  # no output named and no word of an update: a new output `out`
+    out = g.generate("take the absolute value of err")
+    assert "var<storage, read> err" in out.code and "read_write> out" in out.code
+    assert any(c.get("separate_output") and not c.get("output_from_prompt") for c in out.candidates)
+    scripted_decoder(g, [[(model, -0.1, True)]])
+    assert "read_write> out" not in g.generate("take the absolute value of err in place").code
 
 
 def test_a_racy_member_leaves_the_pool_unless_it_is_the_only_one(bundle, tmp_path):
