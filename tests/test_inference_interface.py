@@ -78,3 +78,16 @@ def test_a_member_that_reads_fewer_buffers_than_the_prompt_names_inputs_leaves_t
     assert validate(two, deep=True).ok
     assert fitting("y[i] = 1.0 where x[i] > c[i], else 0.0", [MAP, two]) == [1]
     assert fitting("y[i] = 1.0 where x[i] > 0.5, else 0.0", [MAP, two]) == [0, 1]  # one input named: both may do
+
+
+def test_a_one_element_result_needs_a_store_to_element_0():
+    from tiny_agent_trainer.inference.interface import one_element_results
+
+    assert one_element_results("max-reduce 256 values -> best[0], one workgroup") == {"best"}
+    assert one_element_results("exclusive scan: offsets[0] = 0 and offsets[i] = sum of counts[j < i]") == set()
+    assert one_element_results("subtract the first sample: y[i] = x[i] - x[0]") == set()  # an input, not a result
+    every = MAP.replace("y[i] = x[i] * 0.5", "y[i] = x[i]")  # writes every element
+    first = MAP.replace("y[i] = x[i] * 0.5", "if (i == 0u) { y[0] = x[0]; }")
+    assert validate(first, deep=True).ok
+    assert fitting("copy the first value of x into y[0]", [every, first]) == [1]
+    assert fitting("copy x into y", [every, first]) == [0, 1]

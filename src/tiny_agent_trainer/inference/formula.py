@@ -324,7 +324,7 @@ def _output_name(prompt: str, taken: set[str]) -> str | None:
     return best
 
 
-_NAME_LIKE = re.compile(r"`([A-Za-z_]\w*)`|(?<![\w.`])([A-Za-z_]\w*)(?=\[)|(?<![\w.`])([A-Za-z]\w*_\w*|[A-Za-z]+\d\w*)"
+_NAME_LIKE = re.compile(r"`([A-Za-z_]\w*)`|(?<![\w.])([A-Za-z_]\w*)(?=\[)|(?<![\w.`])([A-Za-z]\w*_\w*|[A-Za-z]+\d\w*)"
                         r"(?![\w.(`])")
 
 

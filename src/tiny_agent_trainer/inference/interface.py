@@ -13,7 +13,9 @@ at most one uniform of the parameters the prompt mentions), applied to the pool 
   3. no word of updating in place (`may_update_in_place`): members that do not read what they write;
   4. no parameter mentioned (`formula.mentions_parameters`): members without a uniform;
   5. k names the prompt calls uniforms ("lo and hi are uniforms"): members whose uniform struct has at
-     least k fields (not `clamp(x, p.lo, p.lo)` from a struct that forgot `hi`).
+     least k fields (not `clamp(x, p.lo, p.lo)` from a struct that forgot `hi`);
+  6. a one-element result (a buffer the prompt writes only as `total[0]`): members that store to an
+     element 0 (`out[0] = ...`, `atomicAdd(&out[0], ...)`), not to every element.
 
 This module does NOT score, validate or decode (see `api.py`, `rerank.py`); it reads prompts and
 shader text only.
@@ -36,6 +38,18 @@ _UPDATE_CUE = re.compile(
     r"\baccumulat|\bbump|\bexisting\b|\bsame (?:buffer|array)\b|[-+*/%|&^]=|<<=|>>=|\+\+|--|"
     r"\b(?:without|no|not)\s+(?:a\s+|an\s+|any\s+)?(?:second|extra|separate|another|other|new)\s+(?:output\s+)?(?:buffer|array)",
     re.I)
+
+
+_ELEMENT_0 = re.compile(r"`?([A-Za-z_]\w*)`?\[0u?\]")
+_STORE_0 = re.compile(r"\b\w+\[0u?\]\s*[-+*/|&^]?=(?!=)|\batomic\w+\(\s*&\w+\[0u?\]")
+
+
+def one_element_results(prompt: str) -> set[str]:
+    """Outputs the prompt only ever writes indexed by 0 (`-> max_val[0]`, not also `offsets[i]`, not an input
+    like `x[0]`): single results."""
+    buffers = prompt_buffers(prompt, min_names=1)
+    names = {m.group(1) for m in _ELEMENT_0.finditer(prompt)} & set(buffers[1] if buffers else ())
+    return {n for n in names if not re.search(r"(?<!\w)`?%s`?\[(?!0u?\])" % re.escape(n), prompt)}
 
 
 def may_update_in_place(prompt: str) -> bool:
@@ -78,6 +92,8 @@ def fitting(prompt: str, codes: Sequence[str]) -> list[int]:
     named = uniform_names(prompt)
     if named:
         rules.append(lambda c: len(interface(c)[1]) >= len(named))
+    if one_element_results(prompt):
+        rules.append(lambda c: _STORE_0.search(c) is not None)
     for ok in rules:
         keep = [i for i in keep if ok(codes[i])] or keep
     return keep
