@@ -55,10 +55,10 @@ def test_fitting_keeps_what_the_prompts_words_allow():
 
 
 def test_an_unused_uniform_does_not_count():
-    from tiny_agent_trainer.inference.formula import has_uniform
+    from tiny_agent_trainer.wgsl.names import uses_uniform
 
     unused = WITH_UNIFORM.replace("x[i] * params.k", "x[i] * 0.5")
-    assert has_uniform(WITH_UNIFORM) and not has_uniform(unused) and not has_uniform(MAP)
+    assert uses_uniform(WITH_UNIFORM) and not uses_uniform(unused) and not uses_uniform(MAP)
     assert fitting("halve the values", [unused, IN_PLACE]) == [0]  # no parameter named, and none used
 
 

@@ -69,3 +69,21 @@ def test_separate_output_leaves_other_shaders_alone(code, out):
     from tiny_agent_trainer.wgsl.names import separate_output
 
     assert separate_output(code, out) is None
+
+
+@pytest.mark.parametrize("body, want", [
+    ("out[i] = x[i];", False),  # one element per invocation
+    ("if (i == 0u) { out[0] = x[0]; }", True),
+    ("out[0u] += x[i];", True),
+    ("atomicAdd(&hist[0], 1u);", True),  # an atomic on element 0 of an atomic buffer
+    ("tile[0] = x[0]; out[i] = tile[0];", False),  # workgroup memory is not a result
+    ("let v = out[0]; out[i] = v;", False),  # reading element 0 is not writing it
+])
+def test_stores_to_element_0_finds_single_results(body, want):
+    from tiny_agent_trainer.wgsl.names import stores_to_element_0
+
+    code = ("@group(0) @binding(0) var<storage, read> x: array<f32>;\n"
+            "@group(0) @binding(1) var<storage, read_write> out: array<f32>;\n"
+            "@group(0) @binding(2) var<storage, read_write> hist: array<atomic<u32>>;\n"
+            f"var<workgroup> tile: array<f32, 64>;\nfn main() {{ {body} }}\n")
+    assert stores_to_element_0(code) is want

@@ -26,7 +26,6 @@ import ast
 import re
 
 from ..dataset.naming import BUILTINS
-from ..wgsl.lexer import significant, tokenize
 from ..wgsl.names import interface
 
 # name -> WGSL template over the call's argument strings
@@ -389,16 +388,6 @@ def mentions_parameters(prompt: str) -> bool:
                                  or re.search(r"\d", w) and not re.fullmatch(r"[uif]\d+|\d*d", w)):
             return True
     return False
-
-
-def has_uniform(code: str) -> bool:
-    """Whether `code` uses a uniform: one that is declared and named again (an unused declaration is dead
-    code that binds nothing the caller must pass)."""
-    names = [n for _, acc, n, _ in interface(code)[0] if acc.startswith("<uniform")]
-    if not names:
-        return False
-    idents = [t.text for t in significant(tokenize(code)) if t.kind == "ident"]
-    return any(idents.count(n) > 1 for n in names)
 
 
 def fits_interface(code: str, want: tuple[int, int]) -> bool:

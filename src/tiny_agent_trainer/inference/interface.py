@@ -25,9 +25,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from ..wgsl.names import interface, reads_an_output, separate_output
-from .formula import (fits_interface, has_uniform, mentions_parameters, prompt_buffers, prompt_interface, says_in_place,
-                      uniform_names)
+from ..wgsl.names import interface, reads_an_output, separate_output, stores_to_element_0, uses_uniform
+from .formula import fits_interface, mentions_parameters, prompt_buffers, prompt_interface, says_in_place, uniform_names
 
 DEFAULT_OUTPUTS = ("out", "result", "dst")  # a new output's name when the prompt names none (first one unused)
 
@@ -41,7 +40,6 @@ _UPDATE_CUE = re.compile(
 
 
 _ELEMENT_0 = re.compile(r"`?([A-Za-z_]\w*)`?\[0u?\]")
-_STORE_0 = re.compile(r"\b\w+\[0u?\]\s*[-+*/|&^]?=(?!=)|\batomic\w+\(\s*&\w+\[0u?\]")
 
 
 def one_element_results(prompt: str) -> set[str]:
@@ -88,12 +86,12 @@ def fitting(prompt: str, codes: Sequence[str]) -> list[int]:
     elif not may_update_in_place(prompt):
         rules.append(lambda c: not reads_an_output(c))
     if not mentions_parameters(prompt):
-        rules.append(lambda c: not has_uniform(c))
+        rules.append(lambda c: not uses_uniform(c))
     named = uniform_names(prompt)
     if named:
         rules.append(lambda c: len(interface(c)[1]) >= len(named))
     if one_element_results(prompt):
-        rules.append(lambda c: _STORE_0.search(c) is not None)
+        rules.append(stores_to_element_0)
     for ok in rules:
         keep = [i for i in keep if ok(codes[i])] or keep
     return keep

@@ -1,7 +1,8 @@
 """Interface-level renaming of WGSL shaders: rename identifier tokens, read a shader's interface
 (bindings and uniform-struct fields), and give one shader another's names when the two interfaces
 match in everything but names (`adopt_names`), tell an in-place update from a map (`reads_an_output`), and
-rewrite an in-place update into a map that writes a new output buffer (`separate_output`).
+rewrite an in-place update into a map that writes a new output buffer (`separate_output`); whether a shader
+uses its uniform (`uses_uniform`) and writes a single result (`stores_to_element_0`).
 
 Used by inference (a retrieved training shader takes the names of the model's candidate) and by
 training (a reviewer's negative example: another training shader with this one's names).
@@ -99,6 +100,26 @@ def reads_an_output(code: str) -> bool:
     `x[i] = f(x[i])`): the mark of an in-place update. Atomic buffers and `arrayLength(&out)` do not count."""
     sig = significant(tokenize(code))
     return any(_after(sig, j) != "=" for _, j in indexed_uses(sig, storage_outputs(code)))
+
+
+def uses_uniform(code: str) -> bool:
+    """Whether `code` uses a uniform: one that is declared and named again (an unused declaration is dead
+    code that binds nothing the caller must pass)."""
+    names = [n for _, acc, n, _ in interface(code)[0] if acc.startswith("<uniform")]
+    if not names:
+        return False
+    idents = [t.text for t in significant(tokenize(code)) if t.kind == "ident"]
+    return any(idents.count(n) > 1 for n in names)
+
+
+def stores_to_element_0(code: str) -> bool:
+    """Whether element 0 of some `read_write` storage buffer (atomic or not) is written: `out[0] = ...`,
+    `out[0u] += ...`, `atomicAdd(&out[0], ...)` (a single result, not one element per invocation)."""
+    outs = {name for _, acc, name, _ in interface(code)[0] if acc.rstrip(">").endswith(",read_write")}
+    sig = significant(tokenize(code))
+    return any(sig[n + 2].text in ("0", "0u", "0i") and sig[n + 3].text == "]"
+               and (_after(sig, j) == "=" or _after(sig, j) in _COMPOUND or n and sig[n - 1].text == "&")
+               for n, j in indexed_uses(sig, outs))
 
 
 def separate_output(code: str, out: str) -> str | None:
