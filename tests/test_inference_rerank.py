@@ -295,79 +295,67 @@ def test_members_whose_buffers_contradict_the_prompt_leave_the_pool(bundle, tmp_
     assert "fn inplace" in off.code and len(g._reranker.pools[-1]) == 2
 
 
-def test_a_prompt_that_says_in_place_keeps_only_shaders_that_read_what_they_write(bundle, tmp_path):
+def _pool_generator(bundle, tmp_path, corpus: Example, scores: dict) -> Generator:
+    """A Generator over a copy of `bundle` with `corpus` as its one retrieval example and a FixedScores reranker."""
     b = tmp_path / "b"
     shutil.copytree(bundle, b)
+    write_corpus([corpus], b / FALLBACK_CORPUS)
+    g = Generator(model=str(b), validator=FakeValidator(lambda c, i: True), retries=0)
+    g._reranker = FixedScores(scores)
+    return g
+
+
+def _answer(g: Generator, model: str, prompt: str, **overrides):
+    """`g.generate(prompt, **overrides)` with the model scripted to write `model`."""
+    scripted_decoder(g, [[(model, -0.1, True)]])
+    g.tokenizer.decode_code = lambda ids: model
+    return g.generate(prompt, **overrides)
+
+
+def test_a_prompt_that_says_in_place_keeps_only_shaders_that_read_what_they_write(bundle, tmp_path):
     copy = ("@group(0) @binding(0) var<storage, read> x: array<f32>;\n"
             "@group(0) @binding(1) var<storage, read_write> out: array<f32>;\nfn copy() { out[i] = x[i] * 0.5; }\n")
-    write_corpus([Example("halve x into out", copy, "x")], b / FALLBACK_CORPUS)
     model = "@group(0) @binding(0) var<storage, read_write> v: array<f32>;\nfn inplace() { v[i] = v[i] * 0.5; }\n"
-    g = Generator(model=str(b), validator=FakeValidator(lambda c, i: True), retries=0)
-    g._reranker = FixedScores({"fn inplace": -3.0, "fn copy": -1.0})
+    g = _pool_generator(bundle, tmp_path, Example("halve x into out", copy, "x"), {"fn inplace": -3.0, "fn copy": -1.0})
     for prompt, want in [("halve the values in place", "fn inplace"), ("halve the values", "fn copy")]:
-        scripted_decoder(g, [[(model, -0.1, True)]])
-        g.tokenizer.decode_code = lambda ids: model
-        assert want in g.generate(prompt).code, prompt
-    scripted_decoder(g, [[(model, -0.1, True)]])
-    assert "fn copy" in g.generate("halve the values in place", interface_check=False).code
+        assert want in _answer(g, model, prompt).code, prompt
+    assert "fn copy" in _answer(g, model, "halve the values in place", interface_check=False).code
 
 
 def test_an_in_place_answer_to_a_prompt_naming_an_output_competes_as_a_map_into_that_output(bundle, tmp_path):
-    b = tmp_path / "b"
-    shutil.copytree(bundle, b)
-    write_corpus([Example("unrelated", "fn corpus() { }", "x")], b / FALLBACK_CORPUS)
     model = ("@group(0) @binding(0) var<storage, read_write> err: array<f32>;\n"
              "fn main() { if (i >= arrayLength(&err)) { return; } err[i] = abs(err[i]); }\n")
-    g = Generator(model=str(b), validator=FakeValidator(lambda c, i: True), retries=0)
-    g._reranker = FixedScores({"abs_err[i] = abs(err[i])": -1.0, "fn main": -2.0, "fn corpus": -5.0})
-    scripted_decoder(g, [[(model, -0.1, True)]])
-    g.tokenizer.decode_code = lambda ids: model
-    out = g.generate("take the absolute value of each entry of err into abs_err")
+    g = _pool_generator(bundle, tmp_path, Example("unrelated", "fn corpus() { }", "x"),
+                        {"abs_err[i] = abs(err[i])": -1.0, "fn main": -2.0, "fn corpus": -5.0})
+    out = _answer(g, model, "take the absolute value of each entry of err into abs_err")
     assert "var<storage, read> err" in out.code and "read_write> abs_err" in out.code and out.source == "model"
     assert any(c.get("output_from_prompt") for c in out.candidates)
     for prompt in ("take the absolute value of each entry of err in place", "take the absolute value of err"):
-        scripted_decoder(g, [[(model, -0.1, True)]])  # in place, or no output named: not that name
-        assert "abs_err" not in g.generate(prompt).code, prompt
+        assert "abs_err" not in _answer(g, model, prompt).code, prompt  # in place, or no output named: not that name
     g._reranker = FixedScores({"out[i] = abs(err[i])": -1.0, "fn main": -2.0, "fn corpus": -5.0})
-    scripted_decoder(g, [[(model, -0.1, True)]])  # no output named and no word of an update: a new output `out`
-    out = g.generate("take the absolute value of err")
+    out = _answer(g, model, "take the absolute value of err")  # no output named and no word of an update: `out`
     assert "var<storage, read> err" in out.code and "read_write> out" in out.code
     assert any(c.get("separate_output") and not c.get("output_from_prompt") for c in out.candidates)
-    scripted_decoder(g, [[(model, -0.1, True)]])
-    assert "read_write> out" not in g.generate("take the absolute value of err in place").code
+    assert "read_write> out" not in _answer(g, model, "take the absolute value of err in place").code
 
 
 def test_a_racy_member_leaves_the_pool_unless_it_is_the_only_one(bundle, tmp_path):
-    b = tmp_path / "b"
-    shutil.copytree(bundle, b)
     good = ("@group(0) @binding(0) var<storage, read> x: array<f32>;\n"
             "@group(0) @binding(1) var<storage, read_write> total: array<f32>;\n"
             "@compute @workgroup_size(64)\nfn good() { if (t == 0u) { total[0] = x[0]; } }\n")
-    write_corpus([Example("sum x into total[0]", good, "x")], b / FALLBACK_CORPUS)
     racy = good.replace("fn good() { if (t == 0u) { total[0] = x[0]; } }", "fn racy() { total[0] = x[t]; }")
-    g = Generator(model=str(b), validator=FakeValidator(lambda c, i: True), retries=0)
-    g._reranker = FixedScores({"fn racy": -1.0, "fn good": -3.0})
-    scripted_decoder(g, [[(racy, -0.1, True)]])
-    g.tokenizer.decode_code = lambda ids: racy
-    assert "fn good" in g.generate("sum x into total[0]").code
-    scripted_decoder(g, [[(racy, -0.1, True)]])
-    assert "fn racy" in g.generate("sum x into total[0]", race_check=False).code
+    g = _pool_generator(bundle, tmp_path, Example("sum x into total[0]", good, "x"), {"fn racy": -1.0, "fn good": -3.0})
+    assert "fn good" in _answer(g, racy, "sum x into total[0]").code
+    assert "fn racy" in _answer(g, racy, "sum x into total[0]", race_check=False).code
 
 
 def test_a_prompt_that_names_no_parameter_prefers_a_shader_without_a_uniform(bundle, tmp_path):
-    b = tmp_path / "b"
-    shutil.copytree(bundle, b)
     plain = ("@group(0) @binding(0) var<storage, read> x: array<f32>;\n"
              "@group(0) @binding(1) var<storage, read_write> out: array<f32>;\nfn plain() { out[i] = x[i] * 0.5; }\n")
-    write_corpus([Example("halve x into out", plain, "x")], b / FALLBACK_CORPUS)
     model = plain.replace("fn plain() { out[i] = x[i] * 0.5; }",
                           "struct P { k: f32, }\n@group(0) @binding(2) var<uniform> p: P;\nfn param() { out[i] = x[i] * p.k; }")
-    g = Generator(model=str(b), validator=FakeValidator(lambda c, i: True), retries=0)
-    g._reranker = FixedScores({"fn param": -1.0, "fn plain": -3.0})
+    g = _pool_generator(bundle, tmp_path, Example("halve x into out", plain, "x"), {"fn param": -1.0, "fn plain": -3.0})
     for prompt, want in [("halve the values", "fn plain"), ("multiply the values by the factor k", "fn param"),
                          ("multiply the values by a uniform", "fn param")]:
-        scripted_decoder(g, [[(model, -0.1, True)]])
-        g.tokenizer.decode_code = lambda ids: model
-        assert want in g.generate(prompt).code, prompt
-    scripted_decoder(g, [[(model, -0.1, True)]])
-    assert "fn param" in g.generate("halve the values", interface_check=False).code
+        assert want in _answer(g, model, prompt).code, prompt
+    assert "fn param" in _answer(g, model, "halve the values", interface_check=False).code
