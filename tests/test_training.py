@@ -340,3 +340,49 @@ def test_negatives_are_mutants_or_renamed_shaders_with_the_same_interface():
         assert twin not in shaders or "b[i] = a[i];" not in shaders[twin]
     assert 5 not in shaders  # a unique interface and nothing to swap
     assert pick_negatives(codes, seed=0, shader_fraction=1.0) == shaders  # deterministic per seed
+
+
+def test_noisy_prompts_spare_copied_tokens_and_keep_order():
+    from tiny_agent_trainer.training.data import collate, noisy_prompts
+
+    pad = 0
+    exs = [Example([5, 6, 7, 8, 9, 10, 11, 12], [1, 7, 20, 21, 12, 2]), Example([13, 14], [1, 30, 2]),
+           Example([15], [1, 31, 2])]
+    batch = collate(exs, [0, 1, 2], pad)
+    before = batch["src"].clone()
+    vocab = torch.tensor([40, 41, 42])
+    seen_replace = seen_drop = False
+    for seed in range(200):
+        out = noisy_prompts(batch, 0.5, vocab, torch.Generator().manual_seed(seed), pad)
+        assert torch.equal(batch["src"], before)  # the input batch is left alone
+        assert torch.equal(out["src_pad"], out["src"] == pad)
+        for row, orig in zip(out["src"].tolist(), before.tolist()):
+            kept = [t for t in row if t != pad]
+            assert kept, "a prompt lost every token"
+            assert all(t in orig or t in (40, 41, 42) for t in kept)
+            real = [t for t in orig if t != pad]
+            survivors = [t for t in kept if t in real]
+            assert survivors == sorted(survivors, key=real.index)  # deletion shifts, never reorders
+            assert row[:len(kept)] == kept  # the survivors come first, padding after
+            seen_replace |= any(t in (40, 41, 42) for t in kept)
+            seen_drop |= len(kept) < len(real)
+        first = out["src"][0].tolist()
+        assert 7 in first and 12 in first  # tokens the target copies are never touched
+    assert seen_replace and seen_drop
+    same = [noisy_prompts(batch, 0.5, vocab, torch.Generator().manual_seed(3), pad)["src"] for _ in range(2)]
+    assert torch.equal(*same)
+    assert torch.equal(noisy_prompts(batch, 0.0, vocab, torch.Generator().manual_seed(3), pad)["src"], before)
+
+
+def test_prompt_noise_trains_a_generator_and_is_refused_for_a_reviewer(tmp_path):
+    cfg = C.apply_preset(C.TaskConfig(), "tiny")
+    cfg.training.max_steps, cfg.training.eval_every, cfg.training.checkpoint_every = 12, 6, 6
+    cfg.training.prompt_noise = 0.2
+    recs = _records(4)
+    res = Trainer(cfg, C.to_toml(cfg), tmp_path / "run", journal_dir=tmp_path / "j",
+                  records={"train": recs, "val": recs[:6]}, progress=False).fit()
+    assert res.step == 12 and res.history[-1]["val_loss"] < res.history[0]["val_loss"]
+    cfg.task.direction = "wgsl2nl"
+    with pytest.raises(UserError, match="prompt_noise is for generators"):
+        Trainer(cfg, C.to_toml(cfg), tmp_path / "rev", journal_dir=tmp_path / "j", records={"train": recs, "val": recs},
+                progress=False).fit()

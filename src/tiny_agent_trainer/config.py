@@ -100,6 +100,9 @@ class TrainingConfig:
     grad_accum: int = _f(1, "micro-batches accumulated per optimizer step", min=1)
     optimizer: str = _f("adamw", "optimizer", choices=("adamw", "adam", "sgd"))
     label_smoothing: float = _f(0.0, "label smoothing of the cross-entropy loss", min=0.0, max_exclusive=1.0)
+    prompt_noise: float = _f(0.0, "generators only: probability that a prompt token the shader does not copy is "
+                             "replaced by a random prompt token or deleted at each step (robustness to unfamiliar "
+                             "wording); 0 = off", min=0.0, max_exclusive=1.0)
     contrastive_weight: float = _f(0.0, "reviewers only: weight of a margin loss that makes each description likelier "
                                    "under its shader than under the shader with one operation swapped "
                                    "(wgsl/mutate.py); 0 = off", min=0.0)

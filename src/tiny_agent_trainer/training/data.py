@@ -5,6 +5,8 @@ a reviewer, optionally with a negative source: a shader its description does not
 `pick_negatives`);
 `BatchPlan` orders them into batches of similar length (little padding) in an order that
 depends only on (seed, epoch), so a resumed run sees exactly the batches it would have seen.
+`noisy_prompts` corrupts a collated generator batch's prompts (words replaced or dropped) so that a
+model learns not to hang on every word of a description.
 Under DDP every rank takes its own slice of each global batch.
 This module does NOT read dataset files from disk formats beyond JSONL/TOML records and does
 NOT know about models or optimizers.
@@ -218,3 +220,26 @@ def collate(examples: list[Example], idx: list[int], pad: int, multiple: tuple[i
             neg = grow(neg, multiple[0], cap[0] if cap else None)
         out.update(neg_src=neg, neg_pad=neg == pad, has_neg=torch.tensor([e.neg is not None for e in exs]))
     return out
+
+
+def noisy_prompts(batch: dict[str, torch.Tensor], p: float, vocab: torch.Tensor, gen: torch.Generator,
+                  pad: int) -> dict[str, torch.Tensor]:
+    """A collated generator batch whose prompts are corrupted: each prompt token that does not occur in its
+    own target (so names and numbers the shader copies are never touched) is, with probability `p`, replaced
+    by a random token of `vocab` (half the time) or deleted (the rest shift left). A prompt keeps at least one
+    token. The input batch is not modified; `gen` (a CPU generator) makes the noise reproducible."""
+    src, tgt = batch["src"], batch["tgt_out"]
+    real = src != pad
+    copied = (src.unsqueeze(2) == tgt.unsqueeze(1)).any(dim=2)
+    free = real & ~copied
+    u = torch.rand(src.shape, generator=gen)
+    replace = free & (u < p / 2)
+    drop = free & (u >= p / 2) & (u < p)
+    drop &= ~((real & ~drop).sum(dim=1, keepdim=True) == 0)  # never delete a whole prompt
+    picks = vocab[torch.randint(len(vocab), src.shape, generator=gen)]
+    out = torch.where(replace, picks, src)
+    out = torch.where(drop, torch.full_like(out, pad), out)
+    order = torch.argsort((drop | ~real).to(torch.int8), dim=1, stable=True)  # survivors first, in order
+    out = torch.gather(out, 1, order)
+    out = torch.where(torch.gather(drop | ~real, 1, order), torch.full_like(out, pad), out)
+    return dict(batch, src=out, src_pad=out == pad)

@@ -23,7 +23,7 @@ from ..errors import UserError
 from ..model import ModelShape, Seq2Seq, flops_per_token
 from ..tokenizer import WgslTokenizer
 from . import checkpoint as ckpt
-from .data import BatchPlan, collate, encode_examples, load_split
+from .data import BatchPlan, collate, encode_examples, load_split, noisy_prompts
 from .distributed import Dist, setup, teardown
 from .journal import Journal, config_hash, git_commit, versions
 
@@ -170,6 +170,9 @@ class Trainer:
         if tc.contrastive_weight > 0 and not reverse:
             raise UserError("[training] contrastive_weight is for reviewers ([task] direction = \"wgsl2nl\"); "
                             "set it to 0 for a generator")
+        if tc.prompt_noise > 0 and reverse:
+            raise UserError("[training] prompt_noise is for generators (its source is the description); "
+                            "set it to 0 for a reviewer")
         if tc.contrastive_weight > 0 and d.world > 1:  # two forward passes per step under DDP: not supported yet
             raise UserError("[training] contrastive_weight > 0 runs in one process only (not under torchrun yet)")
         train, dropped = encode_examples(train_recs, tok, mc.max_prompt_len, mc.max_seq_len, reverse,
@@ -178,6 +181,10 @@ class Trainer:
         val, _ = encode_examples(val_recs[:2048], tok, mc.max_prompt_len, mc.max_seq_len, reverse)
         if not train:
             raise UserError("no training examples fit max_seq_len; raise [model] max_seq_len")
+        noise_vocab = None  # the prompt tokens a noisy prompt draws its replacements from
+        if tc.prompt_noise > 0:
+            noise_vocab = torch.unique(torch.cat([torch.as_tensor(e.src) for e in train]))
+            noise_vocab = noise_vocab[~torch.isin(noise_vocab, torch.tensor([tok.pad_id, tok.bos_id, tok.eos_id, tok.unk_id]))]
         shape = ModelShape.from_config(mc, tok.vocab_size, tok.pad_id)
         try:
             shape.check()
@@ -263,6 +270,9 @@ class Trainer:
                     pos["batch"] += len(micro)
                     model.train()
                     cols = [collate(train, idx, tok.pad_id, *pad_shape) for idx in micro]
+                    if noise_vocab is not None:  # seeded by the step: a resumed run draws the same noise
+                        g = torch.Generator().manual_seed(tc.seed * 1_000_003 + pos["step"])
+                        cols = [noisy_prompts(c, tc.prompt_noise, noise_vocab, g, tok.pad_id) for c in cols]
                     local_tok = float(sum(int((c["tgt_out"] != tok.pad_id).sum()) for c in cols))
                     global_tok = d.all_sum(torch.tensor(local_tok, device=device)).item() if d.enabled else local_tok
                     for j, c in enumerate(cols):
