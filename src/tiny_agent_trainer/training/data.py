@@ -227,16 +227,17 @@ def noisy_prompts(batch: dict[str, torch.Tensor], p: float, vocab: torch.Tensor,
     """A collated generator batch whose prompts are corrupted: each prompt token that does not occur in its
     own target (so names and numbers the shader copies are never touched) is, with probability `p`, replaced
     by a random token of `vocab` (half the time) or deleted (the rest shift left). A prompt keeps at least one
-    token. The input batch is not modified; `gen` (a CPU generator) makes the noise reproducible."""
+    token. The input batch is not modified; `gen` (a generator on the batch's device, as is `vocab`) makes the
+    noise reproducible."""
     src, tgt = batch["src"], batch["tgt_out"]
     real = src != pad
     copied = (src.unsqueeze(2) == tgt.unsqueeze(1)).any(dim=2)
     free = real & ~copied
-    u = torch.rand(src.shape, generator=gen)
+    u = torch.rand(src.shape, generator=gen, device=src.device)
     replace = free & (u < p / 2)
     drop = free & (u >= p / 2) & (u < p)
     drop &= ~((real & ~drop).sum(dim=1, keepdim=True) == 0)  # never delete a whole prompt
-    picks = vocab[torch.randint(len(vocab), src.shape, generator=gen)]
+    picks = vocab[torch.randint(len(vocab), src.shape, generator=gen, device=src.device)]
     out = torch.where(replace, picks, src)
     out = torch.where(drop, torch.full_like(out, pad), out)
     order = torch.argsort((drop | ~real).to(torch.int8), dim=1, stable=True)  # survivors first, in order

@@ -184,7 +184,8 @@ class Trainer:
         noise_vocab = None  # the prompt tokens a noisy prompt draws its replacements from
         if tc.prompt_noise > 0:
             noise_vocab = torch.unique(torch.cat([torch.as_tensor(e.src) for e in train]))
-            noise_vocab = noise_vocab[~torch.isin(noise_vocab, torch.tensor([tok.pad_id, tok.bos_id, tok.eos_id, tok.unk_id]))]
+            noise_vocab = noise_vocab[~torch.isin(noise_vocab, torch.tensor([tok.pad_id, tok.bos_id, tok.eos_id,
+                                                                              tok.unk_id]))].to(device)
         shape = ModelShape.from_config(mc, tok.vocab_size, tok.pad_id)
         try:
             shape.check()
@@ -270,13 +271,14 @@ class Trainer:
                     pos["batch"] += len(micro)
                     model.train()
                     cols = [collate(train, idx, tok.pad_id, *pad_shape) for idx in micro]
-                    if noise_vocab is not None:  # seeded by the step: a resumed run draws the same noise
-                        g = torch.Generator().manual_seed(tc.seed * 1_000_003 + pos["step"])
-                        cols = [noisy_prompts(c, tc.prompt_noise, noise_vocab, g, tok.pad_id) for c in cols]
                     local_tok = float(sum(int((c["tgt_out"] != tok.pad_id).sum()) for c in cols))
                     global_tok = d.all_sum(torch.tensor(local_tok, device=device)).item() if d.enabled else local_tok
                     for j, c in enumerate(cols):
                         c = {k: v.to(device, non_blocking=True) for k, v in c.items()}
+                        if noise_vocab is not None:  # on the device (a CPU pass costs half a GPU run's steps);
+                            # seeded by the step: a resumed run draws the same noise
+                            g = torch.Generator(device=device).manual_seed(tc.seed * 1_000_003 + pos["step"] * 16 + j)
+                            c = noisy_prompts(c, tc.prompt_noise, noise_vocab, g, tok.pad_id)
                         sync = j == len(cols) - 1
                         ctx = net.no_sync() if (d.enabled and not sync and hasattr(net, "no_sync")) else _null()
                         with ctx, torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16):
