@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 
 from tiny_agent_trainer.errors import UserError
@@ -74,6 +75,28 @@ def test_tfidf_cosine_properties():
     self_sim = idx.query("green apple")
     assert self_sim[1] == pytest.approx(1.0)
     assert idx.nearest("apple", 2)[0][0] == 1
+
+
+def test_char_ngrams_link_other_forms_of_a_word():
+    grams = B.char_ngrams("Halve the values")
+    assert {"<ha", "hal", "alv", "lve", "ve>", "<hal", "halv", "alve", "lve>"} <= set(grams)
+    assert "the" not in " ".join(grams)  # stop words are dropped, as for the word features
+    assert set(B.char_ngrams("values")) == set(B.char_ngrams("value"))  # the same plural strip
+
+
+def test_hybrid_index_finds_another_form_of_a_word_and_equals_its_two_indexes():
+    docs = ["square every element in place", "halving each element of the buffer", "copy the buffer",
+            "negate each element", "halving each element of the buffer"]
+    word = B.TfIdfIndex(docs)
+    assert word.query("halve everything")[1] == 0.0  # the word index cannot see "halve" in "halving"
+    idx = B.HybridIndex(docs)
+    assert [i for i, _ in idx.nearest("halve everything", 2)] == [1, 4]  # ties: the earlier document
+    char = B.TfIdfIndex(docs, B.char_ngrams)  # the generic path, one text at a time
+    for q in ["halve everything", "square in place", "copy", "nothing matches zzz", ""]:
+        want = (word.query(q) + 0.5 * char.query(q)) / 1.5
+        assert np.allclose(idx.query(q), want, atol=1e-12), q
+    assert idx.query("halving each element of the buffer")[1] == pytest.approx(1.0)
+    assert B.HybridIndex([]).query("anything").shape == (0,)
 
 
 def test_template_baseline_is_empty_without_a_match(monkeypatch):
