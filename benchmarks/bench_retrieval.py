@@ -44,9 +44,12 @@ def main(argv=None) -> int:
                 for t in tasks for name, idx in indexes.items()}
         todo = sorted({(t.id, c) for t in tasks for name in indexes for c in near[(t.id, name)]})
         by_id = {t.id: t for t in tasks}
+        reruns = judge.crash_reruns
         verdicts = judge.judge_many([(by_id[tid], c) for tid, c in todo])
         ok = {key: v.verdict == "pass" for key, v in zip(todo, verdicts)}
-        row = {"bench": Path(bench).stem, "tasks": len(tasks), "k": a.k, "differs": []}
+        row = {"bench": Path(bench).stem, "tasks": len(tasks), "k": a.k, "differs": [], "judged": len(todo),
+               "crashed_then_rerun": judge.crash_reruns - reruns,
+               "crashed_twice": sum(v.verdict == "crash" for v in verdicts)}
         for name in indexes:
             hits = [[ok[(t.id, c)] for c in near[(t.id, name)]] for t in tasks]
             row[name] = {"nearest": sum(h[0] for h in hits if h), f"any_of_{a.k}": sum(any(h) for h in hits)}
@@ -58,7 +61,9 @@ def main(argv=None) -> int:
         rows.append(row)
         if not a.json:
             print(f"{row['bench']} ({row['tasks']} tasks): " + ", ".join(
-                f"{n} nearest {row[n]['nearest']} any-of-{a.k} {row[n][f'any_of_{a.k}']}" for n in indexes), flush=True)
+                f"{n} nearest {row[n]['nearest']} any-of-{a.k} {row[n][f'any_of_{a.k}']}" for n in indexes)
+                + f" ({row['judged']} shaders run, {row['crashed_then_rerun']} crashed and were rerun,"
+                  f" {row['crashed_twice']} crashed twice)", flush=True)
             for d in row["differs"] if a.list else []:
                 print(f"   {d['task']}: word (nearest, any) {d['word']} -> hybrid {d['hybrid']}")
     if a.json:

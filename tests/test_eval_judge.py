@@ -18,7 +18,7 @@ import pytest
 from tiny_agent_trainer.errors import UserError
 from tiny_agent_trainer.evaluation.judge import BenchmarkError, Judge
 from tiny_agent_trainer.evaluation.runner import evaluate, load_tasks
-from tiny_agent_trainer.evaluation.sandbox import CRASH, OK, Job, Sandbox
+from tiny_agent_trainer.evaluation.sandbox import CRASH, OK, Job, JobResult, Sandbox
 from tiny_agent_trainer.spec import load_bench
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -109,6 +109,50 @@ def test_candidates_dir_through_runner():
     others = {v for k, v in got.items() if k not in EXPECTED}
     assert others == {"missing"}
     assert run.n_samples == 1 and len(run.results) == len(run.tasks)
+
+
+class _CrashingSandbox:
+    """The real sandbox, except that a job whose source is in `crashes` reports a dead worker that many times
+    (without running) before it runs for real."""
+
+    def __init__(self, real, crashes: dict[str, int]):
+        self.real, self.crashes, self.calls = real, dict(crashes), []
+
+    def run(self, jobs):
+        self.calls.append(len(jobs))
+        fake = {i for i, j in enumerate(jobs) if self.crashes.get(j.source, 0) > 0}
+        for i in fake:
+            self.crashes[jobs[i].source] -= 1
+            yield i, JobResult(CRASH, "worker process died (killed by SIGABRT)")
+        rest = [i for i in range(len(jobs)) if i not in fake]
+        for k, res in self.real.run([jobs[i] for i in rest]):
+            yield rest[k], res
+
+
+def test_a_job_whose_worker_died_runs_once_more(tasks, sandbox):
+    by_id = {t.id: t for t in tasks}
+    t, other = by_id["elementwise_sum"], by_id["negate_values"]
+    good = (CANDIDATES / "elementwise_sum.wgsl").read_text()
+    flaky = _CrashingSandbox(sandbox, {t.reference: 1, good: 1, other.reference: 0})
+    j = Judge(flaky, trials=3)
+    assert j.judge(t, good).verdict == "pass"  # the reference and the candidate each died once, then ran
+    assert j.crash_reruns == 2 and flaky.calls == [1, 1, 1, 1]
+    twice = Judge(_CrashingSandbox(sandbox, {good: 2}), trials=3)
+    v = twice.judge(t, good)
+    assert v.verdict == "crash" and "SIGABRT" in v.message and twice.crash_reruns == 1
+    with pytest.raises(BenchmarkError, match="reference shader crashed"):
+        Judge(_CrashingSandbox(sandbox, {other.reference: 2}), trials=3).judge(other, good)
+
+
+def test_workers_are_recycled_after_max_jobs(tasks):
+    t = {t.id: t for t in tasks}["elementwise_sum"]
+    job = Job(t.reference, t.buffers, t.threads, [t.make_inputs(1)])
+    with Sandbox(workers=1, timeout=5.0, max_jobs_per_worker=2) as sb:
+        pids = []
+        for _ in range(3):
+            assert [r.status for _, r in sb.run([job])] == [OK]
+            pids.append(sb._workers[0].proc.pid)
+        assert pids[0] != pids[1] == pids[2] and sb.restarts == 0  # a planned replacement is not a restart
 
 
 def test_worker_death_is_a_crash_and_the_pool_recovers(tasks, sandbox):

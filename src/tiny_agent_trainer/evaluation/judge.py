@@ -4,7 +4,7 @@
 seed): each reference runs once per seed, however many candidates are judged. `judge_many` turns
 (task, source) pairs into `Verdict`s following the kernel conventions (`pass / wrong / invalid /
 interface / timeout / crash`, plus `missing` for no candidate at all); identical sources for the same
-task are run once. A reference that does not run cleanly raises `BenchmarkError` naming the task.
+task are run once, and a job whose worker died runs once more in a fresh worker before `crash` counts. A reference that does not run cleanly raises `BenchmarkError` naming the task.
 It does NOT generate candidates (see `runner` / `inference`) and does NOT write reports.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ import numpy as np
 
 from ..spec import Task
 from . import compare as C
-from .sandbox import OK, Job, Sandbox, default_workers
+from .sandbox import CRASH, OK, Job, Sandbox, default_workers
 
 try:  # the CLI prints UserError without a traceback
     from ..errors import UserError as _Base
@@ -62,6 +62,7 @@ class Judge:
         self.seed = seed
         self._ref: dict[tuple[str, int], dict[int, np.ndarray]] = {}  # (task fingerprint, seed) -> outputs
         self.reference_runs = 0
+        self.crash_reruns = 0  # jobs run a second time because their worker died (`_run`)
 
     def seeds(self, task: Task) -> list[int]:
         return trial_seeds(task.id, self.trials, self.seed)
@@ -76,7 +77,7 @@ class Judge:
                      if any((fingerprint(t), s) not in self._ref for s in self.seeds(t))}.values())
         jobs = [self._job(t, t.reference) for t in todo]
         failures = []
-        for i, res in self.sandbox.run(jobs):
+        for i, res in self._run(jobs):
             task = todo[i]
             self.reference_runs += 1
             if res.status != OK or len(res.outputs) != self.trials:
@@ -120,13 +121,27 @@ class Judge:
             on_done(len(items) - sum(len(v) for v in unique.values()))
         keys = list(unique)
         jobs = [self._job(tasks[fp], src) for fp, src in keys]
-        for j, res in self.sandbox.run(jobs):
+        for j, res in self._run(jobs):
             v = self._verdict(tasks[keys[j][0]], res)
             for i in unique[keys[j]]:
                 verdicts[i] = v
             if on_done:
                 on_done(len(unique[keys[j]]))
         return verdicts  # type: ignore[return-value]
+
+    def _run(self, jobs: list[Job]):
+        """`sandbox.run(jobs)`, except that a job whose worker died (`crash`) runs once more in a fresh worker
+        before its result counts: a worker can die of its own (llvmpipe's heap), not only of the shader."""
+        crashed = []
+        for i, res in self.sandbox.run(jobs):
+            if res.status == CRASH:
+                crashed.append(i)
+            else:
+                yield i, res
+        if crashed:
+            self.crash_reruns += len(crashed)
+            for k, res in self.sandbox.run([jobs[i] for i in crashed]):
+                yield crashed[k], res
 
     def _verdict(self, task: Task, res) -> Verdict:
         worst: float | None = None

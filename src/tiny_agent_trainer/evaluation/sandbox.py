@@ -182,7 +182,10 @@ class Sandbox:
     """A pool of worker processes; use as a context manager. `run(jobs)` yields (index, JobResult)."""
 
     def __init__(self, workers: int = 2, timeout: float = 10.0, start_timeout: float = 120.0,
-                 power_preference: str = "high-performance", max_jobs_per_worker: int = 2000):
+                 power_preference: str = "high-performance", max_jobs_per_worker: int = 100):
+        """`max_jobs_per_worker`: a worker is replaced after this many jobs. Mesa's llvmpipe corrupts a process's
+        heap after some hundreds of pipelines (seen as "realloc(): invalid next size" and a dead worker after
+        300-400 jobs per worker), so workers are recycled well before that; a restart costs about a second."""
         if workers < 1:
             raise ValueError("need at least one worker")
         if timeout <= 0:
