@@ -4,7 +4,8 @@
 seed): each reference runs once per seed, however many candidates are judged. `judge_many` turns
 (task, source) pairs into `Verdict`s following the kernel conventions (`pass / wrong / invalid /
 interface / timeout / crash`, plus `missing` for no candidate at all); identical sources for the same
-task are run once, and a job whose worker died runs once more in a fresh worker before `crash` counts. A reference that does not run cleanly raises `BenchmarkError` naming the task.
+task are run once, and a job whose worker died runs once more in a fresh worker before `crash` counts.
+A reference that does not run cleanly raises `BenchmarkError` naming the task.
 It does NOT generate candidates (see `runner` / `inference`) and does NOT write reports.
 """
 from __future__ import annotations
