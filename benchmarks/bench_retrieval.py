@@ -72,4 +72,11 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from tiny_agent_trainer.errors import UserError
+    from tiny_agent_trainer.spec import SpecError
+
+    try:
+        sys.exit(main())
+    except (UserError, SpecError) as e:  # a missing corpus or a broken benchmark file: say so, no traceback
+        print(f"error: {e}", file=sys.stderr)
+        sys.exit(2)
