@@ -12,15 +12,7 @@ MAX_TIME=${MAX_TIME:-300}
 for r in gen rev; do
   if [ $r = gen ]; then args=${GEN_ARGS:-"--config config/ship_stage4.toml --init-from .gpu_data/init"}
   else args=${REV_ARGS:-"--preset reviewer"}; fi
-  ( timeout $((MAX_TIME + 250)) env OUT="$OUT/$r" DATA=${DATA:-.gpu_data} BENCH=0 MAX_TIME=$MAX_TIME WHICH=${WHICH:-best} RUN=/tmp/tat-runs/$r \
-      TRAIN_ARGS="$args" bash scripts/gpu_run.sh >"$OUT/$r.log" 2>&1
-    echo "$r exit $?" >>"$OUT/$r.log"
-    if [ ! -f "$OUT/$r/bundle/model.safetensors" ] && [ -d /tmp/tat-runs/$r ]; then  # timed out: bundle the latest checkpoint
-      PYTHONPATH=$PWD/src python3 -m tiny_agent_trainer.training.bundle /tmp/tat-runs/$r "$OUT/$r/bundle" \
-        --which "${WHICH:-best}" >>"$OUT/$r.log" 2>&1
-      cp journals/$r.jsonl "$OUT/$r/journal.jsonl" 2>/dev/null
-    fi
-    tar czf "$OUT/$r.tgz" -C "$OUT" "$r" && rm -rf "${OUT:?}/$r" ) &
+  MAX_TIME=$MAX_TIME WHICH=${WHICH:-best} bash scripts/gpu_bounded_run.sh $r 250 "$args" &
 done
 wait
 ls -la "$OUT"

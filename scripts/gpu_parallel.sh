@@ -10,16 +10,8 @@ WHICH=${WHICH:-latest}
 gpu=0
 for spec in $RUNS; do
   name=${spec%%:*}; cfg=${spec#*:}
-  ( CUDA_VISIBLE_DEVICES=$gpu timeout $((MAX_TIME + 200)) env OUT="$OUT/$name" DATA="${DATA:-.gpu_data}" BENCH=0 \
-      MAX_TIME=$MAX_TIME WHICH=$WHICH RUN=/tmp/tat-runs/$name TRAIN_ARGS="--config $cfg --init-from $INIT" \
-      bash scripts/gpu_run.sh >"$OUT/$name.log" 2>&1
-    echo "$name exit $?" >>"$OUT/$name.log"
-    if [ ! -f "$OUT/$name/bundle/model.safetensors" ] && [ -d /tmp/tat-runs/$name ]; then  # cut by the timeout
-      PYTHONPATH=$PWD/src python3 -m tiny_agent_trainer.training.bundle /tmp/tat-runs/$name "$OUT/$name/bundle" \
-        --which "$WHICH" >>"$OUT/$name.log" 2>&1
-      cp journals/$name.jsonl "$OUT/$name/journal.jsonl" 2>/dev/null
-    fi
-    tar czf "$OUT/$name.tgz" -C "$OUT" "$name" && rm -rf "${OUT:?}/$name" ) &
+  CUDA_VISIBLE_DEVICES=$gpu MAX_TIME=$MAX_TIME WHICH=$WHICH \
+    bash scripts/gpu_bounded_run.sh "$name" 200 "--config $cfg --init-from $INIT" &
   gpu=$((gpu + 1))
 done
 wait
