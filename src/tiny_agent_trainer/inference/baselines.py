@@ -70,7 +70,20 @@ def char_ngrams(text: str) -> list[str]:
     return [g for w in words(text) for g in _ngrams(w)]
 
 
-class TfIdfIndex:
+class _Nearest:
+    """`nearest` for an index whose `query(text)` scores every document."""
+
+    def query(self, text: str) -> np.ndarray:
+        raise NotImplementedError
+
+    def nearest(self, text: str, k: int = 1) -> list[tuple[int, float]]:
+        """Indices and scores of the k most similar documents (ties: the earlier document)."""
+        s = self.query(text)
+        order = np.argsort(-s, kind="stable")[:k]
+        return [(int(i), float(s[i])) for i in order]
+
+
+class TfIdfIndex(_Nearest):
     """Sparse TF-IDF vectors (sublinear tf, smoothed idf, L2-normalised) with an inverted index.
 
     `query(text)` returns the cosine similarity of `text` to every document; `featurize` turns a text into
@@ -78,11 +91,14 @@ class TfIdfIndex:
     """
 
     def __init__(self, docs: Sequence[str], featurize: Callable[[str], list[str]] = features):
-        vocab: dict[str, int] = {}
-        per_doc = [featurize(text) for text in docs]
-        lens = np.fromiter((len(t) for t in per_doc), np.int64, len(per_doc))
-        terms = np.fromiter((vocab.setdefault(f, len(vocab)) for t in per_doc for f in t), np.int64, int(lens.sum()))
-        self._fit(terms, lens, vocab, featurize)
+        self._from_terms([featurize(text) for text in docs], featurize)
+
+    @classmethod
+    def from_terms(cls, per_doc: Sequence[list[str]], featurize: Callable[[str], list[str]]) -> "TfIdfIndex":
+        """The index of documents already turned into their terms (`featurize` is for queries)."""
+        self = cls.__new__(cls)
+        self._from_terms(per_doc, featurize)
+        return self
 
     @classmethod
     def from_ids(cls, terms: np.ndarray, lens: np.ndarray, vocab: dict[str, int],
@@ -92,6 +108,12 @@ class TfIdfIndex:
         self = cls.__new__(cls)
         self._fit(terms, lens, vocab, featurize)
         return self
+
+    def _from_terms(self, per_doc: Sequence[list[str]], featurize: Callable[[str], list[str]]) -> None:
+        vocab: dict[str, int] = {}
+        lens = np.fromiter((len(t) for t in per_doc), np.int64, len(per_doc))
+        terms = np.fromiter((vocab.setdefault(f, len(vocab)) for t in per_doc for f in t), np.int64, int(lens.sum()))
+        self._fit(terms, lens, vocab, featurize)
 
     def _fit(self, terms: np.ndarray, lens: np.ndarray, vocab: dict[str, int],
              featurize: Callable[[str], list[str]]) -> None:
@@ -124,28 +146,18 @@ class TfIdfIndex:
         weights = np.concatenate([self._weights[lo:hi] * f for lo, hi, f in spans])
         return np.bincount(docs, weights=weights, minlength=self.n_docs)
 
-    def nearest(self, text: str, k: int = 1) -> list[tuple[int, float]]:
-        """Indices and scores of the k most similar documents (ties: the earlier document)."""
-        s = self.query(text)
-        order = np.argsort(-s, kind="stable")[:k]
-        return [(int(i), float(s[i])) for i in order]
 
-
-class HybridIndex:
+class HybridIndex(_Nearest):
     """Word TF-IDF (`features`) plus character n-gram TF-IDF (`char_ngrams`, weight `char_weight`): the
     similarity is their weighted mean. The n-grams match words the corpus writes in another form ("halve",
     "half", "halving"; "magnitudes", "magnitude"); on the development set they put a right shader among the
     5 nearest for 36 of 48 tasks instead of 34 (docs/inference.md)."""
 
     def __init__(self, docs: Sequence[str], char_weight: float = 0.5):
-        self.n_docs = len(docs)
         self.char_weight = char_weight
-        per_doc = [words(t) for t in docs]
-        vocab: dict[str, int] = {}
-        lens = np.fromiter((max(0, 2 * len(ws) - 1) for ws in per_doc), np.int64, len(per_doc))
-        terms = np.fromiter((vocab.setdefault(f, len(vocab)) for ws in per_doc for f in _with_bigrams(ws)), np.int64,
-                            int(lens.sum()))
-        self.word = TfIdfIndex.from_ids(terms, lens, vocab, features)
+        per_doc = [words(t) for t in docs]  # once for both indexes
+        self.word = TfIdfIndex.from_terms([_with_bigrams(ws) for ws in per_doc], features)
+        vocab = self.word.vocab  # its unigrams are the distinct words
         # each document's n-grams are its words' n-grams: computed once per distinct word, then gathered
         n_words = np.fromiter((len(ws) for ws in per_doc), np.int64, len(per_doc))
         occ = np.fromiter((vocab[w] for ws in per_doc for w in ws), np.int64, int(n_words.sum()))
@@ -166,12 +178,6 @@ class HybridIndex:
 
     def query(self, text: str) -> np.ndarray:
         return (self.word.query(text) + self.char_weight * self.char.query(text)) / (1.0 + self.char_weight)
-
-    def nearest(self, text: str, k: int = 1) -> list[tuple[int, float]]:
-        """Indices and scores of the k most similar documents (ties: the earlier document)."""
-        s = self.query(text)
-        order = np.argsort(-s, kind="stable")[:k]
-        return [(int(i), float(s[i])) for i in order]
 
 
 @dataclass(frozen=True)

@@ -238,9 +238,8 @@ def noisy_prompts(batch: dict[str, torch.Tensor], p: float, vocab: torch.Tensor,
     drop = free & (u >= p / 2) & (u < p)
     drop &= ~((real & ~drop).sum(dim=1, keepdim=True) == 0)  # never delete a whole prompt
     picks = vocab[torch.randint(len(vocab), src.shape, generator=gen, device=src.device)]
-    out = torch.where(replace, picks, src)
-    out = torch.where(drop, torch.full_like(out, pad), out)
-    order = torch.argsort((drop | ~real).to(torch.int8), dim=1, stable=True)  # survivors first, in order
-    out = torch.gather(out, 1, order)
-    out = torch.where(torch.gather(drop | ~real, 1, order), torch.full_like(out, pad), out)
+    gone = drop | ~real
+    order = torch.argsort(gone.to(torch.int8), dim=1, stable=True)  # survivors first, in order
+    out = torch.gather(torch.where(replace, picks, src), 1, order)
+    out = torch.where(torch.gather(gone, 1, order), torch.full_like(out, pad), out)
     return dict(batch, src=out, src_pad=out == pad)
