@@ -190,3 +190,20 @@ def test_adopt_names_leaves_member_accesses_alone_and_renames_fields_only_as_fie
                    "fn main(@builtin(global_invocation_id) gid: vec3<u32>) { let i = gid.x; scaled[i] = heights[i] * "
                    "p.gain; }\n")
 
+
+
+def test_as_float_retypes_integer_storage_and_literals_but_not_atomics_or_bit_patterns():
+    from tiny_agent_trainer.inference.fixes import as_float
+
+    code = ("@group(0) @binding(0) var<storage, read> a: array<u32>;\n"
+            "@group(0) @binding(1) var<storage, read> b: array<u32>;\n"
+            "@group(0) @binding(2) var<storage, read_write> out: array<u32>;\n\n"
+            "@compute @workgroup_size(64)\nfn main(@builtin(global_invocation_id) gid: vec3<u32>) {\n"
+            "    let i = gid.x;\n    if (i >= arrayLength(&out)) { return; }\n    out[i] = max(a[i], b[i]) + 1u;\n}\n")
+    var = as_float(code)
+    assert var == code.replace("array<u32>", "array<f32>").replace("1u;", "1.0;")  # gid stays vec3<u32>
+    assert validate(var, deep=True).ok
+    assert as_float(var) is None  # nothing integer left
+    assert as_float(code.replace("+ 1u", "& 0xFFu")) is None  # a bit pattern is no float
+    hist = code.replace("read_write> out: array<u32>", "read_write> out: array<atomic<u32>>")
+    assert "array<atomic<u32>>" in as_float(hist)

@@ -31,6 +31,12 @@ CASES = [
     ("Damped oscillation over the sample times in `ts`: y = amp * exp(-k * ts) * cos(w * ts). amp, k and w "
      "are uniforms.", "y[i] = params.amp * exp(-params.k * ts[i]) * cos(params.w * ts[i]);", ["ts"], "y",
      [("amp", 1.5), ("k", 0.4), ("w", 3.0)], False),
+    # indexed elements, and no output named: the conventions' default name
+    ("Given arrays lows and highs, compute highs[i] - lows[i] at every position.",
+     "out[i] = highs[i] - lows[i];", ["lows", "highs"], "out", [], False),
+    # the element index itself: the other names are scalars, even one called like a WGSL builtin
+    ("Fill a ramp where element i is base + i * step, base and step passed in.",
+     "out[i] = params.base + f32(i) * params.step;", [], "out", [("base", 0.5), ("step", 0.25)], False),
 ]
 
 
@@ -128,6 +134,8 @@ def test_no_candidate_outside_the_scope(prompt):
     ("cap y_in at `limit` into y_out; limit is a uniform", (1, 1)),  # the uniform is not a buffer
     ("negate every element", None),  # no names: nothing to go on
     ("square `vals`", None),  # one name, no output named
+    ("rescale 0..1 -> 0..255 for every value", None),  # ranges, not names
+    ("x, y -> the distance", None),  # no output name after the arrow
 ])
 def test_prompt_interface_counts_named_inputs_and_outputs(prompt, want):
     from tiny_agent_trainer.inference.formula import prompt_interface
@@ -143,6 +151,8 @@ def test_prompt_interface_counts_named_inputs_and_outputs(prompt, want):
     ("given `aa` and `bb`, write aa[i] * bb[i] to `prod_ab`", (["aa", "bb"], ["prod_ab"])),
     ("take the absolute value of `deltas` and put it in `abs_deltas`", (["deltas"], ["abs_deltas"])),
     ("square `xs` and save the result in `sq`", (["xs"], ["sq"])),
+    ("where-style pick: flag, u, w -> picked", (["flag", "u", "w"], ["picked"])),  # plain names listed like a signature
+    ("a and b -> c, the larger of the two", (["a", "b"], ["c"])),  # even the letter "a"
 ])
 def test_prompt_buffers_reads_typed_and_arrow_notation(prompt, want):
     from tiny_agent_trainer.inference.formula import prompt_buffers
@@ -166,3 +176,9 @@ def test_mentions_parameters(prompt, want):
     from tiny_agent_trainer.inference.formula import mentions_parameters
 
     assert mentions_parameters(prompt) is want
+
+
+def test_a_neighbour_element_is_out_of_scope_not_the_element_itself():
+    prompt = "3-tap smoothing with weights w0, w1, w2 as parameters: out[i] = w0 * x[i-1] + w1 * x[i] + w2 * x[i+1]"
+    assert formula_candidates(prompt) == []  # x[i-1] is not x[i]
+    assert "out[i] = w0[i] * x[i] + 1.0;" in formula_candidates("out[i] = w0[i] * x[i] + 1 for arrays w0 and x")[0]

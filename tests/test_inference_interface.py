@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from tiny_agent_trainer.inference.interface import fitting, may_update_in_place, output_rewrite
+from tiny_agent_trainer.inference.interface import (fitting, integer_storage, may_update_in_place, output_rewrite,
+                                                    speaks_of_integers)
 from tiny_agent_trainer.validation import validate
 
 IN_PLACE = ("@group(0) @binding(0) var<storage, read_write> v: array<f32>;\n\n"
@@ -91,3 +92,43 @@ def test_a_one_element_result_needs_a_store_to_element_0():
     assert validate(first, deep=True).ok
     assert fitting("copy the first value of x into y[0]", [every, first]) == [1]
     assert fitting("copy x into y", [every, first]) == [0, 1]
+
+
+@pytest.mark.parametrize("prompt, want", [
+    ("keep the larger of a[i] and b[i] for every index", False),  # "every index" is the loop, not an index buffer
+    ("scale the samples by 0.5", False),
+    ("add the two u32 arrays", True),
+    ("count the values above 3", True),
+    ("reverse the bits of each word", True),
+    ("a ^ b for every element", True),
+    ("gather x through the index buffer", True),
+    ("1 where the value is odd, else 0", True),
+    ("a AND b, elementwise", True),
+])
+def test_speaks_of_integers(prompt, want):
+    assert speaks_of_integers(prompt) is want
+
+
+def test_integer_members_leave_the_pool_when_the_prompt_speaks_only_of_floats():
+    ints = MAP.replace("array<f32>", "array<u32>").replace("x[i] * 0.5", "x[i] * 2u")
+    atomic = MAP.replace("read_write> y: array<f32>", "read_write> y: array<atomic<u32>>")
+    assert integer_storage(ints) and integer_storage(atomic) and not integer_storage(MAP) and not integer_storage(WITH_UNIFORM)
+    assert fitting("double the values of x into y", [ints, MAP]) == [1]
+    assert fitting("double the u32 values of x into y", [ints, MAP]) == [0, 1]  # integers said: both may do
+    assert fitting("double the values of x into y", [ints]) == [0]  # never empties the pool
+
+
+def test_a_prompt_that_calls_something_a_parameter_keeps_members_with_a_uniform():
+    codes = [MAP, WITH_UNIFORM]
+    assert fitting("shift the values of x by the offset parameter into y", codes) == [1]
+    assert fitting("shift the values of x by the offset into y", codes) == [0, 1]  # maybe a constant: both may do
+
+
+def test_a_prompt_that_asks_for_atomics_keeps_members_with_an_atomic_buffer():
+    from tiny_agent_trainer.inference.interface import says_atomic
+
+    atomic = MAP.replace("read_write> y: array<f32>", "read_write> y: array<atomic<u32>>")
+    assert says_atomic("max of the values with an atomic max into best[0]") and says_atomic("use atomicAdd")
+    assert not says_atomic("count them without atomics") and not says_atomic("count the values")
+    assert fitting("count the values of x into y with atomics", [MAP, atomic]) == [1]
+    assert fitting("count the values of x into y without atomics", [MAP, atomic]) == [0, 1]

@@ -359,3 +359,15 @@ def test_a_prompt_that_names_no_parameter_prefers_a_shader_without_a_uniform(bun
                          ("multiply the values by a uniform", "fn param")]:
         assert want in _answer(g, model, prompt).code, prompt
     assert "fn param" in _answer(g, model, "halve the values", interface_check=False).code
+
+
+def test_an_integer_answer_to_a_prompt_without_integer_words_competes_as_its_f32_twin(bundle, tmp_path):
+    model = ("@group(0) @binding(0) var<storage, read> a: array<u32>;\n"
+             "@group(0) @binding(1) var<storage, read_write> out: array<u32>;\nfn m() { out[i] = max(a[i], 2u); }\n")
+    g = _pool_generator(bundle, tmp_path, Example("unrelated", "fn corpus() { }", "x"), {"fn m": -1.0, "fn corpus": -5.0})
+    out = _answer(g, model, "keep the larger of a[i] and 2 for every index")
+    assert "array<f32>" in out.code and "array<u32>" not in out.code and "max(a[i], 2.0)" in out.code
+    assert any(c.get("as_float") for c in out.candidates)
+    for prompt in ("keep the larger of the u32 a[i] and 2", "keep the larger of a[i] and 2 for every index"):
+        kept = _answer(g, model, prompt, interface_check=prompt.startswith("keep the larger of the u32"))
+        assert kept.code == model, prompt  # integers said, or no interface check: the answer as written

@@ -389,7 +389,16 @@ class Generator:
             pool = [m for m in pool if m[0] not in drifted]
             codes -= drifted
         if o.interface_check:  # members whose buffers or uniform contradict the prompt's words leave the pool
-            from .interface import fitting
+            from .fixes import as_float
+            from .interface import fitting, integer_storage, speaks_of_integers
+
+            if not speaks_of_integers(prompt):  # an integer member's f32 twin (the integer one leaves below)
+                for code, _, h, entry in list(pool):
+                    if integer_storage(code):
+                        var = as_float(code)
+                        add_variant("float", var, h, entry, as_float=True)
+                        if code in outside and var in codes:
+                            outside.add(var)
 
             pool = [pool[i] for i in fitting(prompt, [c for c, *_ in pool])]
         if o.race_check:  # a store that every invocation makes to the same element cannot be right

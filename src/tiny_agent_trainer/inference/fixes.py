@@ -16,6 +16,9 @@ from the model's own candidate.
 `adopt_numbers(code, prompt)` replaces the shader's float constants that the prompt does not contain
 by the prompt's numbers that the shader lacks (in order, when the counts agree): the model copies
 digits one token at a time and sometimes drifts (`3.7` -> `3.75`, `12.5` -> `1.5`).
+`as_float(code)` retypes the integer storage arrays (`array<u32>`, `array<vec4<i32>>`; not atomics) to
+`f32` and the suffixed integer literals (`2u`) to floats: the conventions make elements `f32` unless the
+prompt speaks of integers, and the model sometimes answers "the larger of a[i] and b[i]" in `u32`.
 This module does NOT validate (the caller keeps only rewrites that naga accepts) or decode.
 """
 from __future__ import annotations
@@ -27,7 +30,7 @@ from typing import Iterator
 from ..wgsl.lexer import tokenize
 from ..wgsl.names import adopt_names, interface, rename, rename_many, struct_of_uniform, substitute_tokens
 
-__all__ = ["adopt_names", "adopt_numbers", "interface", "name_fixes", "rename", "rename_many"]
+__all__ = ["adopt_names", "adopt_numbers", "as_float", "interface", "name_fixes", "rename", "rename_many"]
 
 MAX_GUESSES = 4
 
@@ -146,3 +149,19 @@ def adopt_numbers(code: str, prompt: str) -> str | None:
         return None
     new = {old: (txt if "." in txt or "e" in txt.lower() else txt + ".0") for old, (txt, _) in zip(have, want)}
     return substitute_tokens(code, ("float",), new)
+
+
+_INT_STORAGE = re.compile(r"(var\s*<\s*storage[^>]*>\s*\w+\s*:\s*array\s*<\s*(?:vec[234]\s*<\s*)?)[ui]32\b")
+
+
+def as_float(code: str) -> str | None:
+    """`code` with its integer storage arrays retyped `f32` and its suffixed decimal integer literals
+    (`2u`, `7i`) written as floats (`2.0`); None when it has no integer storage array or uses a hex literal
+    (bit patterns do not become floats). Whether the result type-checks is naga's call."""
+    new = _INT_STORAGE.sub(r"\1f32", code)
+    if new == code:
+        return None
+    lits = {t.text for t in tokenize(new) if t.kind == "int" and t.text[-1:] in ("u", "i")}
+    if any(t.lower().startswith("0x") for t in lits):
+        return None
+    return substitute_tokens(new, ("int",), {t: t[:-1] + ".0" for t in lits})

@@ -67,17 +67,24 @@ _STOP = set("a an the this that these it its each every all one them their and o
             "using use so such that than both either".split())
 _PLACEHOLDERS = set("x v t e u z s y val elem el value".split())
 _PARAMS = "params"
+_INDEX = "i"  # the invocation's element index, never a buffer
+DEFAULT_OUTPUT_NAMES = ("out", "result", "dst")  # the output of an indexed formula whose prompt names none
 
 
 class _Reject(Exception):
     pass
 
 
+_ELEMENT_I = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s*\[\s*i\s*\]")
+
+
 def _normalise(text: str) -> str:
-    """Maths notation as Python: `|v|` -> abs(v), `x^2` -> x**2 (a float formula's ^ is a power), `3t` -> 3*t."""
+    """Maths notation as Python: `|v|` -> abs(v), `x^2` -> x**2 (a float formula's ^ is a power), `3t` -> 3*t,
+    `a[i]` -> a."""
     text = text.replace("−", "-").replace("×", "*").replace("·", "*").replace("²", "**2").replace("³", "**3")
     text = re.sub(r"\|([^|]+)\|", r"abs(\1)", text)
     text = text.replace("^", "**")
+    text = _ELEMENT_I.sub(r"\1", text)  # `a[i]` is the element of buffer `a`, as in `out[i] = a[i] - b[i]`
     return re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)(?![eE][-+]?\d)(?=[A-Za-z_(])", r"\1*", text)
 
 
@@ -170,7 +177,9 @@ def _emit_p(node: ast.expr, bind: dict[str, str]) -> tuple[str, int]:
         if node.id not in bind:
             raise _Reject(f"unbound {node.id}")
         return bind[node.id], _ATOM
-    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):  # x[i] is the element x
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):  # x[i] is the element x; not x[i-1]
+        if not (isinstance(node.slice, ast.Name) and node.slice.id == _INDEX):
+            raise _Reject("neighbour")
         return _emit_p(node.value, bind)
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         inner, p = _emit_p(node.operand, bind)
@@ -300,7 +309,8 @@ def _formulas(prompt: str) -> list[tuple[str | None, str, ast.expr, int]]:
     """(target or None, update operator or "=", expression, position) for every formula span of the prompt."""
     out = []
     for m in re.finditer(r"(?:`?([A-Za-z_]\w*)(?:\[\w*\])?'?`?\s*([-+*/]?=)(?![=>])\s*)|i\.e\.,?\s*|\blike\s+|:\s*|`|"
-                         r"\b(?i:computes?|calculates?|evaluates?|applies?|apply|returns?|gives?|as|writes?|stores?|outputs?|produces?)\s+", prompt):
+                         r"\b(?i:computes?|calculates?|evaluates?|applies?|apply|returns?|gives?|as|writes?|stores?|outputs?|produces?|"
+                         r"(?:should|must|will)\s+be|is|equals?|becomes?)\s+", prompt):
         rest = prompt[m.end():]
         got = _parse_prefix(rest, bare_ok=(m.group(2) or "=") != "=")
         if got is None:
@@ -342,17 +352,27 @@ def prompt_interface(prompt: str) -> tuple[int, int] | None:
     return None if named is None else (len(named[0]), len(named[1]))
 
 
+_SIGNATURE = re.compile(r"(?<![\w.`])[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*(?:,?\s+and\s+|\s*,\s*)[A-Za-z_]\w*"
+                        r"\s*(?:->|=>|→)\s*[A-Za-z_]\w*(?![\w(])")
+
+
 def prompt_buffers(prompt: str, min_names: int = 2) -> tuple[list[str], list[str]] | None:
     """The (input, output) buffer names behind `prompt_interface`, each in order of first mention; None
     unless at least `min_names` names and an output are found."""
     uniforms = uniform_names(prompt)
     names: list[tuple[int, str]] = []
-    for m in _NAME_LIKE.finditer(prompt):
-        name = next(g for g in m.groups() if g)
-        if name in uniforms or name in (n for _, n in names) or not _legal(name) or name.lower() in _STOP \
+    found = [(m.start(), next(g for g in m.groups() if g)) for m in _NAME_LIKE.finditer(prompt)]
+    listed: set[str] = set()  # "a, b -> out": plain short names (even the letter "a") listed like a signature
+    for sig in _SIGNATURE.finditer(prompt):
+        for w in re.finditer(r"[A-Za-z_]\w*", sig.group(0)):
+            if w.group(0).lower() != "and":
+                found.append((sig.start() + w.start(), w.group(0)))
+                listed.add(w.group(0))
+    for pos, name in sorted(found):
+        if name in uniforms or name in (n for _, n in names) or not _legal(name) or name.lower() in _STOP - {n for n in listed if len(n) == 1} \
                 or re.fullmatch(r"(?:[iu]32|f(?:16|32)|vec\d\w*|mat\d\w*|workgroup_size|\w*_t)", name):
             continue
-        names.append((m.start(), name))
+        names.append((pos, name))
     if says_in_place(prompt):
         return ([], [names[0][1]]) if len(names) == 1 else None
     ins: list[str] = []
@@ -419,6 +439,8 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int) 
     mentions = _mentions(prompt)
     if target is None:
         target = _output_name(prompt, set(free))
+        if target is None and op == "=" and (_INDEX in free or any(m.group(1) in free for m in _ELEMENT_I.finditer(prompt))):
+            target = next(n for n in DEFAULT_OUTPUT_NAMES if n not in free)  # "compute a[i] - b[i]": no output named
         if target is None and op == "=":
             return None
     in_place = op != "=" or target in free or says_in_place(prompt)
@@ -427,13 +449,15 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int) 
     if not _legal(target):
         raise _Reject("target name")
     said_uniform = uniform_names(prompt)
+    indexed = {m.group(1) for m in _ELEMENT_I.finditer(prompt)}  # with `i` free, other names are scalars unless indexed
     uniforms, buffers, placeholders = [], [], []
     for n in free:
-        if n == target:
+        if n in (target, _INDEX):  # `i` is the element's index ("element i is start + i * step")
             continue
-        if not _legal(n):
+        scalar = (n in said_uniform or _INDEX in free and n not in indexed) and not _buffer_cue(prompt, n)
+        if not _legal(n) and not (scalar and n in BUILTINS):  # a field may be called `step` (`params.step`)
             raise _Reject("name")
-        if n in said_uniform and not _buffer_cue(prompt, n):
+        if scalar:
             uniforms.append(n)
         elif n in _PLACEHOLDERS and not _buffer_cue(prompt, n) and not any(b and w == n for _, w, b in mentions):
             placeholders.append(n)
@@ -460,7 +484,7 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int) 
             bind[placeholders[0]] = f"{target}[i]"
         else:  # no buffer named anywhere: the placeholder is the input's name ("y = m*x + c over the buffer")
             buffers.append(placeholders[0])
-    if not buffers and not in_place and not placeholders:
+    if not buffers and not in_place and not placeholders and _INDEX not in free:
         raise _Reject("no input")
     buffers = sorted(dict.fromkeys(b for b in buffers if b != target), key=lambda b: _first_pos(prompt, b))
     uniforms = sorted(dict.fromkeys(uniforms), key=lambda u: _first_pos(prompt, u))
@@ -469,6 +493,7 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int) 
     bind[target] = f"{target}[i]"
     for u in uniforms:
         bind[u] = f"{_PARAMS}.{u}"
+    bind[_INDEX] = f"f32({_INDEX})"
     expr = _emit(node, bind)
     if expr.startswith("(") and expr.endswith(")") and _balanced(expr[1:-1]):
         expr = expr[1:-1]

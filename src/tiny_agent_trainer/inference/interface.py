@@ -15,7 +15,15 @@ at most one uniform of the parameters the prompt mentions), applied to the pool 
   5. k names the prompt calls uniforms ("lo and hi are uniforms"): members whose uniform struct has at
      least k fields (not `clamp(x, p.lo, p.lo)` from a struct that forgot `hi`);
   6. a one-element result (a buffer the prompt writes only as `total[0]`): members that store to an
-     element 0 (`out[0] = ...`, `atomicAdd(&out[0], ...)`), not to every element.
+     element 0 (`out[0] = ...`, `atomicAdd(&out[0], ...)`), not to every element;
+  7. no word of integers (`speaks_of_integers`: "u32", "unsigned", "bits", "count", "histogram", `^`,
+     `<<`, "odd"...): members without integer storage arrays, since the conventions make elements `f32`
+     unless the description speaks of integers, counts, bits or indices (the caller adds each integer
+     member retyped to `f32`, `fixes.as_float`, so the model's "larger of a[i] and b[i]" in `u32` survives
+     as its `f32` twin);
+  8. a parameter word ("parameter", "params", "uniform"; `says_uniform`): members with a uniform. (Rule 4
+     reads "no parameter" from a wider net of words, `formula.mentions_parameters`; this one needs the word.);
+  9. "atomic" (not "without atomics"; `says_atomic`): members with an atomic storage array.
 
 This module does NOT score, validate or decode (see `api.py`, `rerank.py`); it reads prompts and
 shader text only.
@@ -37,6 +45,49 @@ _UPDATE_CUE = re.compile(
     r"\baccumulat|\bbump|\bexisting\b|\bsame (?:buffer|array)\b|[-+*/%|&^]=|<<=|>>=|\+\+|--|"
     r"\b(?:without|no|not)\s+(?:a\s+|an\s+|any\s+)?(?:second|extra|separate|another|other|new)\s+(?:output\s+)?(?:buffer|array)",
     re.I)
+
+
+# Words and symbols by which a description speaks of integers, counts, bits or indices (the conventions'
+# exceptions to `f32` elements); "for every index" does not count, "an index buffer" and "indices" do.
+_INTEGER_CUE = re.compile(
+    r"\b(?:[ui](?:8|16|32|64)|uints?|ints?|integers?|integral|whole numbers?|unsigned|signed|counts?|counting|"
+    r"counters?|tall(?:y|ies|ying|ied)|occurrences?|\w*bits?|bitwise|bitmasks?|bitfields?|indices|indexes|"
+    r"index\s+(?:buffer|array|list|map)s?|ids?|labels?|histograms?|bins?|buckets?|atomic\w*|xor\w*|"
+    r"(?-i:AND|OR|NOT|NAND|NOR)|popcount|parity|odd|even|packed|pack|unpack|hash\w*|words?|bytes?|nibbles?|"
+    r"mod|modulo|shift\w*|rotat\w*|rot[lr]|flags?|booleans?|bools?|binary|hex\w*|0x[0-9a-f]+|ascii|chars?|"
+    r"characters?|increment\w*|decrement\w*|keys?|seeds?|rng|pcg|lcg|random|cipher\w*|keystream|"
+    r"(?:leading|trailing)\s+(?:zero|one)s?|\d+u|mask\w*\s+(?:by|with)|saturating|underflow|overflow)\b|"
+    r"\+\+|--|[\^&|~]|<<|>>", re.I)
+
+
+def speaks_of_integers(prompt: str) -> bool:
+    """Whether the prompt has a word or symbol of integers, counts, bits or indices (`_INTEGER_CUE`); without
+    one the conventions make every element `f32`."""
+    return _INTEGER_CUE.search(prompt) is not None
+
+
+_UNIFORM_SAID = re.compile(r"\b(?:parameters?|params|uniforms?)\b", re.I)
+
+
+def says_uniform(prompt: str) -> bool:
+    """Whether the prompt calls something a parameter or uniform (in the training data, every such prompt's
+    shader has a uniform)."""
+    return _UNIFORM_SAID.search(prompt) is not None
+
+
+_ATOMIC_SAID = re.compile(r"\batomic", re.I)
+_ATOMIC_DENIED = re.compile(r"\b(?:without|no|not|avoid\w*|never)\s+(?:\w+\s+)?atomic", re.I)
+
+
+def says_atomic(prompt: str) -> bool:
+    """Whether the prompt asks for atomics ("with an atomic max", "atomicAdd"), not "without atomics"."""
+    return _ATOMIC_SAID.search(prompt) is not None and _ATOMIC_DENIED.search(prompt) is None
+
+
+def integer_storage(code: str) -> bool:
+    """Whether `code` declares a storage array of integers (`array<u32>`, `array<vec2<i32>>`, atomics)."""
+    return any(re.search(r"array<(?:atomic<|vec[234]<)?[ui]32", t) for _, space, _, t in interface(code)[0]
+               if space.startswith("<storage"))
 
 
 _ELEMENT_0 = re.compile(r"`?([A-Za-z_]\w*)`?\[0u?\]")
@@ -87,11 +138,17 @@ def fitting(prompt: str, codes: Sequence[str]) -> list[int]:
         rules.append(lambda c: not reads_an_output(c))
     if not mentions_parameters(prompt):
         rules.append(lambda c: not uses_uniform(c))
+    elif says_uniform(prompt):
+        rules.append(uses_uniform)
     named = uniform_names(prompt)
     if named:
         rules.append(lambda c: len(interface(c)[1]) >= len(named))
     if one_element_results(prompt):
         rules.append(stores_to_element_0)
+    if not speaks_of_integers(prompt):
+        rules.append(lambda c: not integer_storage(c))
+    if says_atomic(prompt):
+        rules.append(lambda c: re.search(r"array\s*<\s*atomic\s*<", c) is not None)
     for ok in rules:
         keep = [i for i in keep if ok(codes[i])] or keep
     return keep
