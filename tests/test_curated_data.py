@@ -1,6 +1,7 @@
 """The hand-written data files: curated training pairs, the held-out paraphrase benchmark, the
-development benchmark (benchmarks/dev.toml) and the held-out set (benchmarks/holdout.toml, no NumPy oracles:
-its references are the ground truth, checked by the judge in tests/test_eval_judge.py).
+development benchmark (benchmarks/dev.toml), the held-out set (benchmarks/holdout.toml, no NumPy oracles:
+its references are the ground truth, checked by the judge in tests/test_eval_judge.py) and the fresh set
+(benchmarks/fresh.toml: 48 prompts written blind, without running the model, in the tenth session).
 
 Checks the format and the kernel conventions of every reference, that the paraphrase and development
 prompts are not copies of curated ones, and runs every reference on the (software) GPU against its
@@ -27,6 +28,7 @@ from tiny_agent_trainer.spec import load_bench  # noqa: E402
 CURATED = ROOT / "config" / "wgsl_training_data.toml"
 PARAPHRASES = ROOT / "benchmarks" / "paraphrases.toml"
 DEV = ROOT / "benchmarks" / "dev.toml"
+FRESH = ROOT / "benchmarks" / "fresh.toml"
 HOLDOUT = ROOT / "benchmarks" / "holdout.toml"
 FAMILIES = {"unary", "binary", "parametric", "chromatic", "integer", "2d", "reduction", "inplace"}
 ACCESS = {"read": "storage,read", "read_write": "storage,read_write", "uniform": "uniform"}
@@ -52,6 +54,11 @@ def dev():
 
 
 @pytest.fixture(scope="module")
+def fresh():
+    return load_bench(FRESH)
+
+
+@pytest.fixture(scope="module")
 def holdout():
     return load_bench(HOLDOUT)
 
@@ -65,38 +72,40 @@ def _jaccard(a: str, b: str) -> float:
     return len(wa & wb) / max(1, len(wa | wb))
 
 
-def test_counts_and_families(curated, paraphrases, dev, holdout):
+def test_counts_and_families(curated, paraphrases, dev, holdout, fresh):
     assert len(curated) >= 150
     assert len(paraphrases) >= 60
     assert len(dev) >= 48
     assert len(holdout) == 46  # 48 written; two that matched curated training prompts were dropped
-    for tasks in (curated, paraphrases, dev, holdout):
+    assert len(fresh) == 48 and set(Counter(t.category for t in fresh).values()) == {6}
+    for tasks in (curated, paraphrases, dev, holdout, fresh):
         fams = Counter(t.extra.get("family") for t in tasks)
         assert set(fams) == FAMILIES, fams
         assert tasks is holdout or all(t.extra.get("oracle", "").strip() for t in tasks)
     assert set(Counter(t.category for t in holdout).values()) <= {5, 6}
 
 
-def test_ids_unique_and_prefixed(curated, paraphrases, dev, holdout):
-    ids = [t.id for t in curated] + [t.id for t in paraphrases] + [t.id for t in dev] + [t.id for t in holdout]
+def test_ids_unique_and_prefixed(curated, paraphrases, dev, holdout, fresh):
+    ids = [t.id for t in curated + paraphrases + dev + holdout + fresh]
     assert len(ids) == len(set(ids))
     assert all(t.id.startswith("para_") for t in paraphrases)
     assert all(t.id.startswith("dev_") for t in dev)
     assert all(t.id.startswith("holdout_") for t in holdout)
-    assert not any(t.id.startswith(("para_", "dev_", "holdout_")) for t in curated)
+    assert all(t.id.startswith("fresh_") for t in fresh)
+    assert not any(t.id.startswith(("para_", "dev_", "holdout_", "fresh_")) for t in curated)
 
 
-def test_prompts_unique(curated, paraphrases, dev, holdout):
-    for tasks in (curated, paraphrases, dev, holdout):
+def test_prompts_unique(curated, paraphrases, dev, holdout, fresh):
+    for tasks in (curated, paraphrases, dev, holdout, fresh):
         prompts = [t.prompt.strip().lower() for t in tasks]
         dup = [p for p, n in Counter(prompts).items() if n > 1]
         assert not dup, dup
 
 
-def test_paraphrases_are_not_copies(curated, paraphrases):
+def test_paraphrases_are_not_copies(curated, paraphrases, fresh):
     cur = [(t.id, t.prompt) for t in curated]
     close = []
-    for p in paraphrases:
+    for p in paraphrases + fresh:
         for cid, cprompt in cur:
             if p.prompt.strip().lower() == cprompt.strip().lower() or _jaccard(p.prompt, cprompt) >= MAX_JACCARD:
                 close.append((p.id, cid))
@@ -158,9 +167,9 @@ def _check_conventions(task) -> list[str]:
     return probs
 
 
-def test_conventions(curated, paraphrases, dev, holdout):
+def test_conventions(curated, paraphrases, dev, holdout, fresh):
     bad = {}
-    for t in curated + paraphrases + dev + holdout:
+    for t in curated + paraphrases + dev + holdout + fresh:
         p = _check_conventions(t)
         if p:
             bad[t.id] = p
@@ -173,7 +182,7 @@ def runtime(wgpu_runtime):
     return wgpu_runtime
 
 
-@pytest.mark.parametrize("path", [CURATED, PARAPHRASES, DEV], ids=["curated", "paraphrases", "dev"])
+@pytest.mark.parametrize("path", [CURATED, PARAPHRASES, DEV, FRESH], ids=["curated", "paraphrases", "dev", "fresh"])
 def test_references_match_oracles(path, runtime):
     problems = []
     for t in load_bench(path):

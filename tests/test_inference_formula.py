@@ -34,6 +34,10 @@ CASES = [
     # indexed elements, and no output named: the conventions' default name
     ("Given arrays lows and highs, compute highs[i] - lows[i] at every position.",
      "out[i] = highs[i] - lows[i];", ["lows", "highs"], "out", [], False),
+    # a function applied to a name, and a formula that opens the prompt
+    ("softsign raw_in -> squashed", "squashed[i] = raw_in[i] / (1.0 + abs(raw_in[i]));", ["raw_in"], "squashed", [], False),
+    ("np.fmax(left_v, right_v) -> biggest", "biggest[i] = max(left_v[i], right_v[i]);", ["left_v", "right_v"], "biggest",
+     [], False),
     # the element index itself: the other names are scalars, even one called like a WGSL builtin
     ("Fill a ramp where element i is base + i * step, base and step passed in.",
      "out[i] = params.base + f32(i) * params.step;", [], "out", [("base", 0.5), ("step", 0.25)], False),

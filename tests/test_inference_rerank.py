@@ -288,10 +288,11 @@ def test_members_whose_buffers_contradict_the_prompt_leave_the_pool(bundle, tmp_
     scripted_decoder(g, [[(model, -0.1, True)]])
     g.tokenizer.decode_code = lambda ids: model
     g._reranker = FixedScores({"fn b": -3.0, "fn inplace": -1.0})
-    out = g.generate("tanh `in_vals` -> `out_vals`")  # one input, one output: the in-place shader cannot be it
+    # one input, one output: the in-place shader cannot be it (the prompt's own formula kept out of this test)
+    out = g.generate("tanh `in_vals` -> `out_vals`", rerank_formula=False)
     assert out.code == model and g._reranker.pools == []
     scripted_decoder(g, [[(model, -0.1, True)]])
-    off = g.generate("tanh `in_vals` -> `out_vals`", interface_check=False)
+    off = g.generate("tanh `in_vals` -> `out_vals`", interface_check=False, rerank_formula=False)
     assert "fn inplace" in off.code and len(g._reranker.pools[-1]) == 2
 
 

@@ -305,11 +305,15 @@ def _legal(name: str) -> bool:
             and name not in BUILTINS and name not in ("i", "gid", "main", _PARAMS, "Params") and not name.startswith("__"))
 
 
+_APPLIED = re.compile(r"(?<![\w.`])([A-Za-z]\w*)\s+(?:of\s+)?(?:(?:each|every|the)\s+(?:\w+\s+)?(?:in|of)\s+)?`?"
+                      r"([A-Za-z_]\w*)`?(?=\s*(?:->|=>|→|\binto\b|\bto\b|\bin\b|,|\.|$))")
+
+
 def _formulas(prompt: str) -> list[tuple[str | None, str, ast.expr, int]]:
     """(target or None, update operator or "=", expression, position) for every formula span of the prompt."""
     out = []
     for m in re.finditer(r"(?:`?([A-Za-z_]\w*)(?:\[\w*\])?'?`?\s*([-+*/]?=)(?![=>])\s*)|i\.e\.,?\s*|\blike\s+|:\s*|`|"
-                         r"\b(?i:computes?|calculates?|evaluates?|applies?|apply|returns?|gives?|as|writes?|stores?|outputs?|produces?|"
+                         r"^\s*|\b(?i:computes?|calculates?|evaluates?|applies?|apply|returns?|gives?|as|writes?|stores?|outputs?|produces?|"
                          r"(?:should|must|will)\s+be|is|equals?|becomes?)\s+", prompt):
         rest = prompt[m.end():]
         got = _parse_prefix(rest, bare_ok=(m.group(2) or "=") != "=")
@@ -320,6 +324,9 @@ def _formulas(prompt: str) -> list[tuple[str | None, str, ast.expr, int]]:
         if target is not None and target.lower() in _STOP | {"with", "weight", "beta"}:
             target = None
         out.append((target, m.group(2) or "=", node, m.start()))
+    for m in _APPLIED.finditer(prompt):  # "relu6 pre_act -> post_act", "tanh of `x` into y": a function applied to a name
+        if m.group(1).lower() in _FUNCS and _FUNCS[m.group(1).lower()][0] == 1 and m.group(2).lower() not in _STOP:
+            out.append((None, "=", ast.parse(f"{m.group(1).lower()}({m.group(2)})", mode="eval").body, m.start()))
     return out
 
 
