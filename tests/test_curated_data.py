@@ -1,7 +1,9 @@
 """The hand-written data files: curated training pairs, the held-out paraphrase benchmark, the
 development benchmark (benchmarks/dev.toml), the held-out set (benchmarks/holdout.toml, no NumPy oracles:
 its references are the ground truth, checked by the judge in tests/test_eval_judge.py) and the fresh set
-(benchmarks/fresh.toml: 48 prompts written blind, without running the model, in the tenth session).
+(benchmarks/fresh.toml: 48 prompts written blind, without running the model, in the tenth session) and
+the blind set (benchmarks/blind.toml: 48 more, written the same way in the same session, kept for the
+final measurement of that session).
 
 Checks the format and the kernel conventions of every reference, that the paraphrase and development
 prompts are not copies of curated ones, and runs every reference on the (software) GPU against its
@@ -29,6 +31,7 @@ CURATED = ROOT / "config" / "wgsl_training_data.toml"
 PARAPHRASES = ROOT / "benchmarks" / "paraphrases.toml"
 DEV = ROOT / "benchmarks" / "dev.toml"
 FRESH = ROOT / "benchmarks" / "fresh.toml"
+BLIND = ROOT / "benchmarks" / "blind.toml"
 HOLDOUT = ROOT / "benchmarks" / "holdout.toml"
 FAMILIES = {"unary", "binary", "parametric", "chromatic", "integer", "2d", "reduction", "inplace"}
 ACCESS = {"read": "storage,read", "read_write": "storage,read_write", "uniform": "uniform"}
@@ -55,7 +58,7 @@ def dev():
 
 @pytest.fixture(scope="module")
 def fresh():
-    return load_bench(FRESH)
+    return load_bench(FRESH) + load_bench(BLIND)  # the two blind sets: same rules, prefixes fresh_ / blind_
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +80,7 @@ def test_counts_and_families(curated, paraphrases, dev, holdout, fresh):
     assert len(paraphrases) >= 60
     assert len(dev) >= 48
     assert len(holdout) == 46  # 48 written; two that matched curated training prompts were dropped
-    assert len(fresh) == 48 and set(Counter(t.category for t in fresh).values()) == {6}
+    assert len(fresh) == 96 and set(Counter(t.category for t in fresh).values()) == {12}
     for tasks in (curated, paraphrases, dev, holdout, fresh):
         fams = Counter(t.extra.get("family") for t in tasks)
         assert set(fams) == FAMILIES, fams
@@ -91,8 +94,8 @@ def test_ids_unique_and_prefixed(curated, paraphrases, dev, holdout, fresh):
     assert all(t.id.startswith("para_") for t in paraphrases)
     assert all(t.id.startswith("dev_") for t in dev)
     assert all(t.id.startswith("holdout_") for t in holdout)
-    assert all(t.id.startswith("fresh_") for t in fresh)
-    assert not any(t.id.startswith(("para_", "dev_", "holdout_", "fresh_")) for t in curated)
+    assert all(t.id.startswith(("fresh_", "blind_")) for t in fresh)
+    assert not any(t.id.startswith(("para_", "dev_", "holdout_", "fresh_", "blind_")) for t in curated)
 
 
 def test_prompts_unique(curated, paraphrases, dev, holdout, fresh):
@@ -182,7 +185,8 @@ def runtime(wgpu_runtime):
     return wgpu_runtime
 
 
-@pytest.mark.parametrize("path", [CURATED, PARAPHRASES, DEV, FRESH], ids=["curated", "paraphrases", "dev", "fresh"])
+@pytest.mark.parametrize("path", [CURATED, PARAPHRASES, DEV, FRESH, BLIND],
+                         ids=["curated", "paraphrases", "dev", "fresh", "blind"])
 def test_references_match_oracles(path, runtime):
     problems = []
     for t in load_bench(path):

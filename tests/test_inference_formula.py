@@ -122,7 +122,8 @@ def test_uniform_fields_follow_the_order_the_prompt_mentions_them():
     "Add the arrays a and b element by element.",  # no formula
     "Sum the 256 values with one workgroup reduction: total = a + b",  # a reduction, not an elementwise map
     "Convert each RGBA pixel to grey: g = 0.299 * r + 0.587 * g + 0.114 * b",  # colours are vec4, not f32
-    "For the u32 words w, compute out = w * 3 + 1",  # integers
+    "For the i32 values w, compute out = w * 3 + 1",  # signed integers
+    "For the u32 words w, compute out = w * 0.5",  # a fraction in an integer formula
     "y = wobble(x) for the input buffer x",  # a function nobody defined
     "out = u * v",  # two placeholder names and no buffer to bind them to
     "params = x * 2 for the array x",  # a name the conventions reserve
@@ -186,3 +187,47 @@ def test_a_neighbour_element_is_out_of_scope_not_the_element_itself():
     prompt = "3-tap smoothing with weights w0, w1, w2 as parameters: out[i] = w0 * x[i-1] + w1 * x[i] + w2 * x[i+1]"
     assert formula_candidates(prompt) == []  # x[i-1] is not x[i]
     assert "out[i] = w0[i] * x[i] + 1.0;" in formula_candidates("out[i] = w0[i] * x[i] + 1 for arrays w0 and x")[0]
+
+
+U32_TASK = """
+[[task]]
+id = "xs"
+category = "integer"
+prompt = "x"
+threads = [300]
+reference = '''
+@group(0) @binding(0) var<storage, read> words: array<u32>;
+@group(0) @binding(1) var<storage, read_write> mixed: array<u32>;
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+    let i = gid.x;
+    if (i >= arrayLength(&mixed)) { return; }
+    mixed[i] = (words[i] ^ (words[i] >> 15u)) * 2654435761u;
+}
+'''
+[[task.buffers]]
+binding = 0
+access = "read"
+type = "array<u32>"
+count = 300
+fill = "randint(0,4000000000)"
+[[task.buffers]]
+binding = 1
+access = "read_write"
+type = "array<u32>"
+count = 300
+fill = "zeros"
+"""
+
+
+def test_an_integer_formula_over_unsigned_words_becomes_a_u32_kernel(tmp_path):
+    path = tmp_path / "u32.toml"
+    path.write_text(U32_TASK)
+    task = load_tasks(path)[0]
+    codes = formula_candidates("mix the u32 words: mixed = (words XOR (words >> 15)) * 2654435761")
+    assert codes and "var<storage, read> words: array<u32>" in codes[0] and "read_write> mixed: array<u32>" in codes[0]
+    assert "mixed[i] = (words[i] ^ (words[i] >> 15u)) * 2654435761u;" in codes[0]  # WGSL wants ( ) around bit ops
+    assert judge_source(task, codes[0]) == "pass"
+    code = formula_candidates("out = (v & mask) | 1 for the unsigned words v; mask is a u32 uniform")[0]
+    assert "mask: u32," in code and "out[i] = (v[i] & params.mask) | 1u;" in code

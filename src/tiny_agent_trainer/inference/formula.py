@@ -17,8 +17,11 @@ buffers the prompt names (the reranked pool drops members that contradict it); `
 their names (an output named by the prompt receives the model's in-place answer rewritten as a map).
 The reviewer decides whether the transcription explains the prompt better than the model's own
 shader and the retrieved ones; this module never decides, never validates (the caller runs naga),
-and handles only `f32` elementwise maps (no integers, colours, 2D grids or reductions: it returns
-nothing for prompts that mention them).
+and handles only elementwise maps: `f32`, or `u32` when the prompt speaks of unsigned words or bits and of
+nothing signed or float (then `^` is XOR, "XOR"/"AND"/"OR"/"mod" are operators, literals are `3u`, and
+bit operations get the parentheses WGSL requires); no colours, 2D grids or reductions: it returns nothing
+for prompts that mention them. `a[i]` is the element of buffer `a` (a neighbour like `a[i-1]` is out of
+scope) and a bare `i` the element's index.
 """
 from __future__ import annotations
 
@@ -53,6 +56,12 @@ _CMPOPS = {ast.Gt: ">", ast.GtE: ">=", ast.Lt: "<", ast.LtE: "<=", ast.Eq: "==",
 _NOT_F32 = re.compile(r"\b(u32|i32|uint|int|integers?|unsigned|bits?|bitwise|rgba?|pixels?|colou?rs?|"
                       r"vec[234]|image|images|matrix|matrices|rows?|cols?|columns?|width|height|2d|grid|"
                       r"workgroup|reduce|reduction|sum of|mean of|histogram|atomic\w*|count)\b", re.I)
+# An integer formula ("ciphertext = plaintext XOR keystream, all u32 words") is transcribed in u32 when the
+# prompt says unsigned words and nothing of signs, floats, colours, grids or reductions.
+_U32_WORDS = re.compile(r"\b(?:u32s?|uint\w*|unsigned|words?|bits?|bitwise|xor)\b", re.I)
+_NOT_U32 = re.compile(r"\b(?:i32|signed|negative|floats?|f32|real|rgba?|pixels?|colou?rs?|vec[234]|image|images|matrix|"
+                      r"matrices|rows?|cols?|columns?|width|height|2d|grid|workgroup|reduce|reduction|sum of|"
+                      r"histogram|atomic\w*|count|counts|counting)\b", re.I)
 _UNIFORM_WORDS = re.compile(r"\b(uniforms?|params?|parameters?|constants?|scalars?|knobs?|struct)\b", re.I)
 _OUT_CUE = re.compile(r"(?:->|=>|\binto|\bto|\boutput(?:\s+buffer)?|\bout|\b(?:stor|sav|plac)e[sd]?(?:\s+\w+){0,3}\s+in|"
                       r"\bputs?(?:\s+\w+){0,3}\s+in|\bresults?\s+in|"
@@ -78,17 +87,21 @@ class _Reject(Exception):
 _ELEMENT_I = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s*\[\s*i\s*\]")
 
 
-def _normalise(text: str) -> str:
+def _normalise(text: str, ints: bool = False) -> str:
     """Maths notation as Python: `|v|` -> abs(v), `x^2` -> x**2 (a float formula's ^ is a power), `3t` -> 3*t,
     `a[i]` -> a."""
     text = text.replace("−", "-").replace("×", "*").replace("·", "*").replace("²", "**2").replace("³", "**3")
     text = re.sub(r"\|([^|]+)\|", r"abs(\1)", text)
-    text = text.replace("^", "**")
+    if ints:  # an integer formula's ^ is XOR, and its operators may be words ("a XOR b", "x mod 7")
+        text = re.sub(r"\b(?:XOR|xor)\b", "^", text)
+        text = re.sub(r"\bAND\b", "&", re.sub(r"\bOR\b", "|", re.sub(r"\bmod\b", "%", text)))
+    else:
+        text = text.replace("^", "**")
     text = _ELEMENT_I.sub(r"\1", text)  # `a[i]` is the element of buffer `a`, as in `out[i] = a[i] - b[i]`
     return re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)(?![eE][-+]?\d)(?=[A-Za-z_(])", r"\1*", text)
 
 
-def _parse_prefix(text: str, bare_ok: bool = False) -> tuple[ast.expr, str] | None:
+def _parse_prefix(text: str, bare_ok: bool = False, ints: bool = False) -> tuple[ast.expr, str] | None:
     """The longest prefix of `text` (cut at a word or symbol boundary) that is a non-trivial expression (with
     `bare_ok`, also a lone name or number: the right side of `x += bias`)."""
     stop = re.search(r"[.;!?](?:\s|$)|\s[–—]\s|\n", text)  # a formula ends with its sentence or clause
@@ -99,7 +112,7 @@ def _parse_prefix(text: str, bare_ok: bool = False) -> tuple[ast.expr, str] | No
         if not src:
             continue
         try:
-            node = ast.parse(_normalise(src), mode="eval").body
+            node = ast.parse(_normalise(src, ints), mode="eval").body
         except (SyntaxError, ValueError):
             continue
         if bare_ok and isinstance(node, (ast.Name, ast.Constant)) and _ok_shape(node):
@@ -157,7 +170,8 @@ def _literal(v: float | int) -> str:
 
 
 _PREC = {ast.Add: 70, ast.Sub: 70, ast.Mult: 80, ast.Div: 80, ast.Mod: 80}
-_ATOM, _UNARY, _CMP = 100, 90, 60
+_ATOM, _UNARY, _CMP, _BIT = 100, 90, 60, 10  # a bit operation sits below everything: always parenthesised
+_BITOPS = {ast.BitXor: "^", ast.BitAnd: "&", ast.BitOr: "|", ast.LShift: "<<", ast.RShift: ">>"}
 _AUGOPS = {"+=": ast.Add, "-=": ast.Sub, "*=": ast.Mult, "/=": ast.Div}
 
 
@@ -181,6 +195,12 @@ def _emit_p(node: ast.expr, bind: dict[str, str]) -> tuple[str, int]:
         if not (isinstance(node.slice, ast.Name) and node.slice.id == _INDEX):
             raise _Reject("neighbour")
         return _emit_p(node.value, bind)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Invert):
+        inner, p = _emit_p(node.operand, bind)
+        return "~" + _paren(inner, p, _ATOM), _UNARY
+    if isinstance(node, ast.BinOp) and type(node.op) in _BITOPS:  # WGSL wants a bit operation's operands unary
+        (a, pa), (b, pb) = _emit_p(node.left, bind), _emit_p(node.right, bind)
+        return f"{_paren(a, pa, _UNARY)} {_BITOPS[type(node.op)]} {_paren(b, pb, _UNARY)}", _BIT
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         inner, p = _emit_p(node.operand, bind)
         if isinstance(node.op, ast.UAdd):
@@ -222,6 +242,21 @@ def _emit_p(node: ast.expr, bind: dict[str, str]) -> tuple[str, int]:
         return re.sub(r"(?:(?<=\()|(?<=, ))\{(\d)\}(?=[,)])|\{(\d)\}", lambda m: args[int(m.group(1))] if m.group(1)
                       else wrapped[int(m.group(2))], _FUNCS[name][1]), _ATOM
     raise _Reject(type(node).__name__)
+
+
+def _u32_literals(expr: str) -> str:
+    """An integer formula's literals as u32 (`3.0` -> `3u`); a fraction has no place in one."""
+    from ..wgsl.lexer import tokenize
+
+    out = []
+    for t in tokenize(expr):
+        if t.kind == "float":
+            if not float(t.text).is_integer() or float(t.text) < 0:
+                raise _Reject("fraction")
+            out.append(f"{int(float(t.text))}u")
+        else:
+            out.append(t.text)
+    return "".join(out)
 
 
 def _balanced(text: str) -> bool:
@@ -309,14 +344,14 @@ _APPLIED = re.compile(r"(?<![\w.`])([A-Za-z]\w*)\s+(?:of\s+)?(?:(?:each|every|th
                       r"([A-Za-z_]\w*)`?(?=\s*(?:->|=>|→|\binto\b|\bto\b|\bin\b|,|\.|$))")
 
 
-def _formulas(prompt: str) -> list[tuple[str | None, str, ast.expr, int]]:
+def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, ast.expr, int]]:
     """(target or None, update operator or "=", expression, position) for every formula span of the prompt."""
     out = []
     for m in re.finditer(r"(?:`?([A-Za-z_]\w*)(?:\[\w*\])?'?`?\s*([-+*/]?=)(?![=>])\s*)|i\.e\.,?\s*|\blike\s+|:\s*|`|"
                          r"^\s*|\b(?i:computes?|calculates?|evaluates?|applies?|apply|returns?|gives?|as|writes?|stores?|outputs?|produces?|"
                          r"(?:should|must|will)\s+be|is|equals?|becomes?)\s+", prompt):
         rest = prompt[m.end():]
-        got = _parse_prefix(rest, bare_ok=(m.group(2) or "=") != "=")
+        got = _parse_prefix(rest, bare_ok=(m.group(2) or "=") != "=", ints=ints)
         if got is None:
             continue
         node, src = got
@@ -428,12 +463,13 @@ def fits_interface(code: str, want: tuple[int, int]) -> bool:
 
 def formula_candidates(prompt: str) -> list[str]:
     """WGSL kernels transcribing the prompt's explicit elementwise formulas (most specific first); [] if none."""
-    if _NOT_F32.search(re.sub(r"reduction\s*=\s*['\"]none['\"]", "", prompt)):
+    ints = _U32_WORDS.search(prompt) is not None and _NOT_U32.search(prompt) is None
+    if not ints and _NOT_F32.search(re.sub(r"reduction\s*=\s*['\"]none['\"]", "", prompt)):
         return []
     codes: list[str] = []
-    for target, op, node, pos in _formulas(prompt):
+    for target, op, node, pos in _formulas(prompt, ints):
         try:
-            code = _kernel(prompt, target, op, node, pos)
+            code = _kernel(prompt, target, op, node, pos, "u32" if ints else "f32")
         except _Reject:
             continue
         if code and code not in codes:
@@ -441,7 +477,7 @@ def formula_candidates(prompt: str) -> list[str]:
     return codes[:2]
 
 
-def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int) -> str | None:
+def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, ty: str = "f32") -> str | None:
     free = [n for n in _free_names(node) if n not in _MODULES]
     mentions = _mentions(prompt)
     if target is None:
@@ -500,22 +536,24 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int) 
     bind[target] = f"{target}[i]"
     for u in uniforms:
         bind[u] = f"{_PARAMS}.{u}"
-    bind[_INDEX] = f"f32({_INDEX})"
+    bind[_INDEX] = f"f32({_INDEX})" if ty == "f32" else _INDEX
     expr = _emit(node, bind)
     if expr.startswith("(") and expr.endswith(")") and _balanced(expr[1:-1]):
         expr = expr[1:-1]
     if op != "=":
         expr = f"{target}[i] {op[0]} {_paren(*_emit_p(node, bind), _PREC[_AUGOPS[op]] + 1)}"
+    if ty == "u32":
+        expr = _u32_literals(expr)
     lines = []
     if uniforms:
         lines.append("struct Params {")
-        lines += [f"    {u}: f32," for u in uniforms]
+        lines += [f"    {u}: {ty}," for u in uniforms]
         lines += ["};", ""]
     k = 0
     for b in buffers:
-        lines.append(f"@group(0) @binding({k}) var<storage, read> {b}: array<f32>;")
+        lines.append(f"@group(0) @binding({k}) var<storage, read> {b}: array<{ty}>;")
         k += 1
-    lines.append(f"@group(0) @binding({k}) var<storage, read_write> {target}: array<f32>;")
+    lines.append(f"@group(0) @binding({k}) var<storage, read_write> {target}: array<{ty}>;")
     k += 1
     if uniforms:
         lines.append(f"@group(0) @binding({k}) var<uniform> {_PARAMS}: Params;")
