@@ -348,8 +348,8 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
     """(target or None, update operator or "=", expression, position) for every formula span of the prompt."""
     out = []
     for m in re.finditer(r"(?:`?([A-Za-z_]\w*)(?:\[\w*\])?'?`?\s*([-+*/]?=)(?![=>])\s*)|i\.e\.,?\s*|\blike\s+|:\s*|`|"
-                         r"^\s*|\b(?i:computes?|calculates?|evaluates?|applies?|apply|returns?|gives?|as|writes?|stores?|outputs?|produces?|"
-                         r"(?:should|must|will)\s+be|is|equals?|becomes?)\s+", prompt):
+                         r"^\s*|\b(?i:computes?|calculates?|evaluates?|applies?|apply|returns?|gives?|as|writes?|"
+                         r"stores?|outputs?|produces?|(?:should|must|will)\s+be|is|equals?|becomes?)\s+", prompt):
         rest = prompt[m.end():]
         got = _parse_prefix(rest, bare_ok=(m.group(2) or "=") != "=", ints=ints)
         if got is None:
@@ -359,7 +359,7 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
         if target is not None and target.lower() in _STOP | {"with", "weight", "beta"}:
             target = None
         out.append((target, m.group(2) or "=", node, m.start()))
-    for m in _APPLIED.finditer(prompt):  # "relu6 pre_act -> post_act", "tanh of `x` into y": a function applied to a name
+    for m in _APPLIED.finditer(prompt):  # a function applied to a name: "relu6 pre_act -> post_act", "tanh of `x` into y"
         if m.group(1).lower() in _FUNCS and _FUNCS[m.group(1).lower()][0] == 1 and m.group(2).lower() not in _STOP:
             out.append((None, "=", ast.parse(f"{m.group(1).lower()}({m.group(2)})", mode="eval").body, m.start()))
     return out
@@ -411,7 +411,8 @@ def prompt_buffers(prompt: str, min_names: int = 2) -> tuple[list[str], list[str
                 found.append((sig.start() + w.start(), w.group(0)))
                 listed.add(w.group(0))
     for pos, name in sorted(found):
-        if name in uniforms or name in (n for _, n in names) or not _legal(name) or name.lower() in _STOP - {n for n in listed if len(n) == 1} \
+        stop = _STOP - {n for n in listed if len(n) == 1}
+        if name in uniforms or name in (n for _, n in names) or not _legal(name) or name.lower() in stop \
                 or re.fullmatch(r"(?:[iu]32|f(?:16|32)|vec\d\w*|mat\d\w*|workgroup_size|\w*_t)", name):
             continue
         names.append((pos, name))
@@ -483,7 +484,7 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
     if target is None:
         target = _output_name(prompt, set(free))
         if target is None and op == "=" and (_INDEX in free or any(m.group(1) in free for m in _ELEMENT_I.finditer(prompt))):
-            target = next(n for n in DEFAULT_OUTPUT_NAMES if n not in free)  # "compute a[i] - b[i]": no output named
+            target = next(n for n in DEFAULT_OUTPUT_NAMES if n not in free)  # "compute a[i] - b[i]": none named
         if target is None and op == "=":
             return None
     in_place = op != "=" or target in free or says_in_place(prompt)
