@@ -125,7 +125,6 @@ def test_uniform_fields_follow_the_order_the_prompt_mentions_them():
     "For the i32 values w, compute out = w * 3 + 1",  # signed integers
     "For the u32 words w, compute out = w * 0.5",  # a fraction in an integer formula
     "y = wobble(x) for the input buffer x",  # a function nobody defined
-    "out = u * v",  # two placeholder names and no buffer to bind them to
     "params = x * 2 for the array x",  # a name the conventions reserve
 ])
 def test_no_candidate_outside_the_scope(prompt):
@@ -231,3 +230,26 @@ def test_an_integer_formula_over_unsigned_words_becomes_a_u32_kernel(tmp_path):
     assert judge_source(task, codes[0]) == "pass"
     code = formula_candidates("out = (v & mask) | 1 for the unsigned words v; mask is a u32 uniform")[0]
     assert "mask: u32," in code and "out[i] = (v[i] & params.mask) | 1u;" in code
+
+
+def test_names_written_only_in_the_formula_stand_for_the_buffers_the_prompt_names():
+    code = formula_candidates("MIDI note -> Hz: f = 440 * 2^((n - 69) / 12). Notes in `notes`, frequencies to `freqs`.")[0]
+    assert "read> notes" in code and "read_write> freqs" in code  # n and f are only the formula's names
+    assert "freqs[i] = 440.0 * pow(2.0, (notes[i] - 69.0) / 12.0);" in code
+    code = formula_candidates("P = V^2 / R, voltages first, then resistances")[0]  # no buffer named: the names are
+    assert code.index("read> V") < code.index("read> R") < code.index("read_write> P") and "P[i] = V[i] * V[i] / R[i];" in code
+    code = formula_candidates("out = u * v")[0]
+    assert "out[i] = u[i] * v[i];" in code
+    code = formula_candidates("Convert decibels to amplitude: amp = 10^(db / 20), reading the array db")[0]
+    assert "amp[i] = pow(10.0, db[i] / 20.0);" in code  # "to amplitude" is a word, not an output's name
+
+
+def test_arrow_maps_constants_and_comments():
+    code = formula_candidates("t -> 1.0 - pow(1.0 - t, 3.0)   // ease out")[0]
+    assert "read> t" in code and "read_write> out" in code and "out[i] = 1.0 - pow(1.0 - t[i], 3.0);" in code
+    code = formula_candidates("a, b -> sqrt(a * b)")[0]
+    assert "out[i] = sqrt(a[i] * b[i]);" in code
+    code = formula_candidates("growth = e^(k * x) for every x of the buffer `xs`; k is a uniform")[0]
+    assert "growth[i] = exp(params.k * xs[i]);" in code
+    code = formula_candidates("phase_out = sin(2 * pi * ph) for the buffer ph")[0]
+    assert "phase_out[i] = sin(2.0 * 3.141592653589793 * ph[i]);" in code

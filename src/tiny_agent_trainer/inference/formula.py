@@ -26,6 +26,7 @@ scope) and a bare `i` the element's index.
 from __future__ import annotations
 
 import ast
+import math
 import re
 
 from ..dataset.naming import BUILTINS
@@ -104,7 +105,7 @@ def _normalise(text: str, ints: bool = False) -> str:
 def _parse_prefix(text: str, bare_ok: bool = False, ints: bool = False) -> tuple[ast.expr, str] | None:
     """The longest prefix of `text` (cut at a word or symbol boundary) that is a non-trivial expression (with
     `bare_ok`, also a lone name or number: the right side of `x += bias`)."""
-    stop = re.search(r"[.;!?](?:\s|$)|\s[–—]\s|\n", text)  # a formula ends with its sentence or clause
+    stop = re.search(r"[.;!?](?:\s|$)|\s[–—]\s|\n|\s//", text)  # a formula ends with its sentence, clause or comment
     text = text[:stop.start()] if stop else text
     ends = [m.end() for m in re.finditer(r"[\w)\]|]+", text)]
     for end in sorted(set(ends), reverse=True):
@@ -112,7 +113,7 @@ def _parse_prefix(text: str, bare_ok: bool = False, ints: bool = False) -> tuple
         if not src:
             continue
         try:
-            node = ast.parse(_normalise(src, ints), mode="eval").body
+            node = _Constants().visit(ast.parse(_normalise(src, ints), mode="eval").body)
         except (SyntaxError, ValueError):
             continue
         if bare_ok and isinstance(node, (ast.Name, ast.Constant)) and _ok_shape(node):
@@ -122,6 +123,20 @@ def _parse_prefix(text: str, bare_ok: bool = False, ints: bool = False) -> tuple
                 isinstance(n, ast.Name) for n in ast.walk(node)):
             return node, src
     return None
+
+
+class _Constants(ast.NodeTransformer):
+    """`pi`, `π` and `tau` are numbers and `e^x` is `exp(x)`, not buffers called `pi` or `e`."""
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        value = {"pi": math.pi, "π": math.pi, "PI": math.pi, "tau": math.tau}.get(node.id)
+        return ast.Constant(value) if value is not None else node
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        self.generic_visit(node)
+        if isinstance(node.op, ast.Pow) and isinstance(node.left, ast.Name) and node.left.id == "e":
+            return ast.Call(ast.Name("exp"), [node.right], [])
+        return node
 
 
 def _ok_shape(node: ast.AST) -> bool:
@@ -344,6 +359,9 @@ _APPLIED = re.compile(r"(?<![\w.`])([A-Za-z]\w*)\s+(?:of\s+)?(?:(?:each|every|th
                       r"([A-Za-z_]\w*)`?(?=\s*(?:->|=>|→|\binto\b|\bto\b|\bin\b|,|\.|$))")
 
 
+_ARROW_MAP = re.compile(r"(?:^|(?<=[\s:;(]))((?:[A-Za-z_]\w*\s*,\s*)*[A-Za-z_]\w*)\s*(?:->|→|↦|=>)\s*")
+
+
 def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, ast.expr, int]]:
     """(target or None, update operator or "=", expression, position) for every formula span of the prompt."""
     out = []
@@ -359,6 +377,10 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
         if target is not None and target.lower() in _STOP | {"with", "weight", "beta"}:
             target = None
         out.append((target, m.group(2) or "=", node, m.start()))
+    for m in _ARROW_MAP.finditer(prompt):  # "t -> 1.0 - pow(1.0 - t, 3.0)", "a, b -> sqrt(a * b)": a map's rule
+        got = _parse_prefix(prompt[m.end():], ints=ints)
+        if got is not None and set(re.findall(r"\w+", m.group(1))) <= set(_free_names(got[0])):
+            out.append((None, "->", got[0], m.start()))
     for m in _APPLIED.finditer(prompt):  # a function applied to a name: "relu6 pre_act -> post_act", "tanh of `x` into y"
         if m.group(1).lower() in _FUNCS and _FUNCS[m.group(1).lower()][0] == 1 and m.group(2).lower() not in _STOP:
             out.append((None, "=", ast.parse(f"{m.group(1).lower()}({m.group(2)})", mode="eval").body, m.start()))
@@ -481,9 +503,17 @@ def formula_candidates(prompt: str) -> list[str]:
 def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, ty: str = "f32") -> str | None:
     free = [n for n in _free_names(node) if n not in _MODULES]
     mentions = _mentions(prompt)
+    mapped, op = op == "->", "=" if op == "->" else op  # "x -> f(x)": a map whose output the prompt may not name
+    once = {n for n in free if len(n) <= 2 and len(re.findall(r"(?<![\w.])%s(?!\w)" % re.escape(n), prompt)) == 1}
+    if target is not None and target not in free and re.search(r"(?<![\w.`])%s(?![\w`])" % re.escape(target),
+                                                               prompt[pos + len(target):]) is None:
+        alt = _output_name(prompt, set(free) | {target})  # "f = 440 * ...; write them to `freqs`"
+        if alt and (f"`{alt}`" in prompt or re.search(r"_|\d", alt)):  # written like a name, not "to amplitude"
+            target = alt
     if target is None:
         target = _output_name(prompt, set(free))
-        if target is None and op == "=" and (_INDEX in free or any(m.group(1) in free for m in _ELEMENT_I.finditer(prompt))):
+        if target is None and op == "=" and (mapped or _INDEX in free or any(n in _PLACEHOLDERS | once for n in free)
+                                             or any(m.group(1) in free for m in _ELEMENT_I.finditer(prompt))):
             target = next(n for n in DEFAULT_OUTPUT_NAMES if n not in free)  # "compute a[i] - b[i]": none named
         if target is None and op == "=":
             return None
@@ -503,14 +533,13 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
             raise _Reject("name")
         if scalar:
             uniforms.append(n)
-        elif n in _PLACEHOLDERS and not _buffer_cue(prompt, n) and not any(b and w == n for _, w, b in mentions):
-            placeholders.append(n)
+        elif (n in _PLACEHOLDERS or n in once or re.search(r"\b(?:every|each)\s+%s\b" % n, prompt)) \
+                and not _buffer_cue(prompt, n) and not any(b and w == n for _, w, b in mentions):
+            placeholders.append(n)  # `x`, `v`... or a short name written only in the formula ("f = 440 * 2^((n - 69) / 12)")
         else:
             buffers.append(n)
-    if len(placeholders) > 1:
-        raise _Reject("placeholders")
     bind: dict[str, str] = {}
-    if placeholders:  # the element of the one input buffer the prompt names but the formula does not
+    if placeholders:  # the elements of the input buffers the prompt names but the formula does not, in order
         skip = set(free) | {target} | _STOP
         cands = []
         for p, w, tick in mentions:
@@ -519,15 +548,16 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
             if tick or _IN_CUE.search(prompt[max(0, p - 16):p]):
                 cands.append(w)
         cands = [c for c in cands if not _OUT_CUE.search(prompt[max(0, _first_pos(prompt, c) - 24):_first_pos(prompt, c)])]
-        if len(cands) > 1:
+        placeholders.sort(key=lambda n: _first_pos(prompt, n))
+        if cands and len(cands) != len(placeholders):
             raise _Reject("element buffer")
         if cands:
-            buffers.append(cands[0])
-            bind[placeholders[0]] = f"{cands[0]}[i]"
-        elif in_place:
+            buffers += cands
+            bind.update({ph: f"{c}[i]" for ph, c in zip(placeholders, cands)})
+        elif in_place and len(placeholders) == 1:
             bind[placeholders[0]] = f"{target}[i]"
-        else:  # no buffer named anywhere: the placeholder is the input's name ("y = m*x + c over the buffer")
-            buffers.append(placeholders[0])
+        else:  # no buffer named anywhere: the placeholders are the inputs' names ("P = V^2 / R", "y = m*x + c")
+            buffers += placeholders
     if not buffers and not in_place and not placeholders and _INDEX not in free:
         raise _Reject("no input")
     buffers = sorted(dict.fromkeys(b for b in buffers if b != target), key=lambda b: _first_pos(prompt, b))
