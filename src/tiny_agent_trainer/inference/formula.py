@@ -512,7 +512,9 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
             target = alt
     if target is None:
         target = _output_name(prompt, set(free))
-        if target is None and op == "=" and (mapped or _INDEX in free or any(n in _PLACEHOLDERS | once for n in free)
+        # no output named: only for a map's rule or an indexed formula, not for "sign(v) * (|v| - dz)" inside
+        # a longer description (the formula may be one branch of it)
+        if target is None and op == "=" and (mapped or _INDEX in free
                                              or any(m.group(1) in free for m in _ELEMENT_I.finditer(prompt))):
             target = next(n for n in DEFAULT_OUTPUT_NAMES if n not in free)  # "compute a[i] - b[i]": none named
         if target is None and op == "=":
