@@ -10,11 +10,10 @@ uniform fields from the words around them: the output is the assignment's target
 "->", "into", "to"...; names listed next to "uniform"/"params"/"constant" ("amplitude and rate are
 uniforms", "params struct with amp, freq, phase") or said to be one ("lr is an f32 uniform") are uniform
 fields, unless the prompt calls them a buffer; a placeholder element name (`v`, `t`, `x` not otherwise
-named) stands for the one input buffer the prompt names but the formula does not. Bindings follow the conventions (inputs, then outputs, then
-one uniform struct, each in order of first mention).
-`prompt_interface(prompt)` reads the same words for a different question: how many input and output
-buffers the prompt names (the reranked pool drops members that contradict it); `prompt_buffers` gives
-their names (an output named by the prompt receives the model's in-place answer rewritten as a map).
+named, or a short name written only in the formula) stands for the input buffer the prompt names but the
+formula does not. Bindings follow the conventions (inputs, then outputs, then one uniform struct, each in
+order of first mention). The words around the formula are read by `prompt_words.py`, which also tells the
+pool filters how many buffers the prompt names (`prompt_interface`).
 The reviewer decides whether the transcription explains the prompt better than the model's own
 shader and the retrieved ones; this module never decides, never validates (the caller runs naga),
 and handles only elementwise maps: `f32`, or `u32` when the prompt speaks of unsigned words or bits and of
@@ -30,7 +29,8 @@ import math
 import re
 
 from ..dataset.naming import BUILTINS
-from ..wgsl.names import interface
+from .prompt_words import (IN_CUE, OUT_CUE, STOP, buffer_cue, first_pos, legal, mentions, output_name, says_in_place,
+                           uniform_names)
 
 # name -> WGSL template over the call's argument strings
 _FUNCS: dict[str, tuple[int, str]] = {
@@ -63,18 +63,6 @@ _U32_WORDS = re.compile(r"\b(?:u32s?|uint\w*|unsigned|words?|bits?|bitwise|xor)\
 _NOT_U32 = re.compile(r"\b(?:i32|signed|negative|floats?|f32|real|rgba?|pixels?|colou?rs?|vec[234]|image|images|matrix|"
                       r"matrices|rows?|cols?|columns?|width|height|2d|grid|workgroup|reduce|reduction|sum of|"
                       r"histogram|atomic\w*|count|counts|counting)\b", re.I)
-_UNIFORM_WORDS = re.compile(r"\b(uniforms?|params?|parameters?|constants?|scalars?|knobs?|struct)\b", re.I)
-_OUT_CUE = re.compile(r"(?:->|=>|\binto|\bto|\boutput(?:\s+buffer)?|\bout|\b(?:stor|sav|plac)e[sd]?(?:\s+\w+){0,3}\s+in|"
-                      r"\bputs?(?:\s+\w+){0,3}\s+in|\bresults?\s+in|"
-                      r"\bwrites?(?:\s+\w+)?\s+(?:to|in))"  # then type words may stand before the name ("-> u32 `y`")
-                      r"(?:\s+(?:the|a|an|new|separate|[uif]32|f16|float|uint|int|array(?:<\w+>)?|buffer))*\s*[:`]?\s*$",
-                      re.I)
-_IN_CUE = re.compile(r"(?:\bin|\bfrom|\bover|\bof|\binput(?:\s+buffer)?|\bcalled|\bnamed|\breads?)\s*[:`]?\s*$", re.I)
-_WORD = re.compile(r"`?([A-Za-z_]\w*)`?")
-_STOP = set("a an the this that these it its each every all one them their and or of in on to into for with by from as "
-            "is are be then where which when else if elementwise element elements value values array arrays buffer "
-            "buffers result results output input kernel shader wgsl through via per across whole same like over "
-            "using use so such that than both either".split())
 _PLACEHOLDERS = set("x v t e u z s y val elem el value".split())
 _PARAMS = "params"
 _INDEX = "i"  # the invocation's element index, never a buffer
@@ -284,77 +272,6 @@ def _balanced(text: str) -> bool:
     return depth == 0
 
 
-def _mentions(prompt: str) -> list[tuple[int, str, bool]]:
-    """(position, identifier, backticked) of every identifier-like word of the prompt."""
-    return [(m.start(), m.group(1), m.group(0).startswith("`")) for m in _WORD.finditer(prompt)
-            if not (m.start() > 0 and prompt[m.start() - 1] == ".")]
-
-
-def _buffer_cue(prompt: str, name: str) -> bool:
-    """The prompt calls `name` a buffer: "in x", "buffer x", "input x", "x is read-only", "x buffer"..."""
-    n = re.escape(name)
-    return re.search(r"\b(?:in|from|buffers?|arrays?|input|output|over)\s+(?:buffer\s+|array\s+)?(?:called\s+|named\s+)?"
-                     r"`?%s\b|(?<![\w.])%s`?\s+(?:is\s+|are\s+)?(?:an?\s+)?(?:read[- ]only|read[- ]write|buffers?|"
-                     r"arrays?|input|output)\b" % (n, n), prompt, re.I) is not None
-
-
-_LIST_SKIP = {"with", "struct", "of", "f32", "both", "are", "is", "being", "a", "an", "as", "the", "two", "three",
-              "scalar", "fields", "field", "holding", "called", "named", "all", "float", "floats", "passed", "in",
-              "given", "come", "comes", "from", "provided", "via", "through", "set", "by", "stored", "its", "their", "supplied",
-              "read", "taken", "sent", "live", "lives"}
-
-
-def uniform_names(prompt: str) -> set[str]:
-    """Names the prompt calls uniforms: the list next to a uniform word ("amplitude and rate are uniforms",
-    "params struct with amp, freq, phase", "uniforms: lo, hi") or "x is a ... uniform"."""
-    words = [(m.group(1), m.start(), m.end()) for m in re.finditer(r"`?([A-Za-z_]\w*)`?", prompt)]
-    out: set[str] = set()
-    for k, (w, start, end) in enumerate(words):
-        if not _UNIFORM_WORDS.fullmatch(w):
-            continue
-        for step in (1, -1):
-            j, last, items, sep, joined = k + step, (end if step == 1 else start), 0, False, False
-            while 0 <= j < len(words):
-                w2, s2, e2 = words[j]
-                gap = prompt[last:s2] if step == 1 else prompt[e2:last]
-                if not re.fullmatch(r"[\s,:`(]*", gap) or len(gap) > 4:
-                    break
-                # forwards "with a, b, c"; backwards "a, b and c are ...": a comma joins only after "and"
-                sep = sep or "," in gap and (step == 1 or joined)
-                low = w2.lower()
-                if low in ("and", "or"):
-                    sep = joined = True
-                elif _UNIFORM_WORDS.fullmatch(w2):
-                    break
-                elif low in _LIST_SKIP and not items:
-                    pass
-                elif items == 0 or sep:
-                    if low in _STOP or not _legal(w2):
-                        break
-                    out.add(w2)
-                    items, sep = items + 1, False
-                else:
-                    break
-                last = e2 if step == 1 else s2
-                j += step
-    for clause in re.split(r"[,;.!?()]", prompt):
-        out.update(re.findall(r"(?<![\w.])([A-Za-z_]\w*)`?\s+(?:is|being)\s+(?:an?\s+)?(?:\w+\s+)?(?:uniform|param)",
-                              clause))
-    return out
-
-
-def _first_pos(prompt: str, name: str) -> int:
-    m = re.search(r"(?<![\w.])%s(?!\w)" % re.escape(name), prompt)
-    return m.start() if m else len(prompt)
-
-
-def _legal(name: str) -> bool:
-    from ..wgsl.lexer import KEYWORDS, RESERVED
-
-    return (re.fullmatch(r"[A-Za-z_]\w*", name) is not None and name not in KEYWORDS and name not in RESERVED
-            and name not in BUILTINS and name not in ("i", "gid", "main", _PARAMS, "Params") and not name.startswith("__"))
-
-
 _APPLIED = re.compile(r"(?<![\w.`])([A-Za-z]\w*)\s+(?:of\s+)?(?:(?:each|every|the)\s+(?:\w+\s+)?(?:in|of)\s+)?`?"
                       r"([A-Za-z_]\w*)`?(?=\s*(?:->|=>|→|\binto\b|\bto\b|\bin\b|,|\.|$))")
 
@@ -374,7 +291,7 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
             continue
         node, src = got
         target = m.group(1) if m.group(1) and m.group(2) else None
-        if target is not None and target.lower() in _STOP | {"with", "weight", "beta"}:
+        if target is not None and target.lower() in STOP | {"with", "weight", "beta"}:
             target = None
         out.append((target, m.group(2) or "=", node, m.start()))
     for m in _ARROW_MAP.finditer(prompt):  # "t -> 1.0 - pow(1.0 - t, 3.0)", "a, b -> sqrt(a * b)": a map's rule
@@ -382,106 +299,9 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
         if got is not None and set(re.findall(r"\w+", m.group(1))) <= set(_free_names(got[0])):
             out.append((None, "->", got[0], m.start()))
     for m in _APPLIED.finditer(prompt):  # a function applied to a name: "relu6 pre_act -> post_act", "tanh of `x` into y"
-        if m.group(1).lower() in _FUNCS and _FUNCS[m.group(1).lower()][0] == 1 and m.group(2).lower() not in _STOP:
+        if m.group(1).lower() in _FUNCS and _FUNCS[m.group(1).lower()][0] == 1 and m.group(2).lower() not in STOP:
             out.append((None, "=", ast.parse(f"{m.group(1).lower()}({m.group(2)})", mode="eval").body, m.start()))
     return out
-
-
-def _output_name(prompt: str, taken: set[str]) -> str | None:
-    best = None
-    for pos, name, _ in _mentions(prompt):
-        if name in taken or name.lower() in _STOP or not _legal(name):
-            continue
-        if _OUT_CUE.search(prompt[max(0, pos - 24):pos]):
-            best = name  # the last output cue wins ("... from x -> y")
-    return best
-
-
-_NAME_LIKE = re.compile(r"`([A-Za-z_]\w*)`|(?<![\w.])([A-Za-z_]\w*)(?=\[)|(?<![\w.`])([A-Za-z]\w*_\w*|[A-Za-z]+\d\w*)"
-                        r"(?![\w.(`])")
-
-
-def says_in_place(prompt: str) -> bool:
-    """Whether the prompt asks for an in-place update ("in place", "in-place")."""
-    return re.search(r"\bin[- ]place\b", prompt, re.I) is not None
-
-
-def prompt_interface(prompt: str) -> tuple[int, int] | None:
-    """(inputs, outputs): how many storage buffers the prompt names, by the identifiers it writes like names
-    (in backticks, indexed as `total[0]`, snake_case), told apart by the words around their first mention
-    ("into", "->", "write ... to", "store ... in", "result in", `=` after make an output; "in place" makes
-    every named buffer an output). Uniform-looking names are left out. None when fewer than two names
-    (one for an in-place update) are found: too little to go on."""
-    named = prompt_buffers(prompt)
-    return None if named is None else (len(named[0]), len(named[1]))
-
-
-_SIGNATURE = re.compile(r"(?<![\w.`])[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*(?:,?\s+and\s+|\s*,\s*)[A-Za-z_]\w*"
-                        r"\s*(?:->|=>|→)\s*[A-Za-z_]\w*(?![\w(])")
-
-
-def prompt_buffers(prompt: str, min_names: int = 2) -> tuple[list[str], list[str]] | None:
-    """The (input, output) buffer names behind `prompt_interface`, each in order of first mention; None
-    unless at least `min_names` names and an output are found."""
-    uniforms = uniform_names(prompt)
-    names: list[tuple[int, str]] = []
-    found = [(m.start(), next(g for g in m.groups() if g)) for m in _NAME_LIKE.finditer(prompt)]
-    listed: set[str] = set()  # "a, b -> out": plain short names (even the letter "a") listed like a signature
-    for sig in _SIGNATURE.finditer(prompt):
-        for w in re.finditer(r"[A-Za-z_]\w*", sig.group(0)):
-            if w.group(0).lower() != "and":
-                found.append((sig.start() + w.start(), w.group(0)))
-                listed.add(w.group(0))
-    for pos, name in sorted(found):
-        stop = _STOP - {n for n in listed if len(n) == 1}
-        if name in uniforms or name in (n for _, n in names) or not _legal(name) or name.lower() in stop \
-                or re.fullmatch(r"(?:[iu]32|f(?:16|32)|vec\d\w*|mat\d\w*|workgroup_size|\w*_t)", name):
-            continue
-        names.append((pos, name))
-    if says_in_place(prompt):
-        return ([], [names[0][1]]) if len(names) == 1 else None
-    ins: list[str] = []
-    outs: list[str] = []
-    for pos, name in names:
-        after = prompt[pos:pos + len(name) + 40].lstrip("`")[len(name):].lstrip("`")
-        if _OUT_CUE.search(prompt[max(0, pos - 32):pos].rstrip("`")) or \
-                re.match(r"(?:\[[^\]]*\])?\s*(?:[-+*/]?=(?![=>])|out\b|\(out(?:put)?\))", after):
-            outs.append(name)
-        else:
-            ins.append(name)
-    return (ins, outs) if len(names) >= min_names and outs else None
-
-
-_PARAM_CUE = re.compile(r"\buniforms?\b|\bparam|\bargument|\bknob|\bsetting|\bconfigurable|\bpassed\b|\bgiven\b|"
-                        r"\bcomes? (?:in|from)\b|\bstruct\b|\bvariable\b|\bsupplied\b|\bprovided\b|\bsize[sd]?\b|"
-                        r"\bwidth\b|\bheight\b|\brows?\b|\bcols?\b|\bn\b|\b[a-z]\w*\s*=\s*[-\d.]", re.I)
-_SHORT_WORDS = set("a i an of to in on by is it be as at or if no so up we me my do go us am vs".split())
-
-
-def mentions_parameters(prompt: str) -> bool:
-    """Whether the prompt may name a scalar parameter (the conventions' uniform): a parameter word ("uniform",
-    "given", "passed", sizes, `k = 2`) or an identifier that is not one of its buffers (backticked, snake_case,
-    with a digit, or a one-or-two-letter name like `p` or `tr`). False for plain requests ("make the picture
-    black and white"), whose shaders take no uniform."""
-    if _PARAM_CUE.search(prompt):
-        return True
-    named = prompt_buffers(prompt, min_names=1) or ([], [])
-    buffers = set(named[0]) | set(named[1])
-    for m in re.finditer(r"`([A-Za-z_]\w*)`|(?<![\w.])([A-Za-z_]\w*)(?![\w(])", prompt):
-        w = m.group(1) or m.group(2)
-        if w not in buffers and (m.group(1) or "_" in w or len(w) <= 2 and w.islower() and w not in _SHORT_WORDS
-                                 or re.search(r"\d", w) and not re.fullmatch(r"[uif]\d+|\d*d", w)):
-            return True
-    return False
-
-
-def fits_interface(code: str, want: tuple[int, int]) -> bool:
-    """`code` does not contradict `prompt_interface`'s (inputs, outputs): the same number of read_write
-    buffers, and at least as many read buffers as the prompt names inputs (so not in place when it names
-    one; more are allowed: a name the prompt does not write like a name is not counted)."""
-    acc = [a.rstrip(">") for _, a, _, _ in interface(code)[0]]
-    reads, writes = sum(a.endswith(",read") for a in acc), sum(a.endswith(",read_write") for a in acc)
-    return writes == want[1] and reads >= want[0]
 
 
 def formula_candidates(prompt: str) -> list[str]:
@@ -502,16 +322,16 @@ def formula_candidates(prompt: str) -> list[str]:
 
 def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, ty: str = "f32") -> str | None:
     free = [n for n in _free_names(node) if n not in _MODULES]
-    mentions = _mentions(prompt)
+    words = mentions(prompt)
     mapped, op = op == "->", "=" if op == "->" else op  # "x -> f(x)": a map whose output the prompt may not name
     once = {n for n in free if len(n) <= 2 and len(re.findall(r"(?<![\w.])%s(?!\w)" % re.escape(n), prompt)) == 1}
     if target is not None and target not in free and re.search(r"(?<![\w.`])%s(?![\w`])" % re.escape(target),
                                                                prompt[pos + len(target):]) is None:
-        alt = _output_name(prompt, set(free) | {target})  # "f = 440 * ...; write them to `freqs`"
+        alt = output_name(prompt, set(free) | {target})  # "f = 440 * ...; write them to `freqs`"
         if alt and (f"`{alt}`" in prompt or re.search(r"_|\d", alt)):  # written like a name, not "to amplitude"
             target = alt
     if target is None:
-        target = _output_name(prompt, set(free))
+        target = output_name(prompt, set(free))
         # no output named: only for a map's rule or an indexed formula, not for "sign(v) * (|v| - dz)" inside
         # a longer description (the formula may be one branch of it)
         if target is None and op == "=" and (mapped or _INDEX in free
@@ -522,7 +342,7 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
     in_place = op != "=" or target in free or says_in_place(prompt)
     if in_place and target is None:
         return None
-    if not _legal(target):
+    if not legal(target):
         raise _Reject("target name")
     said_uniform = uniform_names(prompt)
     indexed = {m.group(1) for m in _ELEMENT_I.finditer(prompt)}  # with `i` free, other names are scalars unless indexed
@@ -530,27 +350,27 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
     for n in free:
         if n in (target, _INDEX):  # `i` is the element's index ("element i is start + i * step")
             continue
-        scalar = (n in said_uniform or _INDEX in free and n not in indexed) and not _buffer_cue(prompt, n)
-        if not _legal(n) and not (scalar and n in BUILTINS):  # a field may be called `step` (`params.step`)
+        scalar = (n in said_uniform or _INDEX in free and n not in indexed) and not buffer_cue(prompt, n)
+        if not legal(n) and not (scalar and n in BUILTINS):  # a field may be called `step` (`params.step`)
             raise _Reject("name")
         if scalar:
             uniforms.append(n)
         elif (n in _PLACEHOLDERS or n in once or re.search(r"\b(?:every|each)\s+%s\b" % n, prompt)) \
-                and not _buffer_cue(prompt, n) and not any(b and w == n for _, w, b in mentions):
+                and not buffer_cue(prompt, n) and not any(b and w == n for _, w, b in words):
             placeholders.append(n)  # `x`, `v`... or a short name written only in the formula ("f = 440 * 2^((n - 69) / 12)")
         else:
             buffers.append(n)
     bind: dict[str, str] = {}
     if placeholders:  # the elements of the input buffers the prompt names but the formula does not, in order
-        skip = set(free) | {target} | _STOP
+        skip = set(free) | {target} | STOP
         cands = []
-        for p, w, tick in mentions:
-            if w in skip or w in cands or not _legal(w) or w.lower() in _STOP or w in _FUNCS or w in _MODULES:
+        for p, w, tick in words:
+            if w in skip or w in cands or not legal(w) or w.lower() in STOP or w in _FUNCS or w in _MODULES:
                 continue
-            if tick or _IN_CUE.search(prompt[max(0, p - 16):p]):
+            if tick or IN_CUE.search(prompt[max(0, p - 16):p]):
                 cands.append(w)
-        cands = [c for c in cands if not _OUT_CUE.search(prompt[max(0, _first_pos(prompt, c) - 24):_first_pos(prompt, c)])]
-        placeholders.sort(key=lambda n: _first_pos(prompt, n))
+        cands = [c for c in cands if not OUT_CUE.search(prompt[max(0, first_pos(prompt, c) - 24):first_pos(prompt, c)])]
+        placeholders.sort(key=lambda n: first_pos(prompt, n))
         if cands and len(cands) != len(placeholders):
             raise _Reject("element buffer")
         if cands:
@@ -562,8 +382,8 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
             buffers += placeholders
     if not buffers and not in_place and not placeholders and _INDEX not in free:
         raise _Reject("no input")
-    buffers = sorted(dict.fromkeys(b for b in buffers if b != target), key=lambda b: _first_pos(prompt, b))
-    uniforms = sorted(dict.fromkeys(uniforms), key=lambda u: _first_pos(prompt, u))
+    buffers = sorted(dict.fromkeys(b for b in buffers if b != target), key=lambda b: first_pos(prompt, b))
+    uniforms = sorted(dict.fromkeys(uniforms), key=lambda u: first_pos(prompt, u))
     for b in buffers:
         bind[b] = f"{b}[i]"
     bind[target] = f"{target}[i]"

@@ -7,11 +7,11 @@ at most one uniform of the parameters the prompt mentions), applied to the pool 
   it names, or, when it names none and has no word of updating in place, into a new buffer `out`.
 - `fitting(prompt, codes)`: the indices of the members that no rule rejects. Each rule is skipped
   where it would reject every member:
-  1. the number of outputs the prompt names (`formula.prompt_interface`), and at least as many inputs
+  1. the number of outputs the prompt names (`prompt_words.prompt_interface`), and at least as many inputs
      as it names (`hit[i] = 1.0 where scores[i] > cutoffs[i]` reads two buffers);
   2. "in place": members that read a buffer they write (`wgsl.names.reads_an_output`);
   3. no word of updating in place (`may_update_in_place`): members that do not read what they write;
-  4. no parameter mentioned (`formula.mentions_parameters`): members without a uniform;
+  4. no parameter mentioned (`prompt_words.mentions_parameters`): members without a uniform;
   5. k names the prompt calls uniforms ("lo and hi are uniforms"): members whose uniform struct has at
      least k fields (not `clamp(x, p.lo, p.lo)` from a struct that forgot `hi`);
   6. a one-element result (a buffer the prompt writes only as `total[0]`): members that store to an
@@ -22,7 +22,7 @@ at most one uniform of the parameters the prompt mentions), applied to the pool 
      member retyped to `f32`, `fixes.as_float`, so the model's "larger of a[i] and b[i]" in `u32` survives
      as its `f32` twin);
   8. a parameter word ("parameter", "params", "uniform"; `says_uniform`): members with a uniform. (Rule 4
-     reads "no parameter" from a wider net of words, `formula.mentions_parameters`; this one needs the word.);
+     reads "no parameter" from a wider net of words, `prompt_words.mentions_parameters`; this one needs the word.);
   9. "atomic" (not "without atomics"; `says_atomic`): members with an atomic storage array.
 
 This module does NOT score, validate or decode (see `api.py`, `rerank.py`); it reads prompts and
@@ -34,7 +34,8 @@ import re
 from collections.abc import Callable, Sequence
 
 from ..wgsl.names import interface, reads_an_output, separate_output, stores_to_element_0, uses_uniform
-from .formula import fits_interface, mentions_parameters, prompt_buffers, prompt_interface, says_in_place, uniform_names
+from .prompt_words import (fits_interface, mentions_parameters, prompt_buffers, prompt_interface, says_in_place,
+                           uniform_names)
 
 DEFAULT_OUTPUTS = ("out", "result", "dst")  # a new output's name when the prompt names none (first one unused)
 

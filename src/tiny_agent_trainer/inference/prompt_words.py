@@ -1,0 +1,205 @@
+"""Reading a prompt's names and their roles: which identifiers it writes like names, which are outputs
+(after "into", "->", "write ... to") and which inputs, which it calls uniforms, and whether it says
+"in place" or mentions a parameter at all.
+
+- `prompt_buffers(prompt)` / `prompt_interface(prompt)`: the input and output buffer names it writes
+  like names (backticked, indexed as `total[0]`, snake_case, or listed like a signature "a, b -> out"),
+  and how many of each; `fits_interface(code, want)` checks a shader against that count.
+- `uniform_names(prompt)`: names listed next to a uniform word ("lo and hi are uniforms").
+- `mentions_parameters(prompt)`: whether it may name a scalar parameter; `says_in_place(prompt)`.
+- helpers shared with the formula transcriber (`formula.py`): `STOP` words, the output / input cue
+  patterns, `mentions`, `buffer_cue`, `first_pos`, `legal`, `output_name`.
+
+Used by `formula.py` (binding a formula's names) and `interface.py` (the pool filters). This module does
+NOT parse formulas, build shaders or validate anything; it reads prompt text (and, in `fits_interface`,
+a shader's declared bindings).
+"""
+from __future__ import annotations
+
+import re
+
+from ..dataset.naming import BUILTINS
+from ..wgsl.names import interface
+
+PARAMS = "params"  # the conventions' uniform struct variable
+
+UNIFORM_WORDS = re.compile(r"\b(uniforms?|params?|parameters?|constants?|scalars?|knobs?|struct)\b", re.I)
+OUT_CUE = re.compile(r"(?:->|=>|\binto|\bto|\boutput(?:\s+buffer)?|\bout|\b(?:stor|sav|plac)e[sd]?(?:\s+\w+){0,3}\s+in|"
+                      r"\bputs?(?:\s+\w+){0,3}\s+in|\bresults?\s+in|"
+                      r"\bwrites?(?:\s+\w+)?\s+(?:to|in))"  # then type words may stand before the name ("-> u32 `y`")
+                      r"(?:\s+(?:the|a|an|new|separate|[uif]32|f16|float|uint|int|array(?:<\w+>)?|buffer))*\s*[:`]?\s*$",
+                      re.I)
+IN_CUE = re.compile(r"(?:\bin|\bfrom|\bover|\bof|\binput(?:\s+buffer)?|\bcalled|\bnamed|\breads?)\s*[:`]?\s*$", re.I)
+_WORD = re.compile(r"`?([A-Za-z_]\w*)`?")
+STOP = set("a an the this that these it its each every all one them their and or of in on to into for with by from as "
+            "is are be then where which when else if elementwise element elements value values array arrays buffer "
+            "buffers result results output input kernel shader wgsl through via per across whole same like over "
+            "using use so such that than both either".split())
+
+
+def mentions(prompt: str) -> list[tuple[int, str, bool]]:
+    """(position, identifier, backticked) of every identifier-like word of the prompt."""
+    return [(m.start(), m.group(1), m.group(0).startswith("`")) for m in _WORD.finditer(prompt)
+            if not (m.start() > 0 and prompt[m.start() - 1] == ".")]
+
+
+def buffer_cue(prompt: str, name: str) -> bool:
+    """The prompt calls `name` a buffer: "in x", "buffer x", "input x", "x is read-only", "x buffer"..."""
+    n = re.escape(name)
+    return re.search(r"\b(?:in|from|buffers?|arrays?|input|output|over)\s+(?:buffer\s+|array\s+)?(?:called\s+|named\s+)?"
+                     r"`?%s\b|(?<![\w.])%s`?\s+(?:is\s+|are\s+)?(?:an?\s+)?(?:read[- ]only|read[- ]write|buffers?|"
+                     r"arrays?|input|output)\b" % (n, n), prompt, re.I) is not None
+
+
+_LIST_SKIP = {"with", "struct", "of", "f32", "both", "are", "is", "being", "a", "an", "as", "the", "two", "three",
+              "scalar", "fields", "field", "holding", "called", "named", "all", "float", "floats", "passed", "in",
+              "given", "come", "comes", "from", "provided", "via", "through", "set", "by", "stored", "its", "their", "supplied",
+              "read", "taken", "sent", "live", "lives"}
+
+
+def uniform_names(prompt: str) -> set[str]:
+    """Names the prompt calls uniforms: the list next to a uniform word ("amplitude and rate are uniforms",
+    "params struct with amp, freq, phase", "uniforms: lo, hi") or "x is a ... uniform"."""
+    words = [(m.group(1), m.start(), m.end()) for m in re.finditer(r"`?([A-Za-z_]\w*)`?", prompt)]
+    out: set[str] = set()
+    for k, (w, start, end) in enumerate(words):
+        if not UNIFORM_WORDS.fullmatch(w):
+            continue
+        for step in (1, -1):
+            j, last, items, sep, joined = k + step, (end if step == 1 else start), 0, False, False
+            while 0 <= j < len(words):
+                w2, s2, e2 = words[j]
+                gap = prompt[last:s2] if step == 1 else prompt[e2:last]
+                if not re.fullmatch(r"[\s,:`(]*", gap) or len(gap) > 4:
+                    break
+                # forwards "with a, b, c"; backwards "a, b and c are ...": a comma joins only after "and"
+                sep = sep or "," in gap and (step == 1 or joined)
+                low = w2.lower()
+                if low in ("and", "or"):
+                    sep = joined = True
+                elif UNIFORM_WORDS.fullmatch(w2):
+                    break
+                elif low in _LIST_SKIP and not items:
+                    pass
+                elif items == 0 or sep:
+                    if low in STOP or not legal(w2):
+                        break
+                    out.add(w2)
+                    items, sep = items + 1, False
+                else:
+                    break
+                last = e2 if step == 1 else s2
+                j += step
+    for clause in re.split(r"[,;.!?()]", prompt):
+        out.update(re.findall(r"(?<![\w.])([A-Za-z_]\w*)`?\s+(?:is|being)\s+(?:an?\s+)?(?:\w+\s+)?(?:uniform|param)",
+                              clause))
+    return out
+
+
+def first_pos(prompt: str, name: str) -> int:
+    m = re.search(r"(?<![\w.])%s(?!\w)" % re.escape(name), prompt)
+    return m.start() if m else len(prompt)
+
+
+def legal(name: str) -> bool:
+    from ..wgsl.lexer import KEYWORDS, RESERVED
+
+    return (re.fullmatch(r"[A-Za-z_]\w*", name) is not None and name not in KEYWORDS and name not in RESERVED
+            and name not in BUILTINS and name not in ("i", "gid", "main", PARAMS, "Params") and not name.startswith("__"))
+
+
+def output_name(prompt: str, taken: set[str]) -> str | None:
+    best = None
+    for pos, name, _ in mentions(prompt):
+        if name in taken or name.lower() in STOP or not legal(name):
+            continue
+        if OUT_CUE.search(prompt[max(0, pos - 24):pos]):
+            best = name  # the last output cue wins ("... from x -> y")
+    return best
+
+
+_NAME_LIKE = re.compile(r"`([A-Za-z_]\w*)`|(?<![\w.])([A-Za-z_]\w*)(?=\[)|(?<![\w.`])([A-Za-z]\w*_\w*|[A-Za-z]+\d\w*)"
+                        r"(?![\w.(`])")
+
+
+def says_in_place(prompt: str) -> bool:
+    """Whether the prompt asks for an in-place update ("in place", "in-place")."""
+    return re.search(r"\bin[- ]place\b", prompt, re.I) is not None
+
+
+def prompt_interface(prompt: str) -> tuple[int, int] | None:
+    """(inputs, outputs): how many storage buffers the prompt names, by the identifiers it writes like names
+    (in backticks, indexed as `total[0]`, snake_case), told apart by the words around their first mention
+    ("into", "->", "write ... to", "store ... in", "result in", `=` after make an output; "in place" makes
+    every named buffer an output). Uniform-looking names are left out. None when fewer than two names
+    (one for an in-place update) are found: too little to go on."""
+    named = prompt_buffers(prompt)
+    return None if named is None else (len(named[0]), len(named[1]))
+
+
+_SIGNATURE = re.compile(r"(?<![\w.`])[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*(?:,?\s+and\s+|\s*,\s*)[A-Za-z_]\w*"
+                        r"\s*(?:->|=>|→)\s*[A-Za-z_]\w*(?![\w(])")
+
+
+def prompt_buffers(prompt: str, min_names: int = 2) -> tuple[list[str], list[str]] | None:
+    """The (input, output) buffer names behind `prompt_interface`, each in order of first mention; None
+    unless at least `min_names` names and an output are found."""
+    uniforms = uniform_names(prompt)
+    names: list[tuple[int, str]] = []
+    found = [(m.start(), next(g for g in m.groups() if g)) for m in _NAME_LIKE.finditer(prompt)]
+    listed: set[str] = set()  # "a, b -> out": plain short names (even the letter "a") listed like a signature
+    for sig in _SIGNATURE.finditer(prompt):
+        for w in re.finditer(r"[A-Za-z_]\w*", sig.group(0)):
+            if w.group(0).lower() != "and":
+                found.append((sig.start() + w.start(), w.group(0)))
+                listed.add(w.group(0))
+    for pos, name in sorted(found):
+        stop = STOP - {n for n in listed if len(n) == 1}
+        if name in uniforms or name in (n for _, n in names) or not legal(name) or name.lower() in stop \
+                or re.fullmatch(r"(?:[iu]32|f(?:16|32)|vec\d\w*|mat\d\w*|workgroup_size|\w*_t)", name):
+            continue
+        names.append((pos, name))
+    if says_in_place(prompt):
+        return ([], [names[0][1]]) if len(names) == 1 else None
+    ins: list[str] = []
+    outs: list[str] = []
+    for pos, name in names:
+        after = prompt[pos:pos + len(name) + 40].lstrip("`")[len(name):].lstrip("`")
+        if OUT_CUE.search(prompt[max(0, pos - 32):pos].rstrip("`")) or \
+                re.match(r"(?:\[[^\]]*\])?\s*(?:[-+*/]?=(?![=>])|out\b|\(out(?:put)?\))", after):
+            outs.append(name)
+        else:
+            ins.append(name)
+    return (ins, outs) if len(names) >= min_names and outs else None
+
+
+_PARAM_CUE = re.compile(r"\buniforms?\b|\bparam|\bargument|\bknob|\bsetting|\bconfigurable|\bpassed\b|\bgiven\b|"
+                        r"\bcomes? (?:in|from)\b|\bstruct\b|\bvariable\b|\bsupplied\b|\bprovided\b|\bsize[sd]?\b|"
+                        r"\bwidth\b|\bheight\b|\brows?\b|\bcols?\b|\bn\b|\b[a-z]\w*\s*=\s*[-\d.]", re.I)
+_SHORT_WORDS = set("a i an of to in on by is it be as at or if no so up we me my do go us am vs".split())
+
+
+def mentions_parameters(prompt: str) -> bool:
+    """Whether the prompt may name a scalar parameter (the conventions' uniform): a parameter word ("uniform",
+    "given", "passed", sizes, `k = 2`) or an identifier that is not one of its buffers (backticked, snake_case,
+    with a digit, or a one-or-two-letter name like `p` or `tr`). False for plain requests ("make the picture
+    black and white"), whose shaders take no uniform."""
+    if _PARAM_CUE.search(prompt):
+        return True
+    named = prompt_buffers(prompt, min_names=1) or ([], [])
+    buffers = set(named[0]) | set(named[1])
+    for m in re.finditer(r"`([A-Za-z_]\w*)`|(?<![\w.])([A-Za-z_]\w*)(?![\w(])", prompt):
+        w = m.group(1) or m.group(2)
+        if w not in buffers and (m.group(1) or "_" in w or len(w) <= 2 and w.islower() and w not in _SHORT_WORDS
+                                 or re.search(r"\d", w) and not re.fullmatch(r"[uif]\d+|\d*d", w)):
+            return True
+    return False
+
+
+def fits_interface(code: str, want: tuple[int, int]) -> bool:
+    """`code` does not contradict `prompt_interface`'s (inputs, outputs): the same number of read_write
+    buffers, and at least as many read buffers as the prompt names inputs (so not in place when it names
+    one; more are allowed: a name the prompt does not write like a name is not counted)."""
+    acc = [a.rstrip(">") for _, a, _, _ in interface(code)[0]]
+    reads, writes = sum(a.endswith(",read") for a in acc), sum(a.endswith(",read_write") for a in acc)
+    return writes == want[1] and reads >= want[0]

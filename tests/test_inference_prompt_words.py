@@ -1,0 +1,57 @@
+"""Reading a prompt's names and roles (`inference/prompt_words.py`): the buffers it names and how many,
+typed and arrow notation, signatures, and whether it mentions a parameter. The prompts here are written
+for this test, not taken from any benchmark."""
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize("prompt, want", [
+    ("tanh `in_vals` -> `out_vals`", (1, 1)),
+    ("Take the smaller of `lo_a` and `lo_b` for every element and store it in `lo_min`.", (2, 1)),
+    ("halve every entry of `charge_lvl` in place", (0, 1)),
+    ("cap y_in at `limit` into y_out; limit is a uniform", (1, 1)),  # the uniform is not a buffer
+    ("negate every element", None),  # no names: nothing to go on
+    ("square `vals`", None),  # one name, no output named
+    ("rescale 0..1 -> 0..255 for every value", None),  # ranges, not names
+    ("x, y -> the distance", None),  # no output name after the arrow
+])
+def test_prompt_interface_counts_named_inputs_and_outputs(prompt, want):
+    from tiny_agent_trainer.inference.prompt_words import prompt_interface
+
+    assert prompt_interface(prompt) == want
+
+
+@pytest.mark.parametrize("prompt, want", [
+    ("popcnt: u32 `flags` -> u32 `set_bits`", (["flags"], ["set_bits"])),  # a type between the arrow and the name
+    ("f32 `temps_c` -> f32 `temps_f`: celsius to fahrenheit", (["temps_c"], ["temps_f"])),
+    ("take `src_vals` and write the squares into the f32 buffer `sq_out`", (["src_vals"], ["sq_out"])),
+    ("u32 `ids` => u32 `hashed_ids`, one murmur round", (["ids"], ["hashed_ids"])),  # `=>` is an arrow, not `=`
+    ("given `aa` and `bb`, write aa[i] * bb[i] to `prod_ab`", (["aa", "bb"], ["prod_ab"])),
+    ("take the absolute value of `deltas` and put it in `abs_deltas`", (["deltas"], ["abs_deltas"])),
+    ("square `xs` and save the result in `sq`", (["xs"], ["sq"])),
+    ("where-style pick: flag, u, w -> picked", (["flag", "u", "w"], ["picked"])),  # plain names listed like a signature
+    ("a and b -> c, the larger of the two", (["a", "b"], ["c"])),  # even the letter "a"
+])
+def test_prompt_buffers_reads_typed_and_arrow_notation(prompt, want):
+    from tiny_agent_trainer.inference.prompt_words import prompt_buffers
+
+    assert prompt_buffers(prompt, min_names=1) == want
+
+
+@pytest.mark.parametrize("prompt, want", [
+    ("make the picture black and white", False),
+    ("average of all the scores, as one number in the first slot", False),
+    ("sum all the floats into a single total with one workgroup of 64", False),
+    ("tanh `in_vals` -> `out_vals`", False),  # every name is a buffer
+    ("scale the samples by the gain factor g", True),  # a one-letter name
+    ("tint by the colour (tr, tg, tb)", True),
+    ("clamp to [lo, hi]; lo and hi are uniforms", True),
+    ("threshold at `cut_level`", True),  # a backticked name that is not a buffer
+    ("blur a width x height image", True),  # sizes come in as parameters
+    ("fade: amount = 0 keeps a, amount = 1 gives b", True),
+])
+def test_mentions_parameters(prompt, want):
+    from tiny_agent_trainer.inference.prompt_words import mentions_parameters
+
+    assert mentions_parameters(prompt) is want
