@@ -324,6 +324,7 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
     free = [n for n in _free_names(node) if n not in _MODULES]
     words = mentions(prompt)
     mapped, op = op == "->", "=" if op == "->" else op  # "x -> f(x)": a map whose output the prompt may not name
+    indexed = {m.group(1) for m in _ELEMENT_I.finditer(prompt)}  # names the prompt writes as `a[i]`
     once = {n for n in free if len(n) <= 2 and len(re.findall(r"(?<![\w.])%s(?!\w)" % re.escape(n), prompt)) == 1}
     if target is not None and target not in free and re.search(r"(?<![\w.`])%s(?![\w`])" % re.escape(target),
                                                                prompt[pos + len(target):]) is None:
@@ -334,8 +335,7 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
         target = output_name(prompt, set(free))
         # no output named: only for a map's rule or an indexed formula, not for "sign(v) * (|v| - dz)" inside
         # a longer description (the formula may be one branch of it)
-        if target is None and op == "=" and (mapped or _INDEX in free
-                                             or any(m.group(1) in free for m in _ELEMENT_I.finditer(prompt))):
+        if target is None and op == "=" and (mapped or _INDEX in free or indexed & set(free)):
             target = next(n for n in DEFAULT_OUTPUT_NAMES if n not in free)  # "compute a[i] - b[i]": none named
         if target is None and op == "=":
             return None
@@ -345,11 +345,11 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
     if not legal(target):
         raise _Reject("target name")
     said_uniform = uniform_names(prompt)
-    indexed = {m.group(1) for m in _ELEMENT_I.finditer(prompt)}  # with `i` free, other names are scalars unless indexed
     uniforms, buffers, placeholders = [], [], []
     for n in free:
         if n in (target, _INDEX):  # `i` is the element's index ("element i is start + i * step")
             continue
+        # said to be a uniform, or, with `i` free, any name the prompt does not write as `a[i]`
         scalar = (n in said_uniform or _INDEX in free and n not in indexed) and not buffer_cue(prompt, n)
         if not legal(n) and not (scalar and n in BUILTINS):  # a field may be called `step` (`params.step`)
             raise _Reject("name")

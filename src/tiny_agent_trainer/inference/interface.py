@@ -23,7 +23,8 @@ at most one uniform of the parameters the prompt mentions), applied to the pool 
      as its `f32` twin);
   8. a parameter word ("parameter", "params", "uniform"; `says_uniform`): members with a uniform. (Rule 4
      reads "no parameter" from a wider net of words, `prompt_words.mentions_parameters`; this one needs the word.);
-  9. "atomic" (not "without atomics"; `says_atomic`): members with an atomic storage array.
+  9. "atomic" (not "without atomics"; `says_atomic`): members that declare an atomic array (`array<atomic<..>>`,
+     in storage or workgroup memory).
 
 This module does NOT score, validate or decode (see `api.py`, `rerank.py`); it reads prompts and
 shader text only.
