@@ -41,6 +41,16 @@ CASES = [
     # the element index itself: the other names are scalars, even one called like a WGSL builtin
     ("Fill a ramp where element i is base + i * step, base and step passed in.",
      "out[i] = params.base + f32(i) * params.step;", [], "out", [("base", 0.5), ("step", 0.25)], False),
+    # eleventh session: a bare rule in one placeholder, a bound after the formula, steps and constants
+    ("Bend the tape samples with the curve 1.25*s - 0.25*s^3 please",
+     "out[i] = 1.25 * s[i] - 0.25 * (s[i] * s[i] * s[i]);", ["s"], "out", [], False),
+    ("Health tick: hp += regen but never past hp_max; hp is a float buffer updated in place, regen and hp_max are "
+     "uniforms", "hp[i] = min(hp[i] + params.regen, params.hp_max);", [], "hp", [("regen", 0.5), ("hp_max", 1.0)], True),
+    ("Blend: w = 0.5 * (1 + tanh(s)); out = w * a + (1 - w) * b, for the arrays s, a and b",
+     "let w = 0.5 * (1.0 + tanh(s[i]));\n    out[i] = w * a[i] + (1.0 - w) * b[i];", ["s", "a", "b"], "out", [], False),
+    ("Smooth minimum of the arrays p and q (k = 0.5): h = clamp(0.5 + 0.5*(q - p)/k, 0, 1); m = mix(q, p, h) - k*h*(1 - h)",
+     "let h = clamp(0.5 + 0.5 * (q[i] - p[i]) / 0.5, 0.0, 1.0);\n    m[i] = mix(q[i], p[i], h) - 0.5 * h * (1.0 - h);",
+     ["p", "q"], "m", [], False),
 ]
 
 
@@ -105,7 +115,7 @@ def test_operator_precedence_and_functions_are_written_the_wgsl_way():
 
 def test_maths_notation_powers_and_implicit_products():
     code = formula_candidates("eased = 3t^2 - 2t^3 for every t in the buffer `ramp`")[0]
-    assert "eased[i] = 3.0 * (ramp[i] * ramp[i]) - 2.0 * pow(ramp[i], 3.0);" in code
+    assert "eased[i] = 3.0 * (ramp[i] * ramp[i]) - 2.0 * (ramp[i] * ramp[i] * ramp[i]);" in code  # no pow(): NaN below 0
     code = formula_candidates("Convert decibels to amplitude: amp = 10^(db / 20), reading the array db")[0]
     assert "amp[i] = pow(10.0, db[i] / 20.0);" in code
     code = formula_candidates("y = 1e-3 * x² + 2(x + 1) for the input buffer x")[0]  # 1e-3 stays a number
@@ -202,3 +212,49 @@ def test_arrow_maps_constants_and_comments():
     assert "growth[i] = exp(params.k * xs[i]);" in code
     code = formula_candidates("phase_out = sin(2 * pi * ph) for the buffer ph")[0]
     assert "phase_out[i] = sin(2.0 * 3.141592653589793 * ph[i]);" in code
+
+
+def test_a_bare_rule_in_one_placeholder_is_the_map():
+    code = formula_candidates("Bend the tape samples with the curve 1.25*s - 0.25*s^3 please")[0]
+    assert "read> s" in code and "read_write> out" in code
+    assert "out[i] = 1.25 * s[i] - 0.25 * (s[i] * s[i] * s[i]);" in code  # a small power is a product: pow() is NaN below 0
+    code = formula_candidates("Swap every float for its inverse 1/v")[0]
+    assert "out[i] = 1.0 / v[i];" in code
+
+
+@pytest.mark.parametrize("prompt", [
+    "Clamp each value into [0, 1] and then apply the curve 3t^2 - 2t^3",  # one step of two
+    "halve each count if it is even, otherwise 3n + 1",  # one branch
+    "quadratic part 0.5*r*r inside the band, linear outside",  # one piece
+    "gain = 1 / (1 + g) for the array g",  # "(1 + g)" is a group inside the rule, not a rule of its own
+    "out = 0.2 r + 0.7 g for every r, g",  # "g + ..." starts after a number: part of a longer rule
+    "smooth the 1D signal x",  # "1D" is a word, not 1 * D
+])
+def test_a_bare_rule_needs_the_whole_prompt_to_be_that_map(prompt):
+    assert all("out[i] = 1.0 + g[i]" not in c and "3.0 * n[i] + 1.0" not in c and "0.5 * r[i] * r[i]" not in c
+               and "* t[i] * t[i] * t[i]" not in c and "D[i]" not in c for c in formula_candidates(prompt))
+
+
+def test_a_bare_rule_updates_the_buffer_the_prompt_names_in_place():
+    code = formula_candidates("turn off the lowest set bit of each u32 in the flags buffer, in place (x & (x - 1))")[0]
+    assert "read_write> flags: array<u32>" in code and "read>" not in code
+    assert "flags[i] = flags[i] & (flags[i] - 1u);" in code
+
+
+def test_a_rule_on_the_left_of_an_arrow_writes_the_name_on_its_right(tmp_path):
+    code = formula_candidates("elementwise num ** den -> res")[0]
+    assert code.index("read> num") < code.index("read> den") < code.index("read_write> res")
+    assert "res[i] = pow(num[i], den[i]);" in code
+    code = formula_candidates("x / y -> z, elementwise")[0]
+    assert "z[i] = x[i] / y[i];" in code
+
+
+def test_a_bound_written_after_the_formula_wraps_it():
+    code = formula_candidates("Mana tick: mp += refill but never past mp_max. mp is a float buffer updated in place; "
+                              "refill and mp_max are uniforms")[0]
+    assert "mp[i] = min(mp[i] + params.refill, params.mp_max);" in code and "read>" not in code
+    assert "q[i] = min(n[i] / d[i], 30.0);" in formula_candidates("q = n / d, capped at 30, for the arrays n and d")[0]
+    assert "y[i] = clamp(x[i] * params.k, -1.0, 1.0);" in formula_candidates("y = x * k, then clamp to [-1, 1]; k is a uniform")[0]
+    assert "db[i] = max(20.0 * (log(a[i]) / log(10.0)), -96.0);" in formula_candidates(
+        "db = 20 * log10(a) but never below -96, a is the input buffer")[0]
+    assert "min(" not in formula_candidates("y = x * 2 but do it fast, for the buffer x")[0]  # no bound: as written

@@ -132,3 +132,23 @@ def test_a_prompt_that_asks_for_atomics_keeps_members_with_an_atomic_buffer():
     assert not says_atomic("count them without atomics") and not says_atomic("count the values")
     assert fitting("count the values of x into y with atomics", [MAP, atomic]) == [1]
     assert fitting("count the values of x into y without atomics", [MAP, atomic]) == [0, 1]
+
+
+@pytest.mark.parametrize("prompt, want", [
+    ("for each body compute energy = 0.5 * m * v^2, one energy per body", True),
+    ("brightness per pixel into out", True),
+    ("elementwise product of a and b", False),  # "product" may be a reduction's word
+    ("sum every element of x into total[0]", False),
+    ("for each value of x, the running maximum so far", False),
+    ("add x and y", False),  # no word of "each"
+])
+def test_says_elementwise(prompt, want):
+    from tiny_agent_trainer.inference.interface import says_elementwise
+
+    assert says_elementwise(prompt) is want
+
+
+def test_a_prompt_with_one_result_per_element_drops_members_that_store_to_element_0():
+    first = MAP.replace("y[i] = x[i] * 0.5", "if (i == 0u) { y[0] = x[0]; }")
+    assert fitting("for each value of x write half of it into y", [MAP, first]) == [0]
+    assert fitting("write half of x into y", [MAP, first]) == [0, 1]  # no word of "each": both may do

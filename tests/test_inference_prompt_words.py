@@ -55,3 +55,15 @@ def test_mentions_parameters(prompt, want):
     from tiny_agent_trainer.inference.prompt_words import mentions_parameters
 
     assert mentions_parameters(prompt) is want
+
+
+@pytest.mark.parametrize("prompt, want", [
+    ("Tint pass: lerp toward (tr, tg, tb) by `amount`. Uniform order: tr, tg, tb, amount.", {"tr", "tg", "tb", "amount"}),
+    ("Params (u32): cols, rows, tile. Nothing to read.", {"cols", "rows", "tile"}),
+    ("scale x by gain (uniform) and store in y", {"gain"}),  # the ")" of "(uniform)" ends the list
+    ("lo and hi are in the uniform in exactly that order", {"lo", "hi"}),
+])
+def test_uniform_lists_with_an_order_word_or_a_type(prompt, want):
+    from tiny_agent_trainer.inference.prompt_words import uniform_names
+
+    assert uniform_names(prompt) == want

@@ -367,9 +367,10 @@ class Generator:
                 seen[("retrieval", code)] = entry
                 add(code, res, None, entry)
         if o.rerank_formula:  # the prompt's own formula, transcribed (no model involved)
+            from .colour_formula import colour_candidates
             from .formula import formula_candidates
 
-            for code in formula_candidates(prompt):
+            for code in formula_candidates(prompt) + colour_candidates(prompt):  # elementwise, then per channel
                 res = self._validate(code, timings)
                 entry = {"score": None, "tokens": 0, "finished": True, "ok": bool(getattr(res, "ok", False)),
                          "error": _first_error(_diag_dicts(res)), "source": "formula"}

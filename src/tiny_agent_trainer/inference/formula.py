@@ -11,7 +11,11 @@ uniform fields from the words around them: the output is the assignment's target
 uniforms", "params struct with amp, freq, phase") or said to be one ("lr is an f32 uniform") are uniform
 fields, unless the prompt calls them a buffer; a placeholder element name (`v`, `t`, `x` not otherwise
 named, or a short name written only in the formula) stands for the input buffer the prompt names but the
-formula does not. Bindings follow the conventions (inputs, then outputs, then one uniform struct, each in
+formula does not. A bare rule in one placeholder ("the curve 1.5*s - 0.5*s^3") is the map when nothing in
+the prompt speaks of a branch or a second step; a rule left of an arrow writes the name on its right
+("base ** expo -> result"); a bound after the formula wraps it ("but never past max_hp", "capped at 30",
+"then clamp to [0, 1]"); statements that use earlier ones ("h = ...; d = mix(a, b, h)") become `let`s of
+one kernel, and a name set to a number ("k = 0.25") is that number. Bindings follow the conventions (inputs, then outputs, then one uniform struct, each in
 order of first mention). The words around the formula are read by `prompt_words.py`, which also tells the
 pool filters how many buffers the prompt names (`prompt_interface`).
 The reviewer decides whether the transcription explains the prompt better than the model's own
@@ -19,12 +23,13 @@ shader and the retrieved ones; this module never decides, never validates (the c
 and handles only elementwise maps: `f32`, or `u32` when the prompt speaks of unsigned words or bits and of
 nothing signed or float (then `^` is XOR, "XOR"/"AND"/"OR"/"mod" are operators, literals are `3u`, and
 bit operations get the parentheses WGSL requires); no colours, 2D grids or reductions: it returns nothing
-for prompts that mention them. `a[i]` is the element of buffer `a` (a neighbour like `a[i-1]` is out of
+for prompts that mention them (per-channel colour formulas are `colour_formula.py`'s). `a[i]` is the element of buffer `a` (a neighbour like `a[i-1]` is out of
 scope) and a bare `i` the element's index.
 """
 from __future__ import annotations
 
 import ast
+import copy
 import math
 import re
 
@@ -81,6 +86,7 @@ def _normalise(text: str, ints: bool = False) -> str:
     `a[i]` -> a."""
     text = text.replace("−", "-").replace("×", "*").replace("·", "*").replace("²", "**2").replace("³", "**3")
     text = re.sub(r"\|([^|]+)\|", r"abs(\1)", text)
+    text = re.sub(r"(?<![\w.])(\d+)[uUi](?!\w)", r"\1", text)  # WGSL literals: 28u is 28, not 28 * u
     if ints:  # an integer formula's ^ is XOR, and its operators may be words ("a XOR b", "x mod 7")
         text = re.sub(r"\b(?:XOR|xor)\b", "^", text)
         text = re.sub(r"\bAND\b", "&", re.sub(r"\bOR\b", "|", re.sub(r"\bmod\b", "%", text)))
@@ -212,10 +218,10 @@ def _emit_p(node: ast.expr, bind: dict[str, str]) -> tuple[str, int]:
     if isinstance(node, ast.BinOp):
         if isinstance(node.op, ast.Pow):
             a, b = _emit(node.left, bind), _emit(node.right, bind)
-            if isinstance(node.right, ast.Constant) and node.right.value == 2:
+            if isinstance(node.right, ast.Constant) and node.right.value in (2, 3, 4):  # pow() is NaN below 0
                 a, p = _emit_p(node.left, bind)
                 a = _paren(a, p, _ATOM)
-                return f"{a} * {a}", 80
+                return " * ".join([a] * int(node.right.value)), 80
             return f"pow({a}, {b})", _ATOM
         if type(node.op) not in _BINOPS:
             raise _Reject("operator")
@@ -276,7 +282,53 @@ _APPLIED = re.compile(r"(?<![\w.`])([A-Za-z]\w*)\s+(?:of\s+)?(?:(?:each|every|th
                       r"([A-Za-z_]\w*)`?(?=\s*(?:->|=>|→|\binto\b|\bto\b|\bin\b|,|\.|$))")
 
 
+_ARROW_INTO = re.compile(r"\s*(?:->|→|=>)\s*`?([A-Za-z_]\w*)`?(?=[\s.,;:!?)]|$)")
+# A bare rule in one placeholder ("1.5*s - 0.5*s^3") is the whole map only where the prompt has no branch
+_BRANCH = re.compile(r"\b(?:if|otherwise|else|unless|when|whenever|where|while|until|only|except|but|then|first|after|"
+                     r"before|inside|outside|below|above|piecewise|branch\w*|part)\b", re.I)
 _ARROW_MAP = re.compile(r"(?:^|(?<=[\s:;(]))((?:[A-Za-z_]\w*\s*,\s*)*[A-Za-z_]\w*)\s*(?:->|→|↦|=>)\s*")
+
+
+_NUM_OR_NAME = r"`?(-?\d+(?:\.\d*)?|\.\d+|[A-Za-z_]\w*)`?"
+_CAP = re.compile(r"[\s,;]*(?:and\s+|but\s+|then\s+)?(?:(?:never|not)\s+(?:go(?:ing|es)?\s+|rising\s+|getting\s+)?"
+                  r"(?:past|above|over|beyond|more than|higher than|greater than|exceeding)|(?:capp|clipp|limit|saturat)"
+                  r"(?:ed|ing)(?:\s+(?:it|the result|them))?\s+(?:at|to)(?:\s+a\s+max(?:imum)?\s+of)?|"
+                  r"clamp(?:ed|ing)?(?:\s+(?:it|the result|them))?\s+to\s+at\s+most)\s+" + _NUM_OR_NAME, re.I)
+_FLOOR = re.compile(r"[\s,;]*(?:and\s+|but\s+|then\s+)?(?:(?:never|not)\s+(?:go(?:ing|es)?\s+|dropping\s+|falling\s+)?"
+                    r"(?:below|under|less than|lower than)|floored\s+at|clamp(?:ed|ing)?(?:\s+(?:it|the result|them))?"
+                    r"\s+to\s+at\s+least)\s+" + _NUM_OR_NAME, re.I)
+_RANGE = re.compile(r"[\s,;]*(?:and\s+|then\s+)?(?:clamp|clip|saturat|limit)(?:ed|ing|e)?(?:\s+(?:it|the result|them))?"
+                    r"\s+(?:to|into|in|within)\s+(?:the\s+range\s+)?\[\s*" + _NUM_OR_NAME + r"\s*,\s*" + _NUM_OR_NAME +
+                    r"\s*\]", re.I)
+
+
+def _bound(tail: str, ints: bool) -> list | None:
+    """A bound written right after a formula: ["min", X] for "but never past X" / "capped at X", ["max", X]
+    for "never below X", ["clamp", A, B] for "then clamp to [A, B]"; None if the formula stands alone."""
+    def arg(text: str) -> ast.expr:
+        return ast.parse(text if not re.fullmatch(r"\d+", text) or ints else text + ".0", mode="eval").body
+
+    for pattern, func in ((_RANGE, "clamp"), (_CAP, "min"), (_FLOOR, "max")):
+        m = pattern.match(tail)
+        if m and all(g.lower() not in STOP for g in m.groups()):
+            return [func, *(arg(g) for g in m.groups())]
+    return None
+
+
+def _starts_a_rule(prompt: str, start: int) -> bool:
+    """Whether a bare rule may start at `start`: after words, not inside a larger expression (after an operator,
+    a number or `=`, or within a call's parentheses: not "(1 + c)" of "c / (1 + c)", not "r + 0.5" of "0.3 r + 0.5 g")."""
+    prev = prompt[:start].rstrip()
+    opened = prev.endswith("(")
+    if opened and re.search(r"[-+*/^&|%=<>.\w]$", prev[:-1].rstrip()) and not re.search(r"(?<![\w.])[A-Za-z]{3,}$", prev[:-1].rstrip()):
+        return False  # "x / (1 + x*x)", "ln(1 + e^x)": a group inside an expression, not "in place (x & (x - 1))"
+    if prev and not opened and (prev[-1] in "-+*/^&|%=<>.0123456789" or prev[-1].isalpha() and re.search(r"(?<![\w.])\w$", prev)
+                 and prev[-1].lower() not in "ai"):
+        return False  # after an operator, a number or a lone letter (an operand), not after "a" or "I"
+    depth = prev.count("(") - prev.count(")")
+    if depth > 0:  # only a parenthetical opened right here: "in place (x & (x - 1))"
+        return depth == 1 and opened and (len(prev) == 1 or not prev[-2].isalnum() and prev[-2] != "_")
+    return True
 
 
 def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, ast.expr, int]]:
@@ -293,15 +345,92 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
         target = m.group(1) if m.group(1) and m.group(2) else None
         if target is not None and target.lower() in STOP | {"with", "weight", "beta"}:
             target = None
-        out.append((target, m.group(2) or "=", node, m.start()))
+        op = m.group(2) or "="
+        bound = _bound(rest[rest.find(src) + len(src):], ints)  # "hp += regen but never past max_hp"
+        if bound is not None:
+            if op != "=" and target is not None:  # the update is written out so that the bound takes all of it
+                node, op = ast.BinOp(ast.Name(target), _AUGOPS[op](), node), "="
+            elif op != "=":
+                bound = None
+            if bound is not None:
+                node = ast.Call(ast.Name(bound[0]), [node, *bound[1:]], [])
+        out.append((target, op, node, m.start()))
     for m in _ARROW_MAP.finditer(prompt):  # "t -> 1.0 - pow(1.0 - t, 3.0)", "a, b -> sqrt(a * b)": a map's rule
         got = _parse_prefix(prompt[m.end():], ints=ints)
         if got is not None and set(re.findall(r"\w+", m.group(1))) <= set(_free_names(got[0])):
             out.append((None, "->", got[0], m.start()))
+    for m in _ARROW_INTO.finditer(prompt):  # "base ** expo -> result": the rule on the arrow's left, the output on its right
+        left = prompt[:m.start()].rstrip()
+        for k in [0] + [j.end() for j in re.finditer(r"[\s(:;,]", left)]:
+            got = _parse_prefix(left[k:], ints=ints)
+            if got is not None and got[1] == left[k:].strip():
+                out.append((m.group(1), "=", got[0], k))
+                break
+    for m in re.finditer(r"(?:^|(?<=[\s(]))(?=[\d(]|[A-Za-z]\s*[-+*/^&|%(])", prompt):  # a bare rule: "the curve 1.5*s - 0.5*s^3"
+        if not _starts_a_rule(prompt, m.start()):
+            continue
+        got = _parse_prefix(prompt[m.end():], ints=ints)
+        if got is not None and re.search(r"[-+*/^&|%(]", got[1]) and len(set(_free_names(got[0]))) == 1 and all(
+                n in _PLACEHOLDERS or len(n) == 1 and n != _INDEX for n in _free_names(got[0])):
+            out.append((None, "bare", got[0], m.start()))
     for m in _APPLIED.finditer(prompt):  # a function applied to a name: "relu6 pre_act -> post_act", "tanh of `x` into y"
         if m.group(1).lower() in _FUNCS and _FUNCS[m.group(1).lower()][0] == 1 and m.group(2).lower() not in STOP:
             out.append((None, "=", ast.parse(f"{m.group(1).lower()}({m.group(2)})", mode="eval").body, m.start()))
     return out
+
+
+def _constants(prompt: str) -> dict[str, ast.expr]:
+    """Names the prompt sets to a number ("polynomial smin, k = 0.25"), not example values of a uniform
+    ("e.g. offset=5") nor names it calls uniforms."""
+    said = uniform_names(prompt)
+    out: dict[str, ast.expr] = {}
+    for m in re.finditer(r"(?<![\w.`])`?([A-Za-z_]\w*)`?\s*=\s*(-?\d+(?:\.\d+)?|-?\.\d+)"
+                         r"(?=\s*(?:[,;)]|$|\.(?:\s|$)|\s+(?:and|or|for|in|with|as)\b))", prompt):
+        if m.group(1) not in said and m.group(1) != _INDEX and not re.search(
+                r"\b(?:e\.g\.|eg|for example|for instance|typically|say|such as|like|default)\W*$",
+                prompt[max(0, m.start() - 24):m.start()], re.I):
+            out[m.group(1)] = ast.Constant(float(m.group(2)))
+    return out
+
+
+def _chained(forms: list[tuple[str | None, str, ast.expr, int]], constants: dict[str, ast.expr]) -> list[tuple]:
+    """(target, op, expression, position, steps) for every formula; `steps` are the earlier formulas it uses
+    ("h = clamp(...); d = mix(a, b, h) - h" -> [("h", clamp(...))]), in order, each one's own steps first.
+    A formula with steps comes first (the last step of a chain is the most specific candidate); names the
+    prompt sets to a number (`_constants`) are written in as that number."""
+    known: dict[str, tuple[ast.expr, int]] = {}  # an "=" formula's target -> (expression, position)
+    chains, plain = [], []
+    forms = [(t, op, _Inline({n: c for n, c in constants.items() if n != t}).visit(copy.deepcopy(node)), pos)
+             for t, op, node, pos in forms]
+    for target, op, node, pos in sorted(forms, key=lambda f: f[3]):
+        steps: list[tuple[str, ast.expr]] = []
+
+        def need(expr: ast.expr, seen: set[str]) -> None:
+            for n in _free_names(expr):
+                if n in known and n not in seen and n != target:
+                    seen.add(n)
+                    need(known[n][0], seen)
+                    steps.append((n, known[n][0]))
+
+        if op == "=":
+            need(node, set())
+        (chains if steps else plain).append((target, op, node, pos, steps))
+        if target is not None and op == "=" and target not in _free_names(node):
+            known[target] = (node, pos)
+    used_later = {n for t, op, node, p, _ in chains + plain for n in _free_names(node)}
+    chains = [c for c in chains if c[0] not in used_later]  # only a chain's last step: "word" is not the hash
+    inner = {n for c in chains for n, _ in c[4]}  # a chain's steps are not results of their own
+    done = {c[3] for c in chains}
+    alone = [(t, op, n, p, []) for t, op, n, p in forms if t not in inner and p not in done]  # in the order found
+    return sorted(chains, key=lambda f: -f[3]) + alone
+
+
+class _Inline(ast.NodeTransformer):
+    def __init__(self, exprs: dict[str, ast.expr]):
+        self.exprs = exprs
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        return copy.deepcopy(self.exprs[node.id]) if node.id in self.exprs else node
 
 
 def formula_candidates(prompt: str) -> list[str]:
@@ -310,9 +439,9 @@ def formula_candidates(prompt: str) -> list[str]:
     if not ints and _NOT_F32.search(re.sub(r"reduction\s*=\s*['\"]none['\"]", "", prompt)):
         return []
     codes: list[str] = []
-    for target, op, node, pos in _formulas(prompt, ints):
+    for target, op, node, pos, steps in _chained(_formulas(prompt, ints), _constants(prompt)):
         try:
-            code = _kernel(prompt, target, op, node, pos, "u32" if ints else "f32")
+            code = _kernel(prompt, target, op, node, pos, "u32" if ints else "f32", steps)
         except _Reject:
             continue
         if code and code not in codes:
@@ -320,10 +449,15 @@ def formula_candidates(prompt: str) -> list[str]:
     return codes[:2]
 
 
-def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, ty: str = "f32") -> str | None:
-    free = [n for n in _free_names(node) if n not in _MODULES]
+def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, ty: str = "f32",
+            steps: list[tuple[str, ast.expr]] = ()) -> str | None:
+    local = {n for n, _ in steps}  # "h" of "h = clamp(...); d = mix(a, b, h)": a `let` of the kernel
+    free = [n for e in [*(e for _, e in steps), node] for n in _free_names(e) if n not in _MODULES and n not in local]
+    free = list(dict.fromkeys(free))
     words = mentions(prompt)
-    mapped, op = op == "->", "=" if op == "->" else op  # "x -> f(x)": a map whose output the prompt may not name
+    if op == "bare" and _BRANCH.search(prompt):
+        return None
+    bare, mapped, op = op == "bare", op in ("->", "bare"), "=" if op in ("->", "bare") else op  # "x -> f(x)": a map whose output may be unnamed
     indexed = {m.group(1) for m in _ELEMENT_I.finditer(prompt)}  # names the prompt writes as `a[i]`
     once = {n for n in free if len(n) <= 2 and len(re.findall(r"(?<![\w.])%s(?!\w)" % re.escape(n), prompt)) == 1}
     if target is not None and target not in free and re.search(r"(?<![\w.`])%s(?![\w`])" % re.escape(target),
@@ -331,6 +465,10 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
         alt = output_name(prompt, set(free) | {target})  # "f = 440 * ...; write them to `freqs`"
         if alt and (f"`{alt}`" in prompt or re.search(r"_|\d", alt)):  # written like a name, not "to amplitude"
             target = alt
+    if target is None and bare and says_in_place(prompt):  # "in place (x & (x - 1))": the one buffer named
+        named = [w for w in re.findall(r"`?([A-Za-z_]\w*)`?\s+(?:buffer|array)\b|\b(?:buffer|array)\s+`?([A-Za-z_]\w*)",
+                                       prompt) for w in w if w and w.lower() not in STOP and legal(w)]
+        target, op = (named[0] if named else "data"), "bare-in-place"
     if target is None:
         target = output_name(prompt, set(free))
         # no output named: only for a map's rule or an indexed formula, not for "sign(v) * (|v| - dz)" inside
@@ -339,6 +477,8 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
             target = next(n for n in DEFAULT_OUTPUT_NAMES if n not in free)  # "compute a[i] - b[i]": none named
         if target is None and op == "=":
             return None
+    own = op == "bare-in-place"  # the placeholder is the updated buffer's element, not a named input's
+    op = "=" if own else op
     in_place = op != "=" or target in free or says_in_place(prompt)
     if in_place and target is None:
         return None
@@ -371,6 +511,7 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
                 cands.append(w)
         cands = [c for c in cands if not OUT_CUE.search(prompt[max(0, first_pos(prompt, c) - 24):first_pos(prompt, c)])]
         placeholders.sort(key=lambda n: first_pos(prompt, n))
+        cands = [] if own else cands
         if cands and len(cands) != len(placeholders):
             raise _Reject("element buffer")
         if cands:
@@ -390,6 +531,13 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
     for u in uniforms:
         bind[u] = f"{_PARAMS}.{u}"
     bind[_INDEX] = f"f32({_INDEX})" if ty == "f32" else _INDEX
+    lets = []
+    for n, e in steps:
+        name = n if legal(n) and n not in bind and n != target else f"{n}_v"
+        lets.append(f"    let {name} = {_emit(e, bind)};")
+        bind[n] = name
+    if ty == "u32":
+        lets = [_u32_literals(line) for line in lets]
     expr = _emit(node, bind)
     if expr.startswith("(") and expr.endswith(")") and _balanced(expr[1:-1]):
         expr = expr[1:-1]
@@ -411,6 +559,6 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
     if uniforms:
         lines.append(f"@group(0) @binding({k}) var<uniform> {_PARAMS}: Params;")
     lines += ["", "@compute @workgroup_size(64)", "fn main(@builtin(global_invocation_id) gid: vec3<u32>) {",
-              "    let i = gid.x;", f"    if (i >= arrayLength(&{target})) {{ return; }}", f"    {target}[i] = {expr};",
+              "    let i = gid.x;", f"    if (i >= arrayLength(&{target})) {{ return; }}", *lets, f"    {target}[i] = {expr};",
               "}", ""]
     return "\n".join(lines)

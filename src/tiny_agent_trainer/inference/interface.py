@@ -24,7 +24,10 @@ at most one uniform of the parameters the prompt mentions), applied to the pool 
   8. a parameter word ("parameter", "params", "uniform"; `says_uniform`): members with a uniform. (Rule 4
      reads "no parameter" from a wider net of words, `prompt_words.mentions_parameters`; this one needs the word.);
   9. "atomic" (not "without atomics"; `says_atomic`): members that declare an atomic array (`array<atomic<..>>`,
-     in storage or workgroup memory).
+     in storage or workgroup memory);
+ 10. one result per element ("for each body compute energy", "per pixel", "elementwise", "one ... per ...";
+     `says_elementwise`) and no word of a reduction, a scan, a count or a single value: members that do not
+     store to an element 0 (not the reduction that sums 0.5 * m * v^2 over every body into `energy[0]`).
 
 This module does NOT score, validate or decode (see `api.py`, `rerank.py`); it reads prompts and
 shader text only.
@@ -84,6 +87,24 @@ _ATOMIC_DENIED = re.compile(r"\b(?:without|no|not|avoid\w*|never)\s+(?:\w+\s+)?a
 def says_atomic(prompt: str) -> bool:
     """Whether the prompt asks for atomics ("with an atomic max", "atomicAdd"), not "without atomics"."""
     return _ATOMIC_SAID.search(prompt) is not None and _ATOMIC_DENIED.search(prompt) is None
+
+
+# One result per element ("for each body compute ...", "per pixel", "elementwise", "one energy per body")...
+_EACH_CUE = re.compile(r"\b(?:for|to|on|of|in)\s+(?:each|every)\s+(?!of\b)\w+|\bper[- ](?!cent)\w+|"
+                       r"\belement[- ]?wise\b|\beach\s+element\b|\bone\s+\w+\s+(?:per|for each)\b", re.I)
+# ... and no word of a reduction, scan, count or single result.
+_REDUCE_CUE = re.compile(
+    r"\[0u?\]|\b(?:sums?|summ\w*|totals?|reduc\w*|mean|average|avg|min(?:imum)?|max(?:imum)?|largest|smallest|"
+    r"biggest|argmax|argmin|norm|dot|counts?|count\w*|prefix|scan|cumulative|running|inclusive|exclusive|single|"
+    r"workgroup|shared|histogram|bins?|tally|variance|std|deviation|product|all of|over all|"
+    r"across|whole|entire|any|atomic\w*|how many|number of)\b", re.I)
+
+
+def says_elementwise(prompt: str) -> bool:
+    """Whether the prompt asks for one result per element ("for each body", "per pixel", "elementwise") and
+    has no word of a reduction, scan, count or single value (in the training data, no such prompt's
+    shader stores to an element 0: 0 of 22,703)."""
+    return _EACH_CUE.search(prompt) is not None and _REDUCE_CUE.search(prompt) is None
 
 
 def integer_storage(code: str) -> bool:
@@ -151,6 +172,8 @@ def fitting(prompt: str, codes: Sequence[str]) -> list[int]:
         rules.append(lambda c: not integer_storage(c))
     if says_atomic(prompt):
         rules.append(lambda c: re.search(r"array\s*<\s*atomic\s*<", c) is not None)
+    if says_elementwise(prompt):
+        rules.append(lambda c: not stores_to_element_0(c))
     for ok in rules:
         keep = [i for i in keep if ok(codes[i])] or keep
     return keep

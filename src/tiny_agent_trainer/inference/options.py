@@ -67,7 +67,7 @@ class Options:
     # answer to a prompt that wants a separate output competes rewritten to write it (`wgsl.names.separate_output`)
     race_check: bool = True  # pool members in which every invocation stores to one fixed element of an output
     # (`wgsl.lint.racy_store`: `if (t < n) { out[0] = ...; }`) leave the pool, unless none would be left
-    rerank_formula: bool = True  # a kernel transcribed from an explicit elementwise formula in the prompt
+    rerank_formula: bool = True  # kernels transcribed from an explicit elementwise or per-channel formula in the prompt
     # (`formula.py`) competes in the reranked pool
     rerank_mutants: bool = False  # one-operation swaps of the first valid beam in the reranked pool (`wgsl/mutate.py`);
     # off by default: on the public set they cost 2-4 tasks with every reviewer tried (docs/model-card.md)

@@ -54,7 +54,7 @@ def buffer_cue(prompt: str, name: str) -> bool:
 _LIST_SKIP = {"with", "struct", "of", "f32", "both", "are", "is", "being", "a", "an", "as", "the", "two", "three",
               "scalar", "fields", "field", "holding", "called", "named", "all", "float", "floats", "passed", "in",
               "given", "come", "comes", "from", "provided", "via", "through", "set", "by", "stored", "its", "their", "supplied",
-              "read", "taken", "sent", "live", "lives"}
+              "read", "taken", "sent", "live", "lives", "order", "layout", "exactly", "u32", "i32", "values"}
 
 
 def uniform_names(prompt: str) -> set[str]:
@@ -70,7 +70,7 @@ def uniform_names(prompt: str) -> set[str]:
             while 0 <= j < len(words):
                 w2, s2, e2 = words[j]
                 gap = prompt[last:s2] if step == 1 else prompt[e2:last]
-                if not re.fullmatch(r"[\s,:`(]*", gap) or len(gap) > 4:
+                if not re.fullmatch(r"[\s,:`(]*|\)\s*:\s*", gap) or len(gap) > 4:  # "params (u32): a, b"
                     break
                 # forwards "with a, b, c"; backwards "a, b and c are ...": a comma joins only after "and"
                 sep = sep or "," in gap and (step == 1 or joined)

@@ -1,0 +1,95 @@
+"""Colour formula candidates: when a prompt about RGBA pixels spells out what happens to each colour channel
+("each colour channel c becomes (c - 0.5) * contrast + 0.5", "rgb = 1 - rgb", "each of r, g, b becomes
+c / (1 + c)", "c -> c^(1/gamma)"), transcribe it into a kernel over `array<vec4<f32>>` that applies the
+formula to r, g and b and keeps alpha (or, where the prompt says "all four channels" or "including alpha",
+to alpha too), as one more candidate for the reranked pool.
+
+The formula is read by `formula.py` (same spans, notation and functions); this module only decides that
+its one free element name stands for a channel, binds the other names to uniform fields, and writes the
+vec4 kernel: inputs, then the output, then the uniform, as the conventions order them; in place when the
+prompt says so.
+It does NOT handle formulas that mix channels (luma, sepia, swizzles), more than one colour buffer read
+per pixel, or per-channel parameters: those return nothing and stay with the model and the retrieved
+shaders. It never validates (the caller runs naga) and never decides (the reviewer does).
+"""
+from __future__ import annotations
+
+import ast
+import re
+
+from . import formula
+from .prompt_words import STOP, first_pos, legal, prompt_buffers, says_in_place, uniform_names
+
+# A prompt about colours: the conventions make them `array<vec4<f32>>` in (r, g, b, a) order.
+_COLOUR = re.compile(r"\b(?:rgba?|pixels?|texels?|colou?rs?|colou?r\s+channels?|images?|photos?|frames?|textures?|"
+                     r"picture|hdr|ldr|tonemap\w*)\b", re.I)
+# Names a formula may give the channel it transforms.
+_CHANNEL = {"c", "v", "x", "ch", "channel", "rgb", "col", "color", "colour", "comp", "value", "val", "k"}
+_ALPHA_TOO = re.compile(r"\ball\s+(?:four|4)\s+(?:channels?|components?)\b|\bincluding\s+(?:the\s+)?alpha\b|"
+                        r"\balpha\s+(?:too|as well|also)\b|\bevery\s+channel\s+including\b|\brgba\s*=", re.I)
+# Channels mixed, pixels read around, or more than one step: not one formula per channel.
+_MIXED = re.compile(r"\b(?:sepia|swap|swizzle|bgra?|premultipl\w*|then|block|blur\w*|"
+                    r"\w*sampl\w*|neighbo\w*|kernel|width|height|rows?|cols?|columns?|grid|2d|\d+\s*x\s*\d+)\b", re.I)
+_DEFAULT_IN, _DEFAULT_OUT = "src", "dst"
+
+
+def colour_candidates(prompt: str) -> list[str]:
+    """WGSL kernels applying the prompt's per-channel formula to each pixel's r, g, b (and a, if said); []
+    when the prompt is not about colours or spells out no formula in one channel name."""
+    if not _COLOUR.search(prompt) or _MIXED.search(prompt):
+        return []
+    codes: list[str] = []
+    for target, op, node, _ in formula._formulas(prompt):
+        code = _kernel(prompt, target, op, node)
+        if code and code not in codes:
+            codes.append(code)
+    return codes[:1]
+
+
+def _kernel(prompt: str, target: str | None, op: str, node: ast.expr) -> str | None:
+    free = [n for n in formula._free_names(node) if n not in formula._MODULES]
+    said = uniform_names(prompt)
+    channels = [n for n in free if n.lower() in _CHANNEL and n not in said]
+    if len(set(channels)) != 1 or op not in ("=", "->") or target not in (None, channels[0]) and \
+            (target or "").lower() not in _CHANNEL:
+        return None
+    ch = channels[0]
+    uniforms = sorted(dict.fromkeys(n for n in free if n != ch), key=lambda n: first_pos(prompt, n))
+    if any(u not in said or not legal(u) or u.lower() in STOP for u in uniforms):
+        return None  # every other name is one the prompt calls a uniform (not "wise" of "channel-wise")
+    named = prompt_buffers(prompt, min_names=1)
+    in_place = says_in_place(prompt)
+    if in_place:
+        src = dst = (named[1][0] if named and named[1] else "pixels")
+    else:
+        ins = [n for n in (named[0] if named else []) if n not in uniforms and n != ch]
+        outs = [n for n in (named[1] if named else []) if n not in uniforms and n != ch]
+        if len(ins) > 1 or len(outs) > 1:
+            return None
+        src, dst = (ins[0] if ins else _DEFAULT_IN), (outs[0] if outs else _DEFAULT_OUT)
+        if src == dst:
+            return None
+    alpha = _ALPHA_TOO.search(prompt) is not None
+    parts = []
+    for comp in ("r", "g", "b", "a") if alpha else ("r", "g", "b"):
+        bind = {ch: f"c.{comp}", **{u: f"{formula._PARAMS}.{u}" for u in uniforms}}
+        try:
+            parts.append(formula._emit(node, bind))
+        except formula._Reject:
+            return None
+    if not alpha:
+        parts.append("c.a")
+    lines = []
+    if uniforms:
+        lines += ["struct Params {", *[f"    {u}: f32," for u in uniforms], "};", ""]
+    k = 0
+    if not in_place:
+        lines.append(f"@group(0) @binding(0) var<storage, read> {src}: array<vec4<f32>>;")
+        k = 1
+    lines.append(f"@group(0) @binding({k}) var<storage, read_write> {dst}: array<vec4<f32>>;")
+    if uniforms:
+        lines.append(f"@group(0) @binding({k + 1}) var<uniform> {formula._PARAMS}: Params;")
+    lines += ["", "@compute @workgroup_size(64)", "fn main(@builtin(global_invocation_id) gid: vec3<u32>) {",
+              "    let i = gid.x;", f"    if (i >= arrayLength(&{dst})) {{ return; }}", f"    let c = {src}[i];",
+              f"    {dst}[i] = vec4<f32>({', '.join(parts)});", "}", ""]
+    return "\n".join(lines)

@@ -1,0 +1,102 @@
+"""Colour formula candidates (`inference/colour_formula.py`): a per-channel formula in a prompt about RGBA
+pixels becomes a vec4 kernel that applies it to r, g, b (alpha kept unless the prompt says otherwise) and
+computes what a hand-written reference computes on wgpu (the software adapter in CI); prompts that mix
+channels, read neighbours or name no single channel get none. The prompts are written for this test."""
+from __future__ import annotations
+
+import pytest
+
+from tiny_agent_trainer.evaluation.judge import judge_source
+from tiny_agent_trainer.evaluation.runner import load_tasks
+from tiny_agent_trainer.inference.colour_formula import colour_candidates
+
+TASKS = """
+[[task]]
+id = "lift"
+category = "chromatic"
+prompt = "lift"
+threads = [200]
+reference = '''
+struct Params { lift: f32, };
+@group(0) @binding(0) var<storage, read> img: array<vec4<f32>>;
+@group(0) @binding(1) var<storage, read_write> lifted: array<vec4<f32>>;
+@group(0) @binding(2) var<uniform> params: Params;
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+    let i = gid.x;
+    if (i >= arrayLength(&lifted)) { return; }
+    let p = img[i];
+    lifted[i] = vec4<f32>(p.rgb * (1.0 - params.lift) + vec3<f32>(params.lift), p.a);
+}
+'''
+[[task.buffers]]
+binding = 0
+access = "read"
+type = "array<vec4<f32>>"
+count = 200
+fill = "uniform(0,1)"
+[[task.buffers]]
+binding = 1
+access = "read_write"
+type = "array<vec4<f32>>"
+count = 200
+fill = "zeros"
+[[task.buffers]]
+binding = 2
+access = "uniform"
+scalars = ["f32"]
+values = [0.2]
+
+[[task]]
+id = "square_all"
+category = "chromatic"
+prompt = "square"
+threads = [200]
+reference = '''
+@group(0) @binding(0) var<storage, read_write> tex: array<vec4<f32>>;
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+    let i = gid.x;
+    if (i >= arrayLength(&tex)) { return; }
+    tex[i] = tex[i] * tex[i];
+}
+'''
+[[task.buffers]]
+binding = 0
+access = "read_write"
+type = "array<vec4<f32>>"
+count = 200
+fill = "uniform(0,1)"
+"""
+
+
+@pytest.fixture(scope="module")
+def tasks(tmp_path_factory):
+    path = tmp_path_factory.mktemp("colour") / "colour.toml"
+    path.write_text(TASKS)
+    return {t.id: t for t in load_tasks(path)}
+
+
+def test_a_per_channel_formula_with_a_uniform_keeps_alpha_and_runs_like_the_reference(tasks):
+    codes = colour_candidates("Fade the RGBA pixels of `img` toward white into `lifted`: each colour channel c "
+                              "becomes c * (1 - lift) + lift, where lift is a uniform. Alpha stays.")
+    assert codes and "var<storage, read> img: array<vec4<f32>>" in codes[0] and "lift: f32," in codes[0]
+    assert "c.a);" in codes[0]  # alpha kept
+    assert judge_source(tasks["lift"], codes[0]) == "pass"
+
+
+def test_all_four_channels_in_place(tasks):
+    codes = colour_candidates("square every texel of the texture `tex` in place, all four channels: rgb = rgb * rgb")
+    assert codes and "var<storage, read>" not in codes[0] and "c.a * c.a" in codes[0]
+    assert judge_source(tasks["square_all"], codes[0]) == "pass"
+
+
+@pytest.mark.parametrize("prompt", [
+    "gray = 0.3 r + 0.6 g + 0.1 b for every pixel",  # mixes channels
+    "blur the image: each pixel becomes the mean of its 3x3 neighbours",  # reads around
+    "each channel c becomes c * 2, then clamp to [0, 1], for the rgba pixels",  # two steps
+    "tint the texture - i.e. channel-wise multiply rgb by the colour",  # "channel-wise" is a word
+    "scale the values x by 2: y = x * 2",  # not about colours
+])
+def test_no_candidate_outside_the_scope(prompt):
+    assert colour_candidates(prompt) == []
