@@ -203,6 +203,7 @@ def test_generate_help_states_the_apis_retrieval_bonus_and_the_flag_reaches_it()
     prompt = "Add the arrays a and b element by element into out."
     d = json.loads(cli("generate", "--prompt", prompt, "--json", "--retrieval-bonus", "100").stdout)
     assert d["ok"] and d["reranked"] and d["source"] == "retrieval"  # a huge bonus: a retrieved shader wins
+    assert f"formula (default: {Options().formula_bonus})" in " ".join(h.stdout.split())
 
 
 def test_generate_transcribes_a_spelled_out_formula_unless_told_not_to():

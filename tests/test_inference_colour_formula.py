@@ -87,14 +87,27 @@ def test_a_per_channel_formula_with_a_uniform_keeps_alpha_and_runs_like_the_refe
 
 def test_all_four_channels_in_place(tasks):
     codes = colour_candidates("square every texel of the texture `tex` in place, all four channels: rgb = rgb * rgb")
-    assert codes and "var<storage, read>" not in codes[0] and "c.a * c.a" in codes[0]
+    assert codes and "var<storage, read>" not in codes[0] and "tex[i] = c * c;" in codes[0]
     assert judge_source(tasks["square_all"], codes[0]) == "pass"
+
+
+def test_the_vector_form_comes_first_and_the_channel_by_channel_form_stands_in_where_naga_rejects_it():
+    from tiny_agent_trainer.validation import validate
+
+    codes = colour_candidates("levels on the rgba pixels: rgb = clamp((rgb - lo) / (hi - lo), 0, 1); lo and hi are uniforms")
+    assert len(codes) == 2 and "clamp((c.rgb - params.lo)" in codes[0] and "clamp((c.r - params.lo)" in codes[1]
+    assert "vec3<f32>(0.0), vec3<f32>(1.0))" in codes[0]  # clamp(vec3, f32, f32) is not WGSL: the bounds are splatted
+    assert validate(codes[0]).ok and validate(codes[1]).ok
+    codes = colour_candidates("gamma-decode the rgba colours: each channel c becomes c^g, g is a uniform")
+    assert "pow(c.rgb, vec3<f32>(params.g))" in codes[0] and validate(codes[0]).ok
+    codes = colour_candidates("each colour channel c becomes 1 - c, alpha kept")
+    assert "vec4<f32>(1.0 - c.rgb, c.a)" in codes[0] and validate(codes[0]).ok
 
 
 @pytest.mark.parametrize("prompt", [
     "gray = 0.3 r + 0.6 g + 0.1 b for every pixel",  # mixes channels
     "blur the image: each pixel becomes the mean of its 3x3 neighbours",  # reads around
-    "each channel c becomes c * 2, then clamp to [0, 1], for the rgba pixels",  # two steps
+    "first gamma-decode, then each channel c becomes c * 2, for the rgba pixels",  # one step of two
     "tint the texture - i.e. channel-wise multiply rgb by the colour",  # "channel-wise" is a word
     "scale the values x by 2: y = x * 2",  # not about colours
 ])

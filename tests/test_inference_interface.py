@@ -152,3 +152,14 @@ def test_a_prompt_with_one_result_per_element_drops_members_that_store_to_elemen
     first = MAP.replace("y[i] = x[i] * 0.5", "if (i == 0u) { y[0] = x[0]; }")
     assert fitting("for each value of x write half of it into y", [MAP, first]) == [0]
     assert fitting("write half of x into y", [MAP, first]) == [0, 1]  # no word of "each": both may do
+
+
+def test_a_prompt_about_colours_keeps_members_with_a_vec4_colour_array():
+    from tiny_agent_trainer.inference.interface import says_colour
+
+    colour = MAP.replace("array<f32>", "array<vec4<f32>>")
+    assert says_colour("each of r, g, b becomes c / (1 + c)") and says_colour("invert the RGBA colours")
+    assert not says_colour("pull the green byte out of the packed u32 colours")  # integers: packed bytes
+    assert not says_colour("ELU with alpha = 1")  # alpha alone is a parameter's name as often as a channel
+    assert fitting("halve the rgb of x into y", [MAP, colour]) == [1]
+    assert fitting("halve x into y", [MAP, colour]) == [0, 1]

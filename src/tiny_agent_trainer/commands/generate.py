@@ -62,6 +62,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="with --rerank, nats added to the score of a candidate the model did not write (a "
                         "retrieved training shader, the formula kernel); 0 lets generator + reviewer decide alone "
                         "(default: %s)" % _OPT.retrieval_bonus)
+    p.add_argument("--formula-bonus", type=float, default=None, metavar="NATS",
+                   help="with --rerank, nats added on top of --retrieval-bonus to a kernel transcribed from the "
+                        "prompt's own formula (default: %s)" % _OPT.formula_bonus)
     p.add_argument("--seed", type=int, default=None, help="seed for sampling and repair (default: random)")
     p.add_argument("--threads", type=int, default=None, metavar="N",
                    help="CPU threads for torch (default: 1, fastest for small models)")
@@ -124,6 +127,8 @@ def run(args) -> int:
                 rerank_formula=args.formula)
     if args.retrieval_bonus is not None:
         opts["retrieval_bonus"] = args.retrieval_bonus
+    if args.formula_bonus is not None:
+        opts["formula_bonus"] = args.formula_bonus
     gen = Generator(model=args.model, device=args.device, threads=args.threads or 1, **opts)
     g = gen.generate(prompt)
     for w in g.warnings:

@@ -315,6 +315,7 @@ class Generator:
         pool: list[tuple[str, Any, Hypothesis | None, dict]] = []  # (code, validation result, hypothesis, entry)
         codes: set[str] = set()
         outside: set[str] = set()  # codes a retrieval or the formula (or their number variants) also produced
+        transcribed: set[str] = set()  # codes transcribed from the prompt's formula (or their number variants)
 
         def add(code: str, res, h: Hypothesis | None, entry: dict) -> None:
             if getattr(res, "ok", False) is True and code not in codes:
@@ -377,6 +378,7 @@ class Generator:
                 seen[("formula", code)] = entry
                 if getattr(res, "ok", False) is True:
                     outside.add(code)
+                    transcribed.add(code)
                 add(code, res, None, entry)
         drifted: set[str] = set()  # members whose variant with the prompt's numbers is in the pool: the variant replaces them
         for code, _, h, entry in list(pool):  # variants that carry the prompt's numbers (the model may drift)
@@ -386,6 +388,8 @@ class Generator:
                 drifted.add(code)
                 if code in outside:
                     outside.add(var)
+                if code in transcribed:
+                    transcribed.add(var)
         if o.prompt_numbers and drifted:
             pool = [m for m in pool if m[0] not in drifted]
             codes -= drifted
@@ -420,7 +424,8 @@ class Generator:
             with _num_threads(self.threads):
                 scores = self.reranker().scores(prompt, [c for c, *_ in pool])
             timings["rerank"] = (time.perf_counter() - t) * 1e3
-            scores = [sc + (o.retrieval_bonus if c in outside else 0.0) for (c, *_), sc in zip(pool, scores)]
+            scores = [sc + (o.retrieval_bonus if c in outside else 0.0) + (o.formula_bonus if c in transcribed else 0.0)
+                      for (c, *_), sc in zip(pool, scores)]
             for (_, _, _, entry), sc in zip(pool, scores):
                 entry["rerank"] = round(sc, 4)
             best = max(range(len(pool)), key=lambda i: scores[i])

@@ -15,6 +15,7 @@ shaders. It never validates (the caller runs naga) and never decides (the review
 from __future__ import annotations
 
 import ast
+import copy
 import re
 
 from . import formula
@@ -28,9 +29,45 @@ _CHANNEL = {"c", "v", "x", "ch", "channel", "rgb", "col", "color", "colour", "co
 _ALPHA_TOO = re.compile(r"\ball\s+(?:four|4)\s+(?:channels?|components?)\b|\bincluding\s+(?:the\s+)?alpha\b|"
                         r"\balpha\s+(?:too|as well|also)\b|\bevery\s+channel\s+including\b|\brgba\s*=", re.I)
 # Channels mixed, pixels read around, or more than one step: not one formula per channel.
-_MIXED = re.compile(r"\b(?:sepia|swap|swizzle|bgra?|premultipl\w*|then|block|blur\w*|"
+_MIXED = re.compile(r"\b(?:sepia|swap|swizzle|bgra?|premultipl\w*|block|blur\w*|"
                     r"\w*sampl\w*|neighbo\w*|kernel|width|height|rows?|cols?|columns?|grid|2d|\d+\s*x\s*\d+)\b", re.I)
 _DEFAULT_IN, _DEFAULT_OUT = "src", "dst"
+
+
+_SAME_TYPE = {"min", "max", "clamp", "pow", "step", "smoothstep", "atan2", "minimum", "maximum", "fmin", "fmax",
+              "power", "clip", "mix", "lerp"}  # WGSL wants one type for these arguments (mix's weight may be a scalar)
+_SPLAT = "__splat"
+
+
+class _Splat(ast.NodeTransformer):
+    """A scalar argument of a builtin that wants one type for all its arguments, next to the channel vector,
+    is splatted (`clamp(c.rgb, 0.0, 1.0)` -> `clamp(c.rgb, vec3<f32>(0.0), vec3<f32>(1.0))`)."""
+
+    def __init__(self, channel: str):
+        self.channel = channel
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        self.generic_visit(node)
+        name = getattr(node.func, "id", "").lower()
+        if name in _SAME_TYPE:
+            args = node.args[:2] if name in ("mix", "lerp") else node.args
+            if any(self.channel in formula._free_names(a) for a in args):
+                node.args = [ast.Call(ast.Name(_SPLAT), [a], []) if a in args and self.channel not in
+                             formula._free_names(a) else a for a in node.args]
+        return node
+
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+        self.generic_visit(node)  # c^(1/gamma) is pow(c.rgb, vec3<f32>(1.0 / gamma)); c^2 stays a product
+        if isinstance(node.op, ast.Pow) and self.channel in formula._free_names(node.left) and \
+                self.channel not in formula._free_names(node.right) and \
+                not (isinstance(node.right, ast.Constant) and node.right.value in (2, 3, 4)):
+            return ast.Call(ast.Name("pow"), [node.left, ast.Call(ast.Name(_SPLAT), [node.right], [])], [])
+        return node
+
+
+def _splat(text: str, vec: str) -> str:
+    return text.replace(_SPLAT, vec)
 
 
 def colour_candidates(prompt: str) -> list[str]:
@@ -39,14 +76,22 @@ def colour_candidates(prompt: str) -> list[str]:
     if not _COLOUR.search(prompt) or _MIXED.search(prompt):
         return []
     codes: list[str] = []
-    for target, op, node, _ in formula._formulas(prompt):
-        code = _kernel(prompt, target, op, node)
-        if code and code not in codes:
-            codes.append(code)
-    return codes[:1]
+    for target, op, node, pos in formula._formulas(prompt):
+        bounded = isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("clamp", "min", "max")
+        if re.search(r"\bthen\b", prompt[:pos]) or re.search(r"\bthen\b", prompt[pos:]) and not bounded:
+            continue  # one step of several ("first ..., then ..."), unless the step after is the bound it took
+        for vector in (True, False):
+            code = _kernel(prompt, target, op, node, vector)
+            if code and code not in codes:
+                codes.append(code)
+        if codes:
+            break
+    return codes
 
 
-def _kernel(prompt: str, target: str | None, op: str, node: ast.expr) -> str | None:
+def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, vector: bool = True) -> str | None:
+    """The kernel, written on `c.rgb` at once (`vector`: the style of the training shaders; naga rejects it
+    where a builtin needs the same type for every argument, `clamp(c.rgb, 0.0, 1.0)`) or channel by channel."""
     free = [n for n in formula._free_names(node) if n not in formula._MODULES]
     said = uniform_names(prompt)
     channels = [n for n in free if n.lower() in _CHANNEL and n not in said]
@@ -71,13 +116,20 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr) -> str | N
             return None
     alpha = _ALPHA_TOO.search(prompt) is not None
     parts = []
-    for comp in ("r", "g", "b", "a") if alpha else ("r", "g", "b"):
+    if vector:
+        bind = {ch: "c" if alpha else "c.rgb", **{u: f"{formula._PARAMS}.{u}" for u in uniforms}}
+        splat = "vec4<f32>" if alpha else "vec3<f32>"
+        try:
+            parts = [_splat(formula._emit(_Splat(ch).visit(copy.deepcopy(node)), bind), splat)] + ([] if alpha else ["c.a"])
+        except formula._Reject:
+            return None
+    for comp in () if vector else ("r", "g", "b", "a") if alpha else ("r", "g", "b"):
         bind = {ch: f"c.{comp}", **{u: f"{formula._PARAMS}.{u}" for u in uniforms}}
         try:
             parts.append(formula._emit(node, bind))
         except formula._Reject:
             return None
-    if not alpha:
+    if not alpha and not vector:
         parts.append("c.a")
     lines = []
     if uniforms:
@@ -91,5 +143,5 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr) -> str | N
         lines.append(f"@group(0) @binding({k + 1}) var<uniform> {formula._PARAMS}: Params;")
     lines += ["", "@compute @workgroup_size(64)", "fn main(@builtin(global_invocation_id) gid: vec3<u32>) {",
               "    let i = gid.x;", f"    if (i >= arrayLength(&{dst})) {{ return; }}", f"    let c = {src}[i];",
-              f"    {dst}[i] = vec4<f32>({', '.join(parts)});", "}", ""]
+              f"    {dst}[i] = {parts[0] if vector and alpha else 'vec4<f32>(' + ', '.join(parts) + ')'};", "}", ""]
     return "\n".join(lines)

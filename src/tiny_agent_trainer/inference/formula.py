@@ -53,6 +53,7 @@ _FUNCS: dict[str, tuple[int, str]] = {
     "pow": (2, "pow({0}, {1})"), "power": (2, "pow({0}, {1})"), "atan2": (2, "atan2({0}, {1})"),
     "arctan2": (2, "atan2({0}, {1})"), "step": (2, "step({0}, {1})"), "hypot": (2, "sqrt({0} * {0} + {1} * {1})"),
     "copysign": (2, "(sign({1}) * abs({0}))"), "fmod": (2, "({0} % {1})"),
+    "__splat": (1, "__splat({0})"),  # colour_formula.py: a scalar beside a vector, written vec3<f32>(..) there
     "clamp": (3, "clamp({0}, {1}, {2})"), "clip": (3, "clamp({0}, {1}, {2})"), "mix": (3, "mix({0}, {1}, {2})"),
     "lerp": (3, "mix({0}, {1}, {2})"), "smoothstep": (3, "smoothstep({0}, {1}, {2})"), "fma": (3, "fma({0}, {1}, {2})"),
 }

@@ -27,7 +27,10 @@ at most one uniform of the parameters the prompt mentions), applied to the pool 
      in storage or workgroup memory);
  10. one result per element ("for each body compute energy", "per pixel", "elementwise", "one ... per ...";
      `says_elementwise`) and no word of a reduction, a scan, a count or a single value: members that do not
-     store to an element 0 (not the reduction that sums 0.5 * m * v^2 over every body into `energy[0]`).
+     store to an element 0 (not the reduction that sums 0.5 * m * v^2 over every body into `energy[0]`);
+ 11. colours ("rgb", "rgba", "colour(s)", "chromatic", "r, g, b"; `says_colour`) and no word of integers:
+     members that declare an `array<vec4<f32>>` (the conventions' colour type; not a float kernel that
+     reads the formula "c / (1 + c)" as one channel).
 
 This module does NOT score, validate or decode (see `api.py`, `rerank.py`); it reads prompts and
 shader text only.
@@ -107,6 +110,15 @@ def says_elementwise(prompt: str) -> bool:
     return _EACH_CUE.search(prompt) is not None and _REDUCE_CUE.search(prompt) is None
 
 
+_COLOUR_CUE = re.compile(r"\b(?:rgba?|colou?rs?|chromatic)\b|\br,\s*g,?\s*(?:and\s+|or\s+)?b\b", re.I)
+
+
+def says_colour(prompt: str) -> bool:
+    """Whether the prompt speaks of colours ("rgba", "colours", "each of r, g, b") and not of integers (packed
+    bytes): then its shader reads or writes `array<vec4<f32>>` (0 of 9,092 such training references does not)."""
+    return _COLOUR_CUE.search(prompt) is not None and not speaks_of_integers(prompt)
+
+
 def integer_storage(code: str) -> bool:
     """Whether `code` declares a storage array of integers (`array<u32>`, `array<vec2<i32>>`, atomics)."""
     return any(re.search(r"array<(?:atomic<|vec[234]<)?[ui]32", t) for _, space, _, t in interface(code)[0]
@@ -174,6 +186,8 @@ def fitting(prompt: str, codes: Sequence[str]) -> list[int]:
         rules.append(lambda c: re.search(r"array\s*<\s*atomic\s*<", c) is not None)
     if says_elementwise(prompt):
         rules.append(lambda c: not stores_to_element_0(c))
+    if says_colour(prompt):
+        rules.append(lambda c: re.search(r"array\s*<\s*vec4\s*<\s*f32\s*>\s*>", c) is not None)
     for ok in rules:
         keep = [i for i in keep if ok(codes[i])] or keep
     return keep

@@ -59,6 +59,9 @@ class Options:
     retrieval_bonus: float = 0.6  # nats added to the rerank score of a candidate the model did not write (a retrieved
     # shader, the formula kernel): the generator's term is inflated for its own beam (beam search maximised it);
     # re-chosen on the judged pools of the development and public sets with the shipped pair (docs/inference.md)
+    formula_bonus: float = 2.0  # nats added, on top of retrieval_bonus, to a kernel transcribed from the prompt's own
+    # formula (`formula.py`, `colour_formula.py`): the reviewer, trained on synthetic wordings, scores an unfamiliar
+    # formula low even when the transcription is exact; chosen on judged pools of six sets (docs/inference.md)
     prompt_numbers: bool = True  # a pool member whose number variant (the prompt's numbers, `fixes.adopt_numbers`)
     # is valid leaves the pool: the variant competes instead
     interface_check: bool = True  # pool members whose buffers or uniform contradict the prompt's words leave the
