@@ -258,3 +258,45 @@ def test_a_bound_written_after_the_formula_wraps_it():
     assert "db[i] = max(20.0 * (log(a[i]) / log(10.0)), -96.0);" in formula_candidates(
         "db = 20 * log10(a) but never below -96, a is the input buffer")[0]
     assert "min(" not in formula_candidates("y = x * 2 but do it fast, for the buffer x")[0]  # no bound: as written
+
+
+def test_a_function_definition_is_a_map_and_a_reserved_word_is_still_a_name():
+    code = formula_candidates("h(t) = 20*t - 4.9*t*t for each t in `times`")[0]
+    assert "read> times" in code and "out[i] = 20.0 * times[i] - 4.9 * times[i] * times[i];" in code
+    code = formula_candidates("normalize: z = (x - mean) / std, where mean and std are uniforms")[0]
+    assert "std_v: f32," in code and "z[i] = (x[i] - params.mean) / params.std_v;" in code  # WGSL reserves `std`
+
+
+@pytest.mark.parametrize("prompt, line", [
+    ("Shader where every thread does out[i] = x[i] > 0 ? x[i] : slope * x[i]; slope comes from a uniform buffer",
+     "out[i] = select(params.slope * x[i], x[i], x[i] > 0.0);"),  # C's ternary; "comes from a uniform"
+    ("please apply exp(-x) to each item of vals", "out[i] = exp(-vals[i]);"),  # a map over every item: `out`
+    ("log1p applied to inp -> dst", "dst[i] = log(1.0 + inp[i]);"),
+    ("The i-th element of `res` is m[i] + (n[i] - m[i]) * `t`. Here `t` is a parameter.",
+     "res[i] = m[i] + (n[i] - m[i]) * params.t;"),  # "i-th" is a word; backticks inside the formula
+    ("Each element of dest becomes p[i] + (q[i] - p[i]) * w. (w is a uniform.)", "dest[i] = p[i] + (q[i] - p[i]) * params.w;"),
+    ("loss = -(y*ln(p) + (1-y)*ln(1-p)). First input p = probabilities, second y = targets.",
+     "loss[i] = -(y[i] * log(p[i]) + (1.0 - y[i]) * log(1.0 - p[i]));"),
+])
+def test_more_of_the_ways_people_write_a_formula(prompt, line):
+    codes = formula_candidates(prompt)
+    assert codes and line in codes[0], codes
+
+
+def test_the_first_and_second_inputs_are_bound_in_the_order_stated():
+    code = formula_candidates("loss = -(y*ln(p) + (1-y)*ln(1-p)). First input p = probabilities, second y = targets.")[0]
+    assert code.index("read> p") < code.index("read> y")
+
+
+@pytest.mark.parametrize("prompt", [
+    "vmin and vmax are given as arguments - part of a particle system.",  # a dash between words
+    "in: x / out: y / the gaussian of every value of x",  # labels, not x / out
+    "compute shader - per-element abs of `a` into `b`",  # hyphenated words
+    "kernel - compute the remainder of s / t -> dest",  # an argument of "remainder of"
+    "The element-wise max of |p| and |q| -> r",  # more than the part after "and"
+    "wgsl h-swish applied to x into y",  # hard swish is not swish
+])
+def test_prose_is_not_read_as_a_formula(prompt):
+    assert all("part[i]" not in c and "out[i];" not in c.split("=")[-1] and "per[i]" not in c and "kernel[i]" not in c
+               and "s[i] / t[i]" not in c and "= abs(q[i])" not in c and "exp(-x[i])" not in c
+               for c in formula_candidates(prompt)), formula_candidates(prompt)

@@ -34,8 +34,8 @@ import math
 import re
 
 from ..dataset.naming import BUILTINS
-from .prompt_words import (IN_CUE, OUT_CUE, STOP, buffer_cue, first_pos, legal, mentions, output_name, says_in_place,
-                           uniform_names)
+from .prompt_words import (IN_CUE, OUT_CUE, STOP, UNIFORM_WORDS, VERBS, buffer_cue, first_pos, legal, mentions, output_name,
+                           reserved, says_in_place, stated_order, uniform_names)
 
 # name -> WGSL template over the call's argument strings
 _FUNCS: dict[str, tuple[int, str]] = {
@@ -71,6 +71,9 @@ _NOT_U32 = re.compile(r"\b(?:i32|signed|negative|floats?|f32|real|rgba?|pixels?|
                       r"histogram|atomic\w*|count|counts|counting)\b", re.I)
 _PLACEHOLDERS = set("x v t e u z s y val elem el value".split())
 _PARAMS = "params"
+# Words of `STOP` that do name buffers in prompts ("outputs = step(0, input)")
+_NOUNS = {"input", "output", "result", "results", "value", "values", "element", "elements", "array", "arrays",
+          "buffer", "buffers", "kernel", "shader"}
 _INDEX = "i"  # the invocation's element index, never a buffer
 DEFAULT_OUTPUT_NAMES = ("out", "result", "dst")  # the output of an indexed formula whose prompt names none
 
@@ -85,7 +88,7 @@ _ELEMENT_I = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s*\[\s*i\s*\]")
 def _normalise(text: str, ints: bool = False) -> str:
     """Maths notation as Python: `|v|` -> abs(v), `x^2` -> x**2 (a float formula's ^ is a power), `3t` -> 3*t,
     `a[i]` -> a."""
-    text = text.replace("−", "-").replace("×", "*").replace("·", "*").replace("²", "**2").replace("³", "**3")
+    text = text.replace("`", "").replace("−", "-").replace("×", "*").replace("·", "*").replace("²", "**2").replace("³", "**3")
     text = re.sub(r"\|([^|]+)\|", r"abs(\1)", text)
     text = re.sub(r"(?<![\w.])(\d+)[uUi](?!\w)", r"\1", text)  # WGSL literals: 28u is 28, not 28 * u
     if ints:  # an integer formula's ^ is XOR, and its operators may be words ("a XOR b", "x mod 7")
@@ -94,18 +97,22 @@ def _normalise(text: str, ints: bool = False) -> str:
     else:
         text = text.replace("^", "**")
     text = _ELEMENT_I.sub(r"\1", text)  # `a[i]` is the element of buffer `a`, as in `out[i] = a[i] - b[i]`
+    ternary = re.fullmatch(r"([^?:]+)\?([^?:]+):([^?:]+)", text)  # C's `c ? a : b` is Python's `a if c else b`
+    if ternary:
+        text = "({1}) if ({0}) else ({2})".format(*(g.strip() for g in ternary.groups()))
     return re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)(?![eE][-+]?\d)(?=[A-Za-z_(])", r"\1*", text)
 
 
 def _parse_prefix(text: str, bare_ok: bool = False, ints: bool = False) -> tuple[ast.expr, str] | None:
     """The longest prefix of `text` (cut at a word or symbol boundary) that is a non-trivial expression (with
     `bare_ok`, also a lone name or number: the right side of `x += bias`)."""
-    stop = re.search(r"[.;!?](?:\s|$)|\s[–—]\s|\n|\s//", text)  # a formula ends with its sentence, clause or comment
+    # a formula ends with its sentence, clause or comment (a question, not the `?` of `c ? a : b`)
+    stop = re.search(r"[.;!](?:\s|$)|\?(?:\s*$|\s+[A-Z])|\s[–—]\s|\n|\s//", text)
     text = text[:stop.start()] if stop else text
     ends = [m.end() for m in re.finditer(r"[\w)\]|]+", text)]
     for end in sorted(set(ends), reverse=True):
         src = text[:end].strip()
-        if not src:
+        if not src or _compound_word(src):
             continue
         try:
             node = _Constants().visit(ast.parse(_normalise(src, ints), mode="eval").body)
@@ -118,6 +125,20 @@ def _parse_prefix(text: str, bare_ok: bool = False, ints: bool = False) -> tuple
                 isinstance(n, ast.Name) for n in ast.walk(node)):
             return node, src
     return None
+
+
+_HYPHENED = re.compile(r"(?<![\w.])([A-Za-z]+)((?:-[A-Za-z]+)+)(?![\w(])")
+
+
+def _compound_word(src: str) -> bool:
+    """Whether `src` holds a hyphenated word, not a subtraction: "depth-of-field", "channel-wise", "in-place"
+    (three parts, or a part that is a little word), unlike "ask-bid" or "1-g"."""
+    for m in _HYPHENED.finditer(src):
+        parts = [m.group(1), *m.group(2).split("-")[1:]]
+        if len(parts) > 2 or any(p.lower() in STOP | {"wise", "like", "based", "style", "aware", "friendly", "th", "st", "nd"}
+                                 for p in parts):
+            return True
+    return False
 
 
 class _Constants(ast.NodeTransformer):
@@ -283,6 +304,11 @@ _APPLIED = re.compile(r"(?<![\w.`])([A-Za-z]\w*)\s+(?:of\s+)?(?:(?:each|every|th
                       r"([A-Za-z_]\w*)`?(?=\s*(?:->|=>|→|\binto\b|\bto\b|\bin\b|,|\.|$))")
 
 
+# The formula applies to every element ("apply exp(-x) to each item of vals"): a map, even with no output named.
+_EVERY = re.compile(r"\b(?:to|on|of|for|over)\s+(?:each|every|all)\b|\belement[- ]?wise\b|\bper[- ]element\b", re.I)
+_ELEMENT_OF = re.compile(r"\b(?:each|every|the)\s+(?:[in]-?th\s+)?(?:element|value|entry|item)\s+(?:of|in)\s+`?([A-Za-z_]\w*)`?\s+"
+                         r"(?:becomes|is|should\s+be|equals|gets)\s+", re.I)
+_DEFINITION = re.compile(r"(?<![\w.])[A-Za-z]\w*\s*\(\s*([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*\)\s*:?=(?!=)\s*")
 _ARROW_INTO = re.compile(r"\s*(?:->|→|=>)\s*`?([A-Za-z_]\w*)`?(?=[\s.,;:!?)]|$)")
 # A bare rule in one placeholder ("1.5*s - 0.5*s^3") is the whole map only where the prompt has no branch
 _BRANCH = re.compile(r"\b(?:if|otherwise|else|unless|when|whenever|where|while|until|only|except|but|then|first|after|"
@@ -320,6 +346,8 @@ def _starts_a_rule(prompt: str, start: int) -> bool:
     """Whether a bare rule may start at `start`: after words, not inside a larger expression (after an operator,
     a number or `=`, or within a call's parentheses: not "(1 + c)" of "c / (1 + c)", not "r + 0.5" of "0.3 r + 0.5 g")."""
     prev = prompt[:start].rstrip()
+    if re.search(r"\b(?!each\b|every\b|all\b)\w+\s+of$|\b(?:and|or|between|than|by)$", prev, re.I):
+        return False  # "remainder of s / t", "max of |a| and ...": the rule is an argument of words
     opened = prev.endswith("(")
     if opened and re.search(r"[-+*/^&|%=<>.\w]$", prev[:-1].rstrip()) and not re.search(r"(?<![\w.])[A-Za-z]{3,}$", prev[:-1].rstrip()):
         return False  # "x / (1 + x*x)", "ln(1 + e^x)": a group inside an expression, not "in place (x & (x - 1))"
@@ -335,14 +363,23 @@ def _starts_a_rule(prompt: str, start: int) -> bool:
 def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, ast.expr, int]]:
     """(target or None, update operator or "=", expression, position) for every formula span of the prompt."""
     out = []
+    for m in _ELEMENT_OF.finditer(prompt):  # "each element of dest becomes p[i] + (q[i] - p[i]) * w"
+        got = _parse_prefix(prompt[m.end():], ints=ints)
+        if got is not None:
+            out.append((m.group(1), "=", got[0], m.start()))
     for m in re.finditer(r"(?:`?([A-Za-z_]\w*)(?:\[\w*\])?'?`?\s*([-+*/]?=)(?![=>])\s*)|i\.e\.,?\s*|\blike\s+|:\s*|`|"
                          r"^\s*|\b(?i:computes?|calculates?|evaluates?|applies?|apply|returns?|gives?|as|writes?|"
                          r"stores?|outputs?|produces?|(?:should|must|will)\s+be|is|equals?|becomes?)\s+", prompt):
         rest = prompt[m.end():]
+        clause = re.split(r"[.;!]\s", prompt[:m.start()])[-1]
+        if "?" in clause and m.group(0).strip() == ":":  # the else branch of `c ? a : b`, read whole above
+            continue
         got = _parse_prefix(rest, bare_ok=(m.group(2) or "=") != "=", ints=ints)
         if got is None:
             continue
         node, src = got
+        if re.match(r"\s*:(?!=)", rest[rest.find(src) + len(src):]):  # "in: x / out: y" are labels, not x / out
+            continue
         target = m.group(1) if m.group(1) and m.group(2) else None
         if target is not None and target.lower() in STOP | {"with", "weight", "beta"}:
             target = None
@@ -360,9 +397,15 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
         got = _parse_prefix(prompt[m.end():], ints=ints)
         if got is not None and set(re.findall(r"\w+", m.group(1))) <= set(_free_names(got[0])):
             out.append((None, "->", got[0], m.start()))
+    for m in _DEFINITION.finditer(prompt):  # "f(x) = x / (1 + |x|)", "h(t) = v0*t - 4.905*t*t": a map's rule
+        got = _parse_prefix(prompt[m.end():], ints=ints)
+        if got is not None and set(re.findall(r"\w+", m.group(1))) <= set(_free_names(got[0])):
+            out.append((None, "->", got[0], m.start()))
     for m in _ARROW_INTO.finditer(prompt):  # "base ** expo -> result": the rule on the arrow's left, the output on its right
         left = prompt[:m.start()].rstrip()
         for k in [0] + [j.end() for j in re.finditer(r"[\s(:;,]", left)]:
+            if re.search(r"\b(?:and|or|of|with|between|than|by)\s*$", left[:k], re.I):
+                continue  # "max of |a| and |b| -> out": the rule is more than what follows "and"
             got = _parse_prefix(left[k:], ints=ints)
             if got is not None and got[1] == left[k:].strip():
                 out.append((m.group(1), "=", got[0], k))
@@ -374,8 +417,15 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
         if got is not None and re.search(r"[-+*/^&|%(]", got[1]) and len(set(_free_names(got[0]))) == 1 and all(
                 n in _PLACEHOLDERS or len(n) == 1 and n != _INDEX for n in _free_names(got[0])):
             out.append((None, "bare", got[0], m.start()))
+    for m in re.finditer(r"\b([A-Za-z]\w*)\s+applied\s+to\s+(?:the\s+)?(?:(?:input|array|buffer|list)\s+)?`?([A-Za-z_]\w*)",
+                         prompt):  # "log1p applied to inp -> dst"
+        if m.group(1).lower() in _FUNCS and _FUNCS[m.group(1).lower()][0] == 1 and m.group(2).lower() not in STOP \
+                and not re.search(r"(?:\bhard|\bh|\bleaky|\bscaled|\bquick|\bfast)[\s-]*$", prompt[:m.start()], re.I):
+            out.append((None, "=", ast.parse(f"{m.group(1).lower()}({m.group(2)})", mode="eval").body, m.start()))
     for m in _APPLIED.finditer(prompt):  # a function applied to a name: "relu6 pre_act -> post_act", "tanh of `x` into y"
-        if m.group(1).lower() in _FUNCS and _FUNCS[m.group(1).lower()][0] == 1 and m.group(2).lower() not in STOP:
+        if m.group(1).lower() in _FUNCS and _FUNCS[m.group(1).lower()][0] == 1 and m.group(2).lower() not in STOP \
+                and m.group(2).lower() not in VERBS | {"applied", "done", "computed", "elementwise"} \
+                and not re.search(r"(?:\bhard|\bh|\bleaky|\bquick|\bfast|\bapprox\w*)[\s-]*$", prompt[:m.start()], re.I):
             out.append((None, "=", ast.parse(f"{m.group(1).lower()}({m.group(2)})", mode="eval").body, m.start()))
     return out
 
@@ -450,8 +500,19 @@ def formula_candidates(prompt: str) -> list[str]:
     return codes[:2]
 
 
+def _named(prompt: str, name: str) -> bool:
+    """Whether the prompt treats the plain word `name` as a name: backticked, indexed (`x[i]`), called a buffer,
+    array, input, output or uniform, listed with others or given a value."""
+    n = re.escape(name)
+    return (buffer_cue(prompt, name) or name in uniform_names(prompt) or re.search(
+        r"`%s`|(?<![\w.])%s\s*\[|(?<![\w.])%s\s*(?:=|:|\(|->|is\b|are\b|being\b|holds?\b|contains?\b)|"
+        r"\b(?:into|to|in|from|of|and|or|with|then)\s+(?:the\s+)?%s\b|,\s*%s\b|\b%s\s*,"
+        % (n, n, n, n, n, n), prompt) is not None)
+
+
 def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, ty: str = "f32",
             steps: list[tuple[str, ast.expr]] = ()) -> str | None:
+    assigned = target is not None  # the prompt wrote `target = ...` (else the output comes from its words)
     local = {n for n, _ in steps}  # "h" of "h = clamp(...); d = mix(a, b, h)": a `let` of the kernel
     free = [n for e in [*(e for _, e in steps), node] for n in _free_names(e) if n not in _MODULES and n not in local]
     free = list(dict.fromkeys(free))
@@ -474,7 +535,7 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
         target = output_name(prompt, set(free))
         # no output named: only for a map's rule or an indexed formula, not for "sign(v) * (|v| - dz)" inside
         # a longer description (the formula may be one branch of it)
-        if target is None and op == "=" and (mapped or _INDEX in free or indexed & set(free)):
+        if target is None and op == "=" and (mapped or _INDEX in free or indexed & set(free) or _EVERY.search(prompt)):
             target = next(n for n in DEFAULT_OUTPUT_NAMES if n not in free)  # "compute a[i] - b[i]": none named
         if target is None and op == "=":
             return None
@@ -483,21 +544,27 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
     in_place = op != "=" or target in free or says_in_place(prompt)
     if in_place and target is None:
         return None
-    if not legal(target):
+    if not legal(target) and not reserved(target):
         raise _Reject("target name")
+    if any(len(n) > 1 and n.lower() in (STOP - _NOUNS) | VERBS for n in free):
+        raise _Reject("a word, not a name")  # "per-element", "kernel - compute": words read as a subtraction
+    if not assigned and isinstance(node, ast.BinOp) and all(isinstance(x, ast.Name) for x in (node.left, node.right)) \
+            and any(re.fullmatch(r"[a-z]{3,}", x.id) and not _named(prompt, x.id) for x in (node.left, node.right)):
+        raise _Reject("words")  # "given as arguments - part of a particle system", "in: x / out: y": prose, not maths
     said_uniform = uniform_names(prompt)
     uniforms, buffers, placeholders = [], [], []
     for n in free:
         if n in (target, _INDEX):  # `i` is the element's index ("element i is start + i * step")
             continue
         # said to be a uniform, or, with `i` free, any name the prompt does not write as `a[i]`
-        scalar = (n in said_uniform or _INDEX in free and n not in indexed) and not buffer_cue(prompt, n)
-        if not legal(n) and not (scalar and n in BUILTINS):  # a field may be called `step` (`params.step`)
+        scalar = n in said_uniform and (len(n) == 1 or not buffer_cue(prompt, n)) or \
+            _INDEX in free and n not in indexed and not buffer_cue(prompt, n)  # "a comes from a uniform": not a buffer
+        if not legal(n) and not reserved(n) and not (scalar and n in BUILTINS):  # a field may be `step` (`params.step`)
             raise _Reject("name")
         if scalar:
             uniforms.append(n)
-        elif (n in _PLACEHOLDERS or n in once or re.search(r"\b(?:every|each)\s+%s\b" % n, prompt)) \
-                and not buffer_cue(prompt, n) and not any(b and w == n for _, w, b in words):
+        elif (n in _PLACEHOLDERS or n in once or re.search(r"\b(?:every|each)\s+%s\b" % n, prompt)) and \
+                n not in indexed and not buffer_cue(prompt, n) and not any(b and w == n for _, w, b in words):
             placeholders.append(n)  # `x`, `v`... or a short name written only in the formula ("f = 440 * 2^((n - 69) / 12)")
         else:
             buffers.append(n)
@@ -506,8 +573,9 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
         skip = set(free) | {target} | STOP
         cands = []
         for p, w, tick in words:
-            if w in skip or w in cands or not legal(w) or w.lower() in STOP or w in _FUNCS or w in _MODULES:
-                continue
+            if w in skip or w in cands or not legal(w) or w.lower() in STOP or w in _FUNCS or w in _MODULES or \
+                    UNIFORM_WORDS.fullmatch(w) or not tick and re.fullmatch(r"[A-Z][a-z]+", w):
+                continue  # not "from uniform buffer", not "in Chrome"
             if tick or IN_CUE.search(prompt[max(0, p - 16):p]):
                 cands.append(w)
         cands = [c for c in cands if not OUT_CUE.search(prompt[max(0, first_pos(prompt, c) - 24):first_pos(prompt, c)])]
@@ -524,13 +592,14 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
             buffers += placeholders
     if not buffers and not in_place and not placeholders and _INDEX not in free:
         raise _Reject("no input")
-    buffers = sorted(dict.fromkeys(b for b in buffers if b != target), key=lambda b: first_pos(prompt, b))
+    buffers = stated_order(prompt, sorted(dict.fromkeys(b for b in buffers if b != target), key=lambda b: first_pos(prompt, b)))
     uniforms = sorted(dict.fromkeys(uniforms), key=lambda u: first_pos(prompt, u))
+    wn = {n: f"{n}_v" for n in [*buffers, *uniforms, target] if reserved(n)}  # "mean and std": `std` is reserved
     for b in buffers:
-        bind[b] = f"{b}[i]"
-    bind[target] = f"{target}[i]"
+        bind[b] = f"{wn.get(b, b)}[i]"
+    bind[target] = f"{wn.get(target, target)}[i]"
     for u in uniforms:
-        bind[u] = f"{_PARAMS}.{u}"
+        bind[u] = f"{_PARAMS}.{wn.get(u, u)}"
     bind[_INDEX] = f"f32({_INDEX})" if ty == "f32" else _INDEX
     lets = []
     for n, e in steps:
@@ -542,6 +611,7 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
     expr = _emit(node, bind)
     if expr.startswith("(") and expr.endswith(")") and _balanced(expr[1:-1]):
         expr = expr[1:-1]
+    buffers, uniforms, target = [wn.get(b, b) for b in buffers], [wn.get(u, u) for u in uniforms], wn.get(target, target)
     if op != "=":
         expr = f"{target}[i] {op[0]} {_paren(*_emit_p(node, bind), _PREC[_AUGOPS[op]] + 1)}"
     if ty == "u32":

@@ -8,7 +8,7 @@
 - `uniform_names(prompt)`: names listed next to a uniform word ("lo and hi are uniforms").
 - `mentions_parameters(prompt)`: whether it may name a scalar parameter; `says_in_place(prompt)`.
 - helpers shared with the formula transcriber (`formula.py`): `STOP` words, the output / input cue
-  patterns, `mentions`, `buffer_cue`, `first_pos`, `legal`, `output_name`.
+  patterns, `mentions`, `buffer_cue`, `first_pos`, `legal`, `reserved`, `output_name`.
 
 Used by `formula.py` (binding a formula's names) and `interface.py` (the pool filters). This module does
 NOT parse formulas, build shaders or validate anything; it reads prompt text (and, in `fits_interface`,
@@ -82,7 +82,7 @@ def uniform_names(prompt: str) -> set[str]:
                 elif low in _LIST_SKIP and not items:
                     pass
                 elif items == 0 or sep:
-                    if low in STOP or not legal(w2):
+                    if low in STOP or not (legal(w2) or reserved(w2)):
                         break
                     out.add(w2)
                     items, sep = items + 1, False
@@ -91,14 +91,47 @@ def uniform_names(prompt: str) -> set[str]:
                 last = e2 if step == 1 else s2
                 j += step
     for clause in re.split(r"[,;.!?()]", prompt):
-        out.update(re.findall(r"(?<![\w.])([A-Za-z_]\w*)`?\s+(?:is|being)\s+(?:an?\s+)?(?:\w+\s+)?(?:uniform|param)",
-                              clause))
+        out.update(re.findall(r"(?<![\w.])([A-Za-z_]\w*)`?\s+(?:is|being)\s+(?:an?\s+)?(?:\w+\s+)?(?:uniform|param|argument)",
+                              clause))  # "lr is an f32 uniform", "here a is a argument"
+        out.update(re.findall(r"(?<![\w.])([A-Za-z_]\w*)`?\s+is\s+\w+\s+(?:in\s+)?as\s+(?:an?\s+)?(?:\w+\s+)?"
+                              r"(?:uniform|param|argument)", clause))  # "c is passed (psased) as a uniform"
+        out.update(re.findall(r"(?<![\w.])([A-Za-z_]\w*)`?\s*:\s*(?:an?\s+)?(?:[uif]32\s+)?(?:uniform|param)",
+                              clause))  # "a: uniform f32"
+        out.update(re.findall(r"(?<![\w.])([A-Za-z_]\w*)`?\s+(?:comes?|is\s+read|is\s+taken|is\s+loaded)\s+(?:in\s+)?from\s+"
+                              r"(?:an?\s+|the\s+)?(?:uniform|param)", clause))  # "w comes from a uniform buffer"
     return out
+
+
+_ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3}
+
+
+def stated_order(prompt: str, names: list[str]) -> list[str]:
+    """`names` in the order the prompt states outright ("First input p = ..., second y = ...", "`bid` first",
+    "masses first, then speeds" is left to the caller), else as given."""
+    rank: dict[str, int] = {}
+    for n in names:
+        e = re.escape(n)
+        m = re.search(r"\b(first|1st|second|2nd|third|3rd|fourth|4th)\s+(?:(?:input|buffer|array|operand|argument|one)\s+)?"
+                      r"(?:is\s+|=\s*|:\s*)?(?:the\s+)?`?%s`?(?!\w)|(?<![\w.])`?%s`?\s+(?:(?:buffer|array)\s+)?(?:comes?\s+)?"
+                      r"(first|1st|second|2nd|third|3rd)\b" % (e, e), prompt, re.I)
+        if m:
+            rank[n] = _ORDINALS[(m.group(1) or m.group(2)).lower()]
+    if len(rank) < 2 and not (len(rank) == 1 and len(names) == 2):
+        return names
+    return sorted(names, key=lambda n: (rank.get(n, 1 if rank and min(rank.values()) == 0 else 0), names.index(n)))
 
 
 def first_pos(prompt: str, name: str) -> int:
     m = re.search(r"(?<![\w.])%s(?!\w)" % re.escape(name), prompt)
     return m.start() if m else len(prompt)
+
+
+def reserved(name: str) -> bool:
+    """A word WGSL reserves but does not use (`std`, `target`, `filter`...): a fine name in a prompt, declared
+    as `std_v` in the shader."""
+    from ..wgsl.lexer import KEYWORDS, RESERVED
+
+    return name in RESERVED and name not in KEYWORDS
 
 
 def legal(name: str) -> bool:
@@ -108,10 +141,15 @@ def legal(name: str) -> bool:
             and name not in BUILTINS and name not in ("i", "gid", "main", PARAMS, "Params") and not name.startswith("__"))
 
 
+# Words an output cue ("to", "into") may stand before that are verbs, not names: "Generate WGSL to compute ..."
+VERBS = set("compute calculate apply produce get make write store give return evaluate find generate map turn convert "
+            "do perform run be take add multiply divide subtract scale square raise".split())
+
+
 def output_name(prompt: str, taken: set[str]) -> str | None:
     best = None
     for pos, name, _ in mentions(prompt):
-        if name in taken or name.lower() in STOP or not legal(name):
+        if name in taken or name.lower() in STOP or name.lower() in VERBS or not legal(name):
             continue
         if OUT_CUE.search(prompt[max(0, pos - 24):pos]):
             best = name  # the last output cue wins ("... from x -> y")
