@@ -18,7 +18,7 @@ import ast
 import copy
 import re
 
-from . import formula
+from . import expr, formula
 from .prompt_words import STOP, first_pos, legal, prompt_buffers, says_in_place, uniform_names
 
 # A prompt about colours: the conventions make them `array<vec4<f32>>` in (r, g, b, a) order.
@@ -51,16 +51,16 @@ class _Splat(ast.NodeTransformer):
         name = getattr(node.func, "id", "").lower()
         if name in _SAME_TYPE:
             args = node.args[:2] if name in ("mix", "lerp") else node.args
-            if any(self.channel in formula._free_names(a) for a in args):
+            if any(self.channel in expr.free_names(a) for a in args):
                 node.args = [ast.Call(ast.Name(_SPLAT), [a], []) if a in args and self.channel not in
-                             formula._free_names(a) else a for a in node.args]
+                             expr.free_names(a) else a for a in node.args]
         return node
 
 
     def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
         self.generic_visit(node)  # c^(1/gamma) is pow(c.rgb, vec3<f32>(1.0 / gamma)); c^2 stays a product
-        if isinstance(node.op, ast.Pow) and self.channel in formula._free_names(node.left) and \
-                self.channel not in formula._free_names(node.right) and \
+        if isinstance(node.op, ast.Pow) and self.channel in expr.free_names(node.left) and \
+                self.channel not in expr.free_names(node.right) and \
                 not (isinstance(node.right, ast.Constant) and node.right.value in (2, 3, 4)):
             return ast.Call(ast.Name("pow"), [node.left, ast.Call(ast.Name(_SPLAT), [node.right], [])], [])
         return node
@@ -92,7 +92,7 @@ def colour_candidates(prompt: str) -> list[str]:
 def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, vector: bool = True) -> str | None:
     """The kernel, written on `c.rgb` at once (`vector`: the style of the training shaders; naga rejects it
     where a builtin needs the same type for every argument, `clamp(c.rgb, 0.0, 1.0)`) or channel by channel."""
-    free = [n for n in formula._free_names(node) if n not in formula._MODULES]
+    free = [n for n in expr.free_names(node) if n not in expr.MODULES]
     said = uniform_names(prompt)
     channels = [n for n in free if n.lower() in _CHANNEL and n not in said]
     if len(set(channels)) != 1 or op not in ("=", "->") or target not in (None, channels[0]) and \
@@ -120,14 +120,14 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, vector: bo
         bind = {ch: "c" if alpha else "c.rgb", **{u: f"{formula._PARAMS}.{u}" for u in uniforms}}
         splat = "vec4<f32>" if alpha else "vec3<f32>"
         try:
-            parts = [_splat(formula._emit(_Splat(ch).visit(copy.deepcopy(node)), bind), splat)] + ([] if alpha else ["c.a"])
-        except formula._Reject:
+            parts = [_splat(expr.emit(_Splat(ch).visit(copy.deepcopy(node)), bind), splat)] + ([] if alpha else ["c.a"])
+        except expr.Reject:
             return None
     for comp in () if vector else ("r", "g", "b", "a") if alpha else ("r", "g", "b"):
         bind = {ch: f"c.{comp}", **{u: f"{formula._PARAMS}.{u}" for u in uniforms}}
         try:
-            parts.append(formula._emit(node, bind))
-        except formula._Reject:
+            parts.append(expr.emit(node, bind))
+        except expr.Reject:
             return None
     if not alpha and not vector:
         parts.append("c.a")

@@ -3,7 +3,7 @@ exp(-rate * t)", "i.e. floor(v / 0.25) * 0.25", "model_params -= lr * grads"), t
 a float kernel that follows the kernel conventions, as one more candidate for the reranked pool.
 
 How: candidate spans (after `=`, `-=`-style updates, "i.e.", "like", ":" and at backticks) are
-parsed as Python expressions with `ast` (longest prefix that parses; `|v|` is read as `abs(v)`, `x^2`
+parsed as Python expressions with `ast` by `expr.py`, which also writes them as WGSL (longest prefix that parses; `|v|` is read as `abs(v)`, `x^2`
 as a power, `3t` as `3*t`, `np.`/`torch.`/`math.` prefixes are dropped, a table maps `relu6`, `sigmoid`,
 `lerp`, `clip`, `mse_loss(..., reduction='none')`... to WGSL); the free names are bound to buffers and
 uniform fields from the words around them: the output is the assignment's target or the name after
@@ -30,36 +30,14 @@ from __future__ import annotations
 
 import ast
 import copy
-import math
 import re
 
 from ..dataset.naming import BUILTINS
+from .expr import (AUGOPS, ELEMENT_I, FUNCS, INDEX, MODULES, PREC, Reject, balanced, emit, emit_p, free_names, paren,
+                   parse_prefix, u32_literals)
 from .prompt_words import (IN_CUE, OUT_CUE, STOP, UNIFORM_WORDS, VERBS, buffer_cue, first_pos, legal, mentions, output_name,
                            reserved, says_in_place, stated_order, uniform_names)
 
-# name -> WGSL template over the call's argument strings
-_FUNCS: dict[str, tuple[int, str]] = {
-    **{f: (1, f + "({0})") for f in "exp exp2 log log2 sqrt abs floor ceil round trunc sin cos tan asin acos atan "
-                                     "sinh cosh tanh asinh acosh atanh sign fract radians degrees".split()},
-    "ln": (1, "log({0})"), "log10": (1, "(log({0}) / log(10.0))"), "log1p": (1, "log(1.0 + {0})"),
-    "expm1": (1, "(exp({0}) - 1.0)"), "rsqrt": (1, "inverseSqrt({0})"), "inversesqrt": (1, "inverseSqrt({0})"),
-    "arcsin": (1, "asin({0})"), "arccos": (1, "acos({0})"), "arctan": (1, "atan({0})"), "fabs": (1, "abs({0})"),
-    "absolute": (1, "abs({0})"), "square": (1, "({0} * {0})"), "saturate": (1, "clamp({0}, 0.0, 1.0)"),
-    "relu": (1, "max({0}, 0.0)"), "relu6": (1, "clamp({0}, 0.0, 6.0)"), "sigmoid": (1, "(1.0 / (1.0 + exp(-{0})))"),
-    "softplus": (1, "log(1.0 + exp({0}))"), "silu": (1, "({0} / (1.0 + exp(-{0})))"),
-    "swish": (1, "({0} / (1.0 + exp(-{0})))"), "softsign": (1, "({0} / (1.0 + abs({0})))"),
-    "min": (2, "min({0}, {1})"), "max": (2, "max({0}, {1})"), "minimum": (2, "min({0}, {1})"),
-    "maximum": (2, "max({0}, {1})"), "fmin": (2, "min({0}, {1})"), "fmax": (2, "max({0}, {1})"),
-    "pow": (2, "pow({0}, {1})"), "power": (2, "pow({0}, {1})"), "atan2": (2, "atan2({0}, {1})"),
-    "arctan2": (2, "atan2({0}, {1})"), "step": (2, "step({0}, {1})"), "hypot": (2, "sqrt({0} * {0} + {1} * {1})"),
-    "copysign": (2, "(sign({1}) * abs({0}))"), "fmod": (2, "({0} % {1})"),
-    "__splat": (1, "__splat({0})"),  # colour_formula.py: a scalar beside a vector, written vec3<f32>(..) there
-    "clamp": (3, "clamp({0}, {1}, {2})"), "clip": (3, "clamp({0}, {1}, {2})"), "mix": (3, "mix({0}, {1}, {2})"),
-    "lerp": (3, "mix({0}, {1}, {2})"), "smoothstep": (3, "smoothstep({0}, {1}, {2})"), "fma": (3, "fma({0}, {1}, {2})"),
-}
-_MODULES = {"np", "numpy", "torch", "math", "F", "nn", "functional", "jnp", "tf", "cmath"}
-_BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Mod: "%"}
-_CMPOPS = {ast.Gt: ">", ast.GtE: ">=", ast.Lt: "<", ast.LtE: "<=", ast.Eq: "==", ast.NotEq: "!="}
 _NOT_F32 = re.compile(r"\b(u32|i32|uint|int|integers?|unsigned|bits?|bitwise|rgba?|pixels?|colou?rs?|"
                       r"vec[234]|image|images|matrix|matrices|rows?|cols?|columns?|width|height|2d|grid|"
                       r"workgroup|reduce|reduction|sum of|mean of|histogram|atomic\w*|count)\b", re.I)
@@ -74,230 +52,7 @@ _PARAMS = "params"
 # Words of `STOP` that do name buffers in prompts ("outputs = step(0, input)")
 _NOUNS = {"input", "output", "result", "results", "value", "values", "element", "elements", "array", "arrays",
           "buffer", "buffers", "kernel", "shader"}
-_INDEX = "i"  # the invocation's element index, never a buffer
 DEFAULT_OUTPUT_NAMES = ("out", "result", "dst")  # the output of an indexed formula whose prompt names none
-
-
-class _Reject(Exception):
-    pass
-
-
-_ELEMENT_I = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s*\[\s*i\s*\]")
-
-
-def _normalise(text: str, ints: bool = False) -> str:
-    """Maths notation as Python: `|v|` -> abs(v), `x^2` -> x**2 (a float formula's ^ is a power), `3t` -> 3*t,
-    `a[i]` -> a."""
-    text = text.replace("`", "").replace("−", "-").replace("×", "*").replace("·", "*").replace("²", "**2").replace("³", "**3")
-    text = re.sub(r"\|([^|]+)\|", r"abs(\1)", text)
-    text = re.sub(r"(?<![\w.])(\d+)[uUi](?!\w)", r"\1", text)  # WGSL literals: 28u is 28, not 28 * u
-    if ints:  # an integer formula's ^ is XOR, and its operators may be words ("a XOR b", "x mod 7")
-        text = re.sub(r"\b(?:XOR|xor)\b", "^", text)
-        text = re.sub(r"\bAND\b", "&", re.sub(r"\bOR\b", "|", re.sub(r"\bmod\b", "%", text)))
-    else:
-        text = text.replace("^", "**")
-    text = _ELEMENT_I.sub(r"\1", text)  # `a[i]` is the element of buffer `a`, as in `out[i] = a[i] - b[i]`
-    ternary = re.fullmatch(r"([^?:]+)\?([^?:]+):([^?:]+)", text)  # C's `c ? a : b` is Python's `a if c else b`
-    if ternary:
-        text = "({1}) if ({0}) else ({2})".format(*(g.strip() for g in ternary.groups()))
-    return re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)(?![eE][-+]?\d)(?=[A-Za-z_(])", r"\1*", text)
-
-
-def _parse_prefix(text: str, bare_ok: bool = False, ints: bool = False) -> tuple[ast.expr, str] | None:
-    """The longest prefix of `text` (cut at a word or symbol boundary) that is a non-trivial expression (with
-    `bare_ok`, also a lone name or number: the right side of `x += bias`)."""
-    # a formula ends with its sentence, clause or comment (a question, not the `?` of `c ? a : b`)
-    stop = re.search(r"[.;!](?:\s|$)|\?(?:\s*$|\s+[A-Z])|\s[–—]\s|\n|\s//", text)
-    text = text[:stop.start()] if stop else text
-    ends = [m.end() for m in re.finditer(r"[\w)\]|]+", text)]
-    for end in sorted(set(ends), reverse=True):
-        src = text[:end].strip()
-        if not src or _compound_word(src):
-            continue
-        try:
-            node = _Constants().visit(ast.parse(_normalise(src, ints), mode="eval").body)
-        except (SyntaxError, ValueError):
-            continue
-        if bare_ok and isinstance(node, (ast.Name, ast.Constant)) and _ok_shape(node):
-            return node, src
-        if isinstance(node, (ast.BinOp, ast.Call, ast.IfExp, ast.UnaryOp)) and _ok_shape(node) and any(
-                isinstance(n, (ast.BinOp, ast.Call, ast.IfExp)) for n in ast.walk(node)) and any(
-                isinstance(n, ast.Name) for n in ast.walk(node)):
-            return node, src
-    return None
-
-
-_HYPHENED = re.compile(r"(?<![\w.])([A-Za-z]+)((?:-[A-Za-z]+)+)(?![\w(])")
-
-
-def _compound_word(src: str) -> bool:
-    """Whether `src` holds a hyphenated word, not a subtraction: "depth-of-field", "channel-wise", "in-place"
-    (three parts, or a part that is a little word), unlike "ask-bid" or "1-g"."""
-    for m in _HYPHENED.finditer(src):
-        parts = [m.group(1), *m.group(2).split("-")[1:]]
-        if len(parts) > 2 or any(p.lower() in STOP | {"wise", "like", "based", "style", "aware", "friendly", "th", "st", "nd"}
-                                 for p in parts):
-            return True
-    return False
-
-
-class _Constants(ast.NodeTransformer):
-    """`pi`, `π` and `tau` are numbers and `e^x` is `exp(x)`, not buffers called `pi` or `e`."""
-
-    def visit_Name(self, node: ast.Name) -> ast.AST:
-        value = {"pi": math.pi, "π": math.pi, "PI": math.pi, "tau": math.tau}.get(node.id)
-        return ast.Constant(value) if value is not None else node
-
-    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
-        self.generic_visit(node)
-        if isinstance(node.op, ast.Pow) and isinstance(node.left, ast.Name) and node.left.id == "e":
-            return ast.Call(ast.Name("exp"), [node.right], [])
-        return node
-
-
-def _ok_shape(node: ast.AST) -> bool:
-    for n in ast.walk(node):
-        if isinstance(n, (ast.Tuple, ast.List, ast.Dict, ast.Set, ast.Lambda, ast.Starred, ast.JoinedStr,
-                          ast.BoolOp, ast.NamedExpr)):
-            return False
-        if isinstance(n, ast.Call) and any(not (isinstance(k.value, ast.Constant) and k.arg == "reduction")
-                                           for k in n.keywords):
-            return False
-        if isinstance(n, ast.Constant) and (isinstance(n.value, bool) or not isinstance(n.value, (int, float))) \
-                and not any(isinstance(c, ast.Call) and any(k.value is n for k in c.keywords) for c in ast.walk(node)):
-            return False
-    return True
-
-
-def _callee(node: ast.expr) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute) and isinstance(node.value, (ast.Name, ast.Attribute)):
-        base = node.value
-        while isinstance(base, ast.Attribute):
-            if base.attr not in _MODULES:
-                return None
-            base = base.value
-        return node.attr if isinstance(base, ast.Name) and base.id in _MODULES else None
-    return None
-
-
-def _free_names(node: ast.expr) -> list[str]:
-    names: list[str] = []
-    calls = {id(n.func) for n in ast.walk(node) if isinstance(n, ast.Call)}
-    for n in ast.walk(node):
-        if isinstance(n, ast.Name) and id(n) not in calls and n.id not in names:
-            names.append(n.id)
-        if isinstance(n, ast.Subscript) and not isinstance(n.value, ast.Name):
-            raise _Reject("subscript")
-    return names
-
-
-def _literal(v: float | int) -> str:
-    if isinstance(v, int) or float(v).is_integer() and abs(v) < 1e15:
-        return f"{int(v)}.0"
-    r = repr(float(v))
-    return r if "e" not in r else f"{float(v):.9g}" if "e" not in f"{float(v):.9g}" else r
-
-
-_PREC = {ast.Add: 70, ast.Sub: 70, ast.Mult: 80, ast.Div: 80, ast.Mod: 80}
-_ATOM, _UNARY, _CMP, _BIT = 100, 90, 60, 10  # a bit operation sits below everything: always parenthesised
-_BITOPS = {ast.BitXor: "^", ast.BitAnd: "&", ast.BitOr: "|", ast.LShift: "<<", ast.RShift: ">>"}
-_AUGOPS = {"+=": ast.Add, "-=": ast.Sub, "*=": ast.Mult, "/=": ast.Div}
-
-
-def _paren(text: str, prec: int, need: int) -> str:
-    return f"({text})" if prec < need else text
-
-
-def _emit(node: ast.expr, bind: dict[str, str]) -> str:
-    return _emit_p(node, bind)[0]
-
-
-def _emit_p(node: ast.expr, bind: dict[str, str]) -> tuple[str, int]:
-    """(WGSL text, precedence) of a Python expression node."""
-    if isinstance(node, ast.Constant):
-        return _literal(node.value), _ATOM
-    if isinstance(node, ast.Name):
-        if node.id not in bind:
-            raise _Reject(f"unbound {node.id}")
-        return bind[node.id], _ATOM
-    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):  # x[i] is the element x; not x[i-1]
-        if not (isinstance(node.slice, ast.Name) and node.slice.id == _INDEX):
-            raise _Reject("neighbour")
-        return _emit_p(node.value, bind)
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Invert):
-        inner, p = _emit_p(node.operand, bind)
-        return "~" + _paren(inner, p, _ATOM), _UNARY
-    if isinstance(node, ast.BinOp) and type(node.op) in _BITOPS:  # WGSL wants a bit operation's operands unary
-        (a, pa), (b, pb) = _emit_p(node.left, bind), _emit_p(node.right, bind)
-        return f"{_paren(a, pa, _UNARY)} {_BITOPS[type(node.op)]} {_paren(b, pb, _UNARY)}", _BIT
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        inner, p = _emit_p(node.operand, bind)
-        if isinstance(node.op, ast.UAdd):
-            return inner, p
-        return "-" + _paren(inner, p, _ATOM if inner.startswith("-") else _UNARY), _UNARY
-    if isinstance(node, ast.BinOp):
-        if isinstance(node.op, ast.Pow):
-            a, b = _emit(node.left, bind), _emit(node.right, bind)
-            if isinstance(node.right, ast.Constant) and node.right.value in (2, 3, 4):  # pow() is NaN below 0
-                a, p = _emit_p(node.left, bind)
-                a = _paren(a, p, _ATOM)
-                return " * ".join([a] * int(node.right.value)), 80
-            return f"pow({a}, {b})", _ATOM
-        if type(node.op) not in _BINOPS:
-            raise _Reject("operator")
-        prec = _PREC[type(node.op)]
-        (a, pa), (b, pb) = _emit_p(node.left, bind), _emit_p(node.right, bind)
-        return f"{_paren(a, pa, prec)} {_BINOPS[type(node.op)]} {_paren(b, pb, prec + 1)}", prec
-    if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _CMPOPS:
-        (a, pa), (b, pb) = _emit_p(node.left, bind), _emit_p(node.comparators[0], bind)
-        return f"{_paren(a, pa, _CMP + 1)} {_CMPOPS[type(node.ops[0])]} {_paren(b, pb, _CMP + 1)}", _CMP
-    if isinstance(node, ast.IfExp):
-        return f"select({_emit(node.orelse, bind)}, {_emit(node.body, bind)}, {_emit(node.test, bind)})", _ATOM
-    if isinstance(node, ast.Call):
-        name = _callee(node.func)
-        if name is None or any(not (k.arg == "reduction" and getattr(k.value, "value", None) == "none")
-                               for k in node.keywords):
-            raise _Reject("call")
-        args = [_emit(a, bind) for a in node.args]
-        name = name.lower() if name.lower() in _FUNCS else name
-        if name in ("mse_loss",) and len(args) == 2:
-            return f"({args[0]} - {args[1]}) * ({args[0]} - {args[1]})", 80
-        if name in ("l1_loss",) and len(args) == 2:
-            return f"abs({args[0]} - {args[1]})", _ATOM
-        if name not in _FUNCS or _FUNCS[name][0] != len(args):
-            raise _Reject(f"function {name}")
-        wrapped = [_paren(*_emit_p(a, bind), _ATOM) for a in node.args]
-        # an argument standing alone between "(" or ", " and "," or ")" needs no parentheses; embedded, it does
-        return re.sub(r"(?:(?<=\()|(?<=, ))\{(\d)\}(?=[,)])|\{(\d)\}", lambda m: args[int(m.group(1))] if m.group(1)
-                      else wrapped[int(m.group(2))], _FUNCS[name][1]), _ATOM
-    raise _Reject(type(node).__name__)
-
-
-def _u32_literals(expr: str) -> str:
-    """An integer formula's literals as u32 (`3.0` -> `3u`); a fraction has no place in one."""
-    from ..wgsl.lexer import tokenize
-
-    out = []
-    for t in tokenize(expr):
-        if t.kind == "float":
-            if not float(t.text).is_integer() or float(t.text) < 0:
-                raise _Reject("fraction")
-            out.append(f"{int(float(t.text))}u")
-        else:
-            out.append(t.text)
-    return "".join(out)
-
-
-def _balanced(text: str) -> bool:
-    depth = 0
-    for ch in text:
-        depth += ch == "("
-        depth -= ch == ")"
-        if depth < 0:
-            return False
-    return depth == 0
 
 
 _APPLIED = re.compile(r"(?<![\w.`])([A-Za-z]\w*)\s+(?:of\s+)?(?:(?:each|every|the)\s+(?:\w+\s+)?(?:in|of)\s+)?`?"
@@ -364,7 +119,7 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
     """(target or None, update operator or "=", expression, position) for every formula span of the prompt."""
     out = []
     for m in _ELEMENT_OF.finditer(prompt):  # "each element of dest becomes p[i] + (q[i] - p[i]) * w"
-        got = _parse_prefix(prompt[m.end():], ints=ints)
+        got = parse_prefix(prompt[m.end():], ints=ints)
         if got is not None:
             out.append((m.group(1), "=", got[0], m.start()))
     for m in re.finditer(r"(?:`?([A-Za-z_]\w*)(?:\[\w*\])?'?`?\s*([-+*/]?=)(?![=>])\s*)|i\.e\.,?\s*|\blike\s+|:\s*|`|"
@@ -374,7 +129,7 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
         clause = re.split(r"[.;!]\s", prompt[:m.start()])[-1]
         if "?" in clause and m.group(0).strip() == ":":  # the else branch of `c ? a : b`, read whole above
             continue
-        got = _parse_prefix(rest, bare_ok=(m.group(2) or "=") != "=", ints=ints)
+        got = parse_prefix(rest, bare_ok=(m.group(2) or "=") != "=", ints=ints)
         if got is None:
             continue
         node, src = got
@@ -387,43 +142,43 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
         bound = _bound(rest[rest.find(src) + len(src):], ints)  # "hp += regen but never past max_hp"
         if bound is not None:
             if op != "=" and target is not None:  # the update is written out so that the bound takes all of it
-                node, op = ast.BinOp(ast.Name(target), _AUGOPS[op](), node), "="
+                node, op = ast.BinOp(ast.Name(target), AUGOPS[op](), node), "="
             elif op != "=":
                 bound = None
             if bound is not None:
                 node = ast.Call(ast.Name(bound[0]), [node, *bound[1:]], [])
         out.append((target, op, node, m.start()))
     for m in _ARROW_MAP.finditer(prompt):  # "t -> 1.0 - pow(1.0 - t, 3.0)", "a, b -> sqrt(a * b)": a map's rule
-        got = _parse_prefix(prompt[m.end():], ints=ints)
-        if got is not None and set(re.findall(r"\w+", m.group(1))) <= set(_free_names(got[0])):
+        got = parse_prefix(prompt[m.end():], ints=ints)
+        if got is not None and set(re.findall(r"\w+", m.group(1))) <= set(free_names(got[0])):
             out.append((None, "->", got[0], m.start()))
     for m in _DEFINITION.finditer(prompt):  # "f(x) = x / (1 + |x|)", "h(t) = v0*t - 4.905*t*t": a map's rule
-        got = _parse_prefix(prompt[m.end():], ints=ints)
-        if got is not None and set(re.findall(r"\w+", m.group(1))) <= set(_free_names(got[0])):
+        got = parse_prefix(prompt[m.end():], ints=ints)
+        if got is not None and set(re.findall(r"\w+", m.group(1))) <= set(free_names(got[0])):
             out.append((None, "->", got[0], m.start()))
     for m in _ARROW_INTO.finditer(prompt):  # "base ** expo -> result": the rule on the arrow's left, the output on its right
         left = prompt[:m.start()].rstrip()
         for k in [0] + [j.end() for j in re.finditer(r"[\s(:;,]", left)]:
             if re.search(r"\b(?:and|or|of|with|between|than|by)\s*$", left[:k], re.I):
                 continue  # "max of |a| and |b| -> out": the rule is more than what follows "and"
-            got = _parse_prefix(left[k:], ints=ints)
+            got = parse_prefix(left[k:], ints=ints)
             if got is not None and got[1] == left[k:].strip():
                 out.append((m.group(1), "=", got[0], k))
                 break
     for m in re.finditer(r"(?:^|(?<=[\s(]))(?=[\d(]|[A-Za-z]\s*[-+*/^&|%(])", prompt):  # a bare rule: "the curve 1.5*s - 0.5*s^3"
         if not _starts_a_rule(prompt, m.start()):
             continue
-        got = _parse_prefix(prompt[m.end():], ints=ints)
-        if got is not None and re.search(r"[-+*/^&|%(]", got[1]) and len(set(_free_names(got[0]))) == 1 and all(
-                n in _PLACEHOLDERS or len(n) == 1 and n != _INDEX for n in _free_names(got[0])):
+        got = parse_prefix(prompt[m.end():], ints=ints)
+        if got is not None and re.search(r"[-+*/^&|%(]", got[1]) and len(set(free_names(got[0]))) == 1 and all(
+                n in _PLACEHOLDERS or len(n) == 1 and n != INDEX for n in free_names(got[0])):
             out.append((None, "bare", got[0], m.start()))
     for m in re.finditer(r"\b([A-Za-z]\w*)\s+applied\s+to\s+(?:the\s+)?(?:(?:input|array|buffer|list)\s+)?`?([A-Za-z_]\w*)",
                          prompt):  # "log1p applied to inp -> dst"
-        if m.group(1).lower() in _FUNCS and _FUNCS[m.group(1).lower()][0] == 1 and m.group(2).lower() not in STOP \
+        if m.group(1).lower() in FUNCS and FUNCS[m.group(1).lower()][0] == 1 and m.group(2).lower() not in STOP \
                 and not re.search(r"(?:\bhard|\bh|\bleaky|\bscaled|\bquick|\bfast)[\s-]*$", prompt[:m.start()], re.I):
             out.append((None, "=", ast.parse(f"{m.group(1).lower()}({m.group(2)})", mode="eval").body, m.start()))
     for m in _APPLIED.finditer(prompt):  # a function applied to a name: "relu6 pre_act -> post_act", "tanh of `x` into y"
-        if m.group(1).lower() in _FUNCS and _FUNCS[m.group(1).lower()][0] == 1 and m.group(2).lower() not in STOP \
+        if m.group(1).lower() in FUNCS and FUNCS[m.group(1).lower()][0] == 1 and m.group(2).lower() not in STOP \
                 and m.group(2).lower() not in VERBS | {"applied", "done", "computed", "elementwise"} \
                 and not re.search(r"(?:\bhard|\bh|\bleaky|\bquick|\bfast|\bapprox\w*)[\s-]*$", prompt[:m.start()], re.I):
             out.append((None, "=", ast.parse(f"{m.group(1).lower()}({m.group(2)})", mode="eval").body, m.start()))
@@ -437,7 +192,7 @@ def _constants(prompt: str) -> dict[str, ast.expr]:
     out: dict[str, ast.expr] = {}
     for m in re.finditer(r"(?<![\w.`])`?([A-Za-z_]\w*)`?\s*=\s*(-?\d+(?:\.\d+)?|-?\.\d+)"
                          r"(?=\s*(?:[,;)]|$|\.(?:\s|$)|\s+(?:and|or|for|in|with|as)\b))", prompt):
-        if m.group(1) not in said and m.group(1) != _INDEX and not re.search(
+        if m.group(1) not in said and m.group(1) != INDEX and not re.search(
                 r"\b(?:e\.g\.|eg|for example|for instance|typically|say|such as|like|default)\W*$",
                 prompt[max(0, m.start() - 24):m.start()], re.I):
             out[m.group(1)] = ast.Constant(float(m.group(2)))
@@ -457,7 +212,7 @@ def _chained(forms: list[tuple[str | None, str, ast.expr, int]], constants: dict
         steps: list[tuple[str, ast.expr]] = []
 
         def need(expr: ast.expr, seen: set[str]) -> None:
-            for n in _free_names(expr):
+            for n in free_names(expr):
                 if n in known and n not in seen and n != target:
                     seen.add(n)
                     need(known[n][0], seen)
@@ -466,9 +221,9 @@ def _chained(forms: list[tuple[str | None, str, ast.expr, int]], constants: dict
         if op == "=":
             need(node, set())
         (chains if steps else plain).append((target, op, node, pos, steps))
-        if target is not None and op == "=" and target not in _free_names(node):
+        if target is not None and op == "=" and target not in free_names(node):
             known[target] = (node, pos)
-    used_later = {n for t, op, node, p, _ in chains + plain for n in _free_names(node)}
+    used_later = {n for t, op, node, p, _ in chains + plain for n in free_names(node)}
     chains = [c for c in chains if c[0] not in used_later]  # only a chain's last step: "word" is not the hash
     inner = {n for c in chains for n, _ in c[4]}  # a chain's steps are not results of their own
     done = {c[3] for c in chains}
@@ -493,7 +248,7 @@ def formula_candidates(prompt: str) -> list[str]:
     for target, op, node, pos, steps in _chained(_formulas(prompt, ints), _constants(prompt)):
         try:
             code = _kernel(prompt, target, op, node, pos, "u32" if ints else "f32", steps)
-        except _Reject:
+        except Reject:
             continue
         if code and code not in codes:
             codes.append(code)
@@ -514,13 +269,13 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
             steps: list[tuple[str, ast.expr]] = ()) -> str | None:
     assigned = target is not None  # the prompt wrote `target = ...` (else the output comes from its words)
     local = {n for n, _ in steps}  # "h" of "h = clamp(...); d = mix(a, b, h)": a `let` of the kernel
-    free = [n for e in [*(e for _, e in steps), node] for n in _free_names(e) if n not in _MODULES and n not in local]
+    free = [n for e in [*(e for _, e in steps), node] for n in free_names(e) if n not in MODULES and n not in local]
     free = list(dict.fromkeys(free))
     words = mentions(prompt)
     if op == "bare" and _BRANCH.search(prompt):
         return None
     bare, mapped, op = op == "bare", op in ("->", "bare"), "=" if op in ("->", "bare") else op  # "x -> f(x)": a map whose output may be unnamed
-    indexed = {m.group(1) for m in _ELEMENT_I.finditer(prompt)}  # names the prompt writes as `a[i]`
+    indexed = {m.group(1) for m in ELEMENT_I.finditer(prompt)}  # names the prompt writes as `a[i]`
     once = {n for n in free if len(n) <= 2 and len(re.findall(r"(?<![\w.])%s(?!\w)" % re.escape(n), prompt)) == 1}
     if target is not None and target not in free and re.search(r"(?<![\w.`])%s(?![\w`])" % re.escape(target),
                                                                prompt[pos + len(target):]) is None:
@@ -535,7 +290,7 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
         target = output_name(prompt, set(free))
         # no output named: only for a map's rule or an indexed formula, not for "sign(v) * (|v| - dz)" inside
         # a longer description (the formula may be one branch of it)
-        if target is None and op == "=" and (mapped or _INDEX in free or indexed & set(free) or _EVERY.search(prompt)):
+        if target is None and op == "=" and (mapped or INDEX in free or indexed & set(free) or _EVERY.search(prompt)):
             target = next(n for n in DEFAULT_OUTPUT_NAMES if n not in free)  # "compute a[i] - b[i]": none named
         if target is None and op == "=":
             return None
@@ -545,22 +300,22 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
     if in_place and target is None:
         return None
     if not legal(target) and not reserved(target):
-        raise _Reject("target name")
+        raise Reject("target name")
     if any(len(n) > 1 and n.lower() in (STOP - _NOUNS) | VERBS for n in free):
-        raise _Reject("a word, not a name")  # "per-element", "kernel - compute": words read as a subtraction
+        raise Reject("a word, not a name")  # "per-element", "kernel - compute": words read as a subtraction
     if not assigned and isinstance(node, ast.BinOp) and all(isinstance(x, ast.Name) for x in (node.left, node.right)) \
             and any(re.fullmatch(r"[a-z]{3,}", x.id) and not _named(prompt, x.id) for x in (node.left, node.right)):
-        raise _Reject("words")  # "given as arguments - part of a particle system", "in: x / out: y": prose, not maths
+        raise Reject("words")  # "given as arguments - part of a particle system", "in: x / out: y": prose, not maths
     said_uniform = uniform_names(prompt)
     uniforms, buffers, placeholders = [], [], []
     for n in free:
-        if n in (target, _INDEX):  # `i` is the element's index ("element i is start + i * step")
+        if n in (target, INDEX):  # `i` is the element's index ("element i is start + i * step")
             continue
         # said to be a uniform, or, with `i` free, any name the prompt does not write as `a[i]`
         scalar = n in said_uniform and (len(n) == 1 or not buffer_cue(prompt, n)) or \
-            _INDEX in free and n not in indexed and not buffer_cue(prompt, n)  # "a comes from a uniform": not a buffer
+            INDEX in free and n not in indexed and not buffer_cue(prompt, n)  # "a comes from a uniform": not a buffer
         if not legal(n) and not reserved(n) and not (scalar and n in BUILTINS):  # a field may be `step` (`params.step`)
-            raise _Reject("name")
+            raise Reject("name")
         if scalar:
             uniforms.append(n)
         elif (n in _PLACEHOLDERS or n in once or re.search(r"\b(?:every|each)\s+%s\b" % n, prompt)) and \
@@ -573,7 +328,7 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
         skip = set(free) | {target} | STOP
         cands = []
         for p, w, tick in words:
-            if w in skip or w in cands or not legal(w) or w.lower() in STOP or w in _FUNCS or w in _MODULES or \
+            if w in skip or w in cands or not legal(w) or w.lower() in STOP or w in FUNCS or w in MODULES or \
                     UNIFORM_WORDS.fullmatch(w) or not tick and re.fullmatch(r"[A-Z][a-z]+", w):
                 continue  # not "from uniform buffer", not "in Chrome"
             if tick or IN_CUE.search(prompt[max(0, p - 16):p]):
@@ -582,7 +337,7 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
         placeholders.sort(key=lambda n: first_pos(prompt, n))
         cands = [] if own else cands
         if cands and len(cands) != len(placeholders):
-            raise _Reject("element buffer")
+            raise Reject("element buffer")
         if cands:
             buffers += cands
             bind.update({ph: f"{c}[i]" for ph, c in zip(placeholders, cands)})
@@ -590,8 +345,8 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
             bind[placeholders[0]] = f"{target}[i]"
         else:  # no buffer named anywhere: the placeholders are the inputs' names ("P = V^2 / R", "y = m*x + c")
             buffers += placeholders
-    if not buffers and not in_place and not placeholders and _INDEX not in free:
-        raise _Reject("no input")
+    if not buffers and not in_place and not placeholders and INDEX not in free:
+        raise Reject("no input")
     buffers = stated_order(prompt, sorted(dict.fromkeys(b for b in buffers if b != target), key=lambda b: first_pos(prompt, b)))
     uniforms = sorted(dict.fromkeys(uniforms), key=lambda u: first_pos(prompt, u))
     wn = {n: f"{n}_v" for n in [*buffers, *uniforms, target] if reserved(n)}  # "mean and std": `std` is reserved
@@ -600,22 +355,22 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
     bind[target] = f"{wn.get(target, target)}[i]"
     for u in uniforms:
         bind[u] = f"{_PARAMS}.{wn.get(u, u)}"
-    bind[_INDEX] = f"f32({_INDEX})" if ty == "f32" else _INDEX
+    bind[INDEX] = f"f32({INDEX})" if ty == "f32" else INDEX
     lets = []
     for n, e in steps:
         name = n if legal(n) and n not in bind and n != target else f"{n}_v"
-        lets.append(f"    let {name} = {_emit(e, bind)};")
+        lets.append(f"    let {name} = {emit(e, bind)};")
         bind[n] = name
     if ty == "u32":
-        lets = [_u32_literals(line) for line in lets]
-    expr = _emit(node, bind)
-    if expr.startswith("(") and expr.endswith(")") and _balanced(expr[1:-1]):
+        lets = [u32_literals(line) for line in lets]
+    expr = emit(node, bind)
+    if expr.startswith("(") and expr.endswith(")") and balanced(expr[1:-1]):
         expr = expr[1:-1]
     buffers, uniforms, target = [wn.get(b, b) for b in buffers], [wn.get(u, u) for u in uniforms], wn.get(target, target)
     if op != "=":
-        expr = f"{target}[i] {op[0]} {_paren(*_emit_p(node, bind), _PREC[_AUGOPS[op]] + 1)}"
+        expr = f"{target}[i] {op[0]} {paren(*emit_p(node, bind), PREC[AUGOPS[op]] + 1)}"
     if ty == "u32":
-        expr = _u32_literals(expr)
+        expr = u32_literals(expr)
     lines = []
     if uniforms:
         lines.append("struct Params {")
