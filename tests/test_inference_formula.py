@@ -300,3 +300,27 @@ def test_prose_is_not_read_as_a_formula(prompt):
     assert all("part[i]" not in c and "out[i];" not in c.split("=")[-1] and "per[i]" not in c and "kernel[i]" not in c
                and "s[i] / t[i]" not in c and "= abs(q[i])" not in c and "exp(-x[i])" not in c
                for c in formula_candidates(prompt)), formula_candidates(prompt)
+
+
+@pytest.mark.parametrize("prompt, line", [
+    ("Element-wise: out[i] = t*t*(3 - 2t) with t = clamp(x[i], 0, 1).",
+     "let t = clamp(x[i], 0.0, 1.0);\n    out[i] = t * t * (3.0 - 2.0 * t);"),  # a step defined after its use
+    ("u + 1.5 into u, for a game", "u[i] = u[i] + 1.5;"),  # into the buffer it reads: in place
+    ("for i in 0..n: input[i] = input[i] * k. Here k is a parameter.", "input[i] = input[i] * params.k;"),
+    ("compute result[i] = min(a[i] + b[i], 0xFFFFFFFF) for all i", "result[i] = min(a[i] + b[i], 4294967295u);"),
+])
+def test_steps_defined_later_in_place_maps_nouns_as_names_and_hex_words(prompt, line):
+    codes = formula_candidates(prompt)
+    assert codes and line in codes[0], codes
+
+
+@pytest.mark.parametrize("prompt", [
+    "Clipped ReLU of vals => out_data",  # not relu
+    "apply the 1D filter (1, 1, 1) to x into y",  # "1D" is a word
+    "apply the 3x3 filter weights to img into dest",
+    "evaluate the base-2 exponential of `u` into `r`",  # "base-2" is a word
+    "maps the buffer logits through inverse square root into dest",  # "square root" is not square(root)
+])
+def test_more_prose_that_is_not_a_formula(prompt):
+    assert all("max(vals[i], 0.0)" not in c and "D[i]" not in c and "x3[i]" not in c and "base[i]" not in c
+               and "root[i]" not in c for c in formula_candidates(prompt)), formula_candidates(prompt)

@@ -22,8 +22,7 @@ from . import expr, formula
 from .prompt_words import STOP, first_pos, legal, prompt_buffers, says_in_place, uniform_names
 
 # A prompt about colours: the conventions make them `array<vec4<f32>>` in (r, g, b, a) order.
-_COLOUR = re.compile(r"\b(?:rgba?|pixels?|texels?|colou?rs?|colou?r\s+channels?|images?|photos?|frames?|textures?|"
-                     r"picture|hdr|ldr|tonemap\w*)\b", re.I)
+_COLOUR = re.compile(r"\b(?:rgba?|pixels?|texels?|colou?rs?|channels?)\b|\br,\s*g,?\s*(?:and\s+|or\s+)?b\b", re.I)
 # Names a formula may give the channel it transforms.
 _CHANNEL = {"c", "v", "x", "ch", "channel", "rgb", "col", "color", "colour", "comp", "value", "val", "k"}
 _ALPHA_TOO = re.compile(r"\ball\s+(?:four|4)\s+(?:channels?|components?)\b|\bincluding\s+(?:the\s+)?alpha\b|"

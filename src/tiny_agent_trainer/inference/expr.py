@@ -65,7 +65,8 @@ def normalise(text: str, ints: bool = False) -> str:
     ternary = re.fullmatch(r"([^?:]+)\?([^?:]+):([^?:]+)", text)  # C's `c ? a : b` is Python's `a if c else b`
     if ternary:
         text = "({1}) if ({0}) else ({2})".format(*(g.strip() for g in ternary.groups()))
-    return re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)(?![eE][-+]?\d)(?=[A-Za-z_(])", r"\1*", text)
+    # `3t` is 3 * t, but "1d", "3x3", "2nd" are words and 0xFF a number
+    return re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)(?![eE][-+]?\d)(?![dD]\b|[xX][0-9a-fA-F]|st\b|nd\b|rd\b|th\b)(?=[A-Za-z_(])", r"\1*", text)
 
 
 def parse_prefix(text: str, bare_ok: bool = False, ints: bool = False) -> tuple[ast.expr, str] | None:
@@ -101,9 +102,10 @@ def compound_word(src: str) -> bool:
     for m in HYPHENED.finditer(src):
         parts = [m.group(1), *m.group(2).split("-")[1:]]
         if len(parts) > 2 or any(p.lower() in STOP | {"wise", "like", "based", "style", "aware", "friendly", "th", "st", "nd"}
-                                 for p in parts):
+                                 or p.lower() in FUNCS for p in parts):  # "leaky-relu", "h-swish"
             return True
-    return False
+    # "base-2 exponential", "float-32"; and prose before a formula: "apply polynomial -2*x*x + 1" is not polynomial - 2
+    return re.search(r"(?<![\w.])[A-Za-z]{3,}-\d|^[a-z]{3,}\s+[-+]\d", src) is not None
 
 
 class Constants(ast.NodeTransformer):

@@ -38,15 +38,15 @@ from .expr import (AUGOPS, ELEMENT_I, FUNCS, INDEX, MODULES, PREC, Reject, balan
 from .prompt_words import (IN_CUE, OUT_CUE, STOP, UNIFORM_WORDS, VERBS, buffer_cue, first_pos, legal, mentions, output_name,
                            reserved, says_in_place, stated_order, uniform_names)
 
-_NOT_F32 = re.compile(r"\b(u32|i32|uint|int|integers?|unsigned|bits?|bitwise|rgba?|pixels?|colou?rs?|"
+_NOT_F32 = re.compile(r"\b(u32|i32|uint|ints?|integers?|saturat\w*|unsigned|bits?|bitwise|rgba?|pixels?|colou?rs?|"
                       r"vec[234]|image|images|matrix|matrices|rows?|cols?|columns?|width|height|2d|grid|"
                       r"workgroup|reduce|reduction|sum of|mean of|histogram|atomic\w*|count)\b", re.I)
 # An integer formula ("ciphertext = plaintext XOR keystream, all u32 words") is transcribed in u32 when the
 # prompt says unsigned words and nothing of signs, floats, colours, grids or reductions.
-_U32_WORDS = re.compile(r"\b(?:u32s?|uint\w*|unsigned|words?|bits?|bitwise|xor)\b", re.I)
+_U32_WORDS = re.compile(r"\b(?:u32s?|uint\w*|unsigned|words?|bits?|bitwise|xor|0x[0-9a-f]+)\b", re.I)
 _NOT_U32 = re.compile(r"\b(?:i32|signed|negative|floats?|f32|real|rgba?|pixels?|colou?rs?|vec[234]|image|images|matrix|"
                       r"matrices|rows?|cols?|columns?|width|height|2d|grid|workgroup|reduce|reduction|sum of|"
-                      r"histogram|atomic\w*|count|counts|counting)\b", re.I)
+                      r"histogram|atomic\w*|count|counts|counting|saturat\w*)\b", re.I)
 _PLACEHOLDERS = set("x v t e u z s y val elem el value".split())
 _PARAMS = "params"
 # Words of `STOP` that do name buffers in prompts ("outputs = step(0, input)")
@@ -136,7 +136,7 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
         if re.match(r"\s*:(?!=)", rest[rest.find(src) + len(src):]):  # "in: x / out: y" are labels, not x / out
             continue
         target = m.group(1) if m.group(1) and m.group(2) else None
-        if target is not None and target.lower() in STOP | {"with", "weight", "beta"}:
+        if target is not None and target.lower() in (STOP - _NOUNS) | {"with", "weight", "beta"}:
             target = None
         op = m.group(2) or "="
         bound = _bound(rest[rest.find(src) + len(src):], ints)  # "hp += regen but never past max_hp"
@@ -179,8 +179,10 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
             out.append((None, "=", ast.parse(f"{m.group(1).lower()}({m.group(2)})", mode="eval").body, m.start()))
     for m in _APPLIED.finditer(prompt):  # a function applied to a name: "relu6 pre_act -> post_act", "tanh of `x` into y"
         if m.group(1).lower() in FUNCS and FUNCS[m.group(1).lower()][0] == 1 and m.group(2).lower() not in STOP \
-                and m.group(2).lower() not in VERBS | {"applied", "done", "computed", "elementwise"} \
-                and not re.search(r"(?:\bhard|\bh|\bleaky|\bquick|\bfast|\bapprox\w*)[\s-]*$", prompt[:m.start()], re.I):
+                and m.group(2).lower() not in VERBS | {"applied", "done", "computed", "elementwise", "root", "roots",
+                                                       "wave", "error", "distance", "norm", "difference", "loss"} \
+                and not re.search(r"(?:\bhard|\bh|\bleaky|\bquick|\bfast|\bapprox\w*|\bclipped|\bcapped|\bbounded|\bshifted|"
+                                  r"\bscaled|\bparametric|\brandomi[sz]ed|\bgated)[\s-]*$", prompt[:m.start()], re.I):
             out.append((None, "=", ast.parse(f"{m.group(1).lower()}({m.group(2)})", mode="eval").body, m.start()))
     return out
 
@@ -200,7 +202,7 @@ def _constants(prompt: str) -> dict[str, ast.expr]:
 
 
 def _chained(forms: list[tuple[str | None, str, ast.expr, int]], constants: dict[str, ast.expr]) -> list[tuple]:
-    """(target, op, expression, position, steps) for every formula; `steps` are the earlier formulas it uses
+    """(target, op, expression, position, steps) for every formula; `steps` are the other formulas it uses
     ("h = clamp(...); d = mix(a, b, h) - h" -> [("h", clamp(...))]), in order, each one's own steps first.
     A formula with steps comes first (the last step of a chain is the most specific candidate); names the
     prompt sets to a number (`_constants`) are written in as that number."""
@@ -208,6 +210,9 @@ def _chained(forms: list[tuple[str | None, str, ast.expr, int]], constants: dict
     chains, plain = [], []
     forms = [(t, op, _Inline({n: c for n, c in constants.items() if n != t}).visit(copy.deepcopy(node)), pos)
              for t, op, node, pos in forms]
+    for target, op, node, pos in sorted(forms, key=lambda f: f[3]):  # earlier or later: "... with t = clamp(x, 0, 1)"
+        if target is not None and op == "=" and target not in free_names(node) and target not in known:
+            known[target] = (node, pos)
     for target, op, node, pos in sorted(forms, key=lambda f: f[3]):
         steps: list[tuple[str, ast.expr]] = []
 
@@ -221,8 +226,6 @@ def _chained(forms: list[tuple[str | None, str, ast.expr, int]], constants: dict
         if op == "=":
             need(node, set())
         (chains if steps else plain).append((target, op, node, pos, steps))
-        if target is not None and op == "=" and target not in free_names(node):
-            known[target] = (node, pos)
     used_later = {n for t, op, node, p, _ in chains + plain for n in free_names(node)}
     chains = [c for c in chains if c[0] not in used_later]  # only a chain's last step: "word" is not the hash
     inner = {n for c in chains for n, _ in c[4]}  # a chain's steps are not results of their own
@@ -286,6 +289,8 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
         named = [w for w in re.findall(r"`?([A-Za-z_]\w*)`?\s+(?:buffer|array)\b|\b(?:buffer|array)\s+`?([A-Za-z_]\w*)",
                                        prompt) for w in w if w and w.lower() not in STOP and legal(w)]
         target, op = (named[0] if named else "data"), "bare-in-place"
+    if target is None and mapped and output_name(prompt, set()) in free:  # "u + 1.5 into u": in place
+        target = output_name(prompt, set())
     if target is None:
         target = output_name(prompt, set(free))
         # no output named: only for a map's rule or an indexed formula, not for "sign(v) * (|v| - dz)" inside
