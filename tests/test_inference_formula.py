@@ -7,6 +7,8 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from tiny_agent_trainer.evaluation.judge import judge_source
 from tiny_agent_trainer.evaluation.runner import load_tasks
@@ -324,3 +326,20 @@ def test_steps_defined_later_in_place_maps_nouns_as_names_and_hex_words(prompt, 
 def test_more_prose_that_is_not_a_formula(prompt):
     assert all("max(vals[i], 0.0)" not in c and "D[i]" not in c and "x3[i]" not in c and "base[i]" not in c
                and "root[i]" not in c for c in formula_candidates(prompt)), formula_candidates(prompt)
+
+
+_FUZZ_WORDS = ("x y a b c t s v n k i out in rgb r g b 0 1 2 3.5 0x1F 28u 1e-3 pi e ( ) [ ] | ^ ** * / + - % & << >> ~ "
+               "? : = += -= -> , ; . ` sqrt( exp( clamp( max( mix( relu6( f(x) h(t) each every of to into in-place "
+               "per-element u32 f32 rgba pixel channel uniform params with then but never past capped at [0, 1] std "
+               "target").split()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(words="1 [ b ] | params ? , every mix( f(x) then | += / << / in ^ ; f32".split())  # once raised Reject
+@given(words=st.lists(st.sampled_from(_FUZZ_WORDS), min_size=1, max_size=25))
+def test_any_prompt_gives_kernels_or_nothing_never_an_error(words):
+    from tiny_agent_trainer.inference.colour_formula import colour_candidates
+
+    prompt = " ".join(words)
+    for code in formula_candidates(prompt) + colour_candidates(prompt):
+        assert "fn main(" in code and "read_write>" in code

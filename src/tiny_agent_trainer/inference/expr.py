@@ -127,6 +127,8 @@ def ok_shape(node: ast.AST) -> bool:
         if isinstance(n, (ast.Tuple, ast.List, ast.Dict, ast.Set, ast.Lambda, ast.Starred, ast.JoinedStr,
                           ast.BoolOp, ast.NamedExpr)):
             return False
+        if isinstance(n, ast.Subscript) and not isinstance(n.value, ast.Name):  # `1[b]`, `f(x)[0]`: not an element
+            return False
         if isinstance(n, ast.Call) and any(not (isinstance(k.value, ast.Constant) and k.arg == "reduction")
                                            for k in n.keywords):
             return False

@@ -248,7 +248,11 @@ def formula_candidates(prompt: str) -> list[str]:
     if not ints and _NOT_F32.search(re.sub(r"reduction\s*=\s*['\"]none['\"]", "", prompt)):
         return []
     codes: list[str] = []
-    for target, op, node, pos, steps in _chained(_formulas(prompt, ints), _constants(prompt)):
+    try:
+        forms = _chained(_formulas(prompt, ints), _constants(prompt))
+    except Reject:  # a shape `parse_prefix` let through that no kernel can use: no candidate, never a traceback
+        return []
+    for target, op, node, pos, steps in forms:
         try:
             code = _kernel(prompt, target, op, node, pos, "u32" if ints else "f32", steps)
         except Reject:
