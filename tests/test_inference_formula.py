@@ -343,3 +343,12 @@ def test_any_prompt_gives_kernels_or_nothing_never_an_error(words):
     prompt = " ".join(words)
     for code in formula_candidates(prompt) + colour_candidates(prompt):
         assert "fn main(" in code and "read_write>" in code
+
+
+def test_square_roots_and_formulas_that_go_on_in_notation_we_cannot_read():
+    assert "y[i] = x[i] * x[i] + sqrt(x[i]);" in formula_candidates("y = x² + √x for the buffer x")[0]
+    assert "y[i] = sqrt(x[i] + 1.0);" in formula_candidates("y = √(x + 1) for the buffer x")[0]
+    # "x + 2" is only the start of the rule: no kernel rather than a wrong one
+    assert formula_candidates("y = x + 2 @ 3 for the buffer x") == []
+    assert "h16[i] = (h[i] >> 16u) ^ (h[i] & 65535u);" in formula_candidates(
+        "h16 = (h >> 16) ^ (h & 0xFFFF)   // fold each 32-bit hash of the u32 words")[0]  # a comment is not `/`

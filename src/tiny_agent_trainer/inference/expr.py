@@ -53,6 +53,7 @@ ELEMENT_I = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s*\[\s*i\s*\]")
 def normalise(text: str, ints: bool = False) -> str:
     """Maths notation as Python: `|v|` -> abs(v), `x^2` -> x**2 (a float formula's ^ is a power), `3t` -> 3*t,
     `a[i]` -> a."""
+    text = re.sub(r"√\s*([A-Za-z_]\w*|\d+(?:\.\d+)?)", r"sqrt(\1)", text).replace("√", "sqrt")  # √x, √(x + 1)
     text = text.replace("`", "").replace("−", "-").replace("×", "*").replace("·", "*").replace("²", "**2").replace("³", "**3")
     text = re.sub(r"\|([^|]+)\|", r"abs(\1)", text)
     text = re.sub(r"(?<![\w.])(\d+)[uUi](?!\w)", r"\1", text)  # WGSL literals: 28u is 28, not 28 * u

@@ -133,8 +133,11 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
         if got is None:
             continue
         node, src = got
-        if re.match(r"\s*:(?!=)", rest[rest.find(src) + len(src):]):  # "in: x / out: y" are labels, not x / out
+        after = rest[rest.find(src) + len(src):]
+        if re.match(r"\s*:(?!=)", after):  # "in: x / out: y" are labels, not x / out
             continue
+        if re.match(r"\s*(?!//)(?:[-+*/^%·×√]|\*\*)", after):  # the formula goes on in notation we could not read:
+            continue                                      # a prefix of it would be a wrong kernel
         target = m.group(1) if m.group(1) and m.group(2) else None
         if target is not None and target.lower() in (STOP - _NOUNS) | {"with", "weight", "beta"}:
             target = None
