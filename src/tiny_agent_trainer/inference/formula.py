@@ -142,7 +142,7 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
         if target is not None and target.lower() in (STOP - _NOUNS) | {"with", "weight", "beta"}:
             target = None
         op = m.group(2) or "="
-        bound = _bound(rest[rest.find(src) + len(src):], ints)  # "hp += regen but never past max_hp"
+        bound = _bound(after, ints)  # "hp += regen but never past max_hp"
         if bound is not None:
             if op != "=" and target is not None:  # the update is written out so that the bound takes all of it
                 node, op = ast.BinOp(ast.Name(target), AUGOPS[op](), node), "="
