@@ -79,28 +79,26 @@ def colour_candidates(prompt: str) -> list[str]:
         bounded = isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("clamp", "min", "max")
         if re.search(r"\bthen\b", prompt[:pos]) or re.search(r"\bthen\b", prompt[pos:]) and not bounded:
             continue  # one step of several ("first ..., then ..."), unless the step after is the bound it took
-        for vector in (True, False):
-            code = _kernel(prompt, target, op, node, vector)
-            if code and code not in codes:
-                codes.append(code)
+        codes = _kernels(prompt, target, op, node)
         if codes:
             break
     return codes
 
 
-def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, vector: bool = True) -> str | None:
-    """The kernel, written on `c.rgb` at once (`vector`: the style of the training shaders; naga rejects it
-    where a builtin needs the same type for every argument, `clamp(c.rgb, 0.0, 1.0)`) or channel by channel."""
+def _kernels(prompt: str, target: str | None, op: str, node: ast.expr) -> list[str]:
+    """The kernel written on `c.rgb` at once (the style of the training shaders; scalars beside the vector are
+    splatted) and channel by channel (naga's fallback where the vector form does not type-check); [] when the
+    formula's names are not one channel plus uniforms the prompt names, or the buffers are unclear."""
     free = [n for n in expr.free_names(node) if n not in expr.MODULES]
     said = uniform_names(prompt)
     channels = [n for n in free if n.lower() in _CHANNEL and n not in said]
     if len(set(channels)) != 1 or op not in ("=", "->") or target not in (None, channels[0]) and \
             (target or "").lower() not in _CHANNEL:
-        return None
+        return []
     ch = channels[0]
     uniforms = sorted(dict.fromkeys(n for n in free if n != ch), key=lambda n: first_pos(prompt, n))
     if any(u not in said or not legal(u) or u.lower() in STOP for u in uniforms):
-        return None  # every other name is one the prompt calls a uniform (not "wise" of "channel-wise")
+        return []  # every other name is one the prompt calls a uniform (not "wise" of "channel-wise")
     named = prompt_buffers(prompt, min_names=1)
     in_place = says_in_place(prompt)
     if in_place:
@@ -109,38 +107,28 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, vector: bo
         ins = [n for n in (named[0] if named else []) if n not in uniforms and n != ch]
         outs = [n for n in (named[1] if named else []) if n not in uniforms and n != ch]
         if len(ins) > 1 or len(outs) > 1:
-            return None
+            return []
         src, dst = (ins[0] if ins else _DEFAULT_IN), (outs[0] if outs else _DEFAULT_OUT)
         if src == dst:
-            return None
+            return []
     alpha = _ALPHA_TOO.search(prompt) is not None
-    parts = []
-    if vector:
-        bind = {ch: "c" if alpha else "c.rgb", **{u: f"{formula._PARAMS}.{u}" for u in uniforms}}
-        splat = "vec4<f32>" if alpha else "vec3<f32>"
-        try:
-            parts = [_splat(expr.emit(_Splat(ch).visit(copy.deepcopy(node)), bind), splat)] + ([] if alpha else ["c.a"])
-        except expr.Reject:
-            return None
-    for comp in () if vector else ("r", "g", "b", "a") if alpha else ("r", "g", "b"):
-        bind = {ch: f"c.{comp}", **{u: f"{formula._PARAMS}.{u}" for u in uniforms}}
-        try:
-            parts.append(expr.emit(node, bind))
-        except expr.Reject:
-            return None
-    if not alpha and not vector:
-        parts.append("c.a")
-    lines = []
-    if uniforms:
-        lines += ["struct Params {", *[f"    {u}: f32," for u in uniforms], "};", ""]
-    k = 0
-    if not in_place:
-        lines.append(f"@group(0) @binding(0) var<storage, read> {src}: array<vec4<f32>>;")
-        k = 1
-    lines.append(f"@group(0) @binding({k}) var<storage, read_write> {dst}: array<vec4<f32>>;")
-    if uniforms:
-        lines.append(f"@group(0) @binding({k + 1}) var<uniform> {formula._PARAMS}: Params;")
-    lines += ["", "@compute @workgroup_size(64)", "fn main(@builtin(global_invocation_id) gid: vec3<u32>) {",
-              "    let i = gid.x;", f"    if (i >= arrayLength(&{dst})) {{ return; }}", f"    let c = {src}[i];",
-              f"    {dst}[i] = {parts[0] if vector and alpha else 'vec4<f32>(' + ', '.join(parts) + ')'};", "}", ""]
-    return "\n".join(lines)
+    fields = {u: f"{formula._PARAMS}.{u}" for u in uniforms}
+    values = []
+    try:  # on the whole colour
+        whole = _splat(expr.emit(_Splat(ch).visit(copy.deepcopy(node)), {ch: "c" if alpha else "c.rgb", **fields}),
+                       "vec4<f32>" if alpha else "vec3<f32>")
+        values.append(whole if alpha else f"vec4<f32>({whole}, c.a)")
+    except expr.Reject:
+        pass
+    try:  # channel by channel
+        parts = [expr.emit(node, {ch: f"c.{comp}", **fields}) for comp in ("r", "g", "b", "a")[:4 if alpha else 3]]
+        values.append(f"vec4<f32>({', '.join(parts + ([] if alpha else ['c.a']))})")
+    except expr.Reject:
+        pass
+    codes = []
+    for value in values:
+        code = formula.map_kernel([] if in_place else [src], dst, uniforms, "vec4<f32>", "f32",
+                                  [f"    let c = {src}[i];", f"    {dst}[i] = {value};"])
+        if code not in codes:
+            codes.append(code)
+    return codes

@@ -68,6 +68,13 @@ _ARROW_INTO = re.compile(r"\s*(?:->|→|=>)\s*`?([A-Za-z_]\w*)`?(?=[\s.,;:!?)]|$
 # A bare rule in one placeholder ("1.5*s - 0.5*s^3") is the whole map only where the prompt has no branch
 _BRANCH = re.compile(r"\b(?:if|otherwise|else|unless|when|whenever|where|while|until|only|except|but|then|first|after|"
                      r"before|inside|outside|below|above|piecewise|branch\w*|part)\b", re.I)
+_APPLIED_TO = re.compile(r"\b([A-Za-z]\w*)\s+applied\s+to\s+(?:the\s+)?(?:(?:input|array|buffer|list)\s+)?`?([A-Za-z_]\w*)")
+# Words after a function's name that are not its argument ("swish applied to", "square root"), and the words
+# before it that make it another function ("hard swish", "leaky relu", "clipped ReLU").
+_NOT_ARGUMENTS = {"applied", "done", "computed", "elementwise", "root", "roots", "wave", "error", "distance", "norm",
+                  "difference", "loss"}
+_VARIANT = re.compile(r"(?:\bhard|\bh|\bleaky|\bquick|\bfast|\bapprox\w*|\bclipped|\bcapped|\bbounded|\bshifted|"
+                      r"\bscaled|\bparametric|\brandomi[sz]ed|\bgated)[\s-]*$", re.I)
 _ARROW_MAP = re.compile(r"(?:^|(?<=[\s:;(]))((?:[A-Za-z_]\w*\s*,\s*)*[A-Za-z_]\w*)\s*(?:->|→|↦|=>)\s*")
 
 
@@ -151,11 +158,8 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
             if bound is not None:
                 node = ast.Call(ast.Name(bound[0]), [node, *bound[1:]], [])
         out.append((target, op, node, m.start()))
-    for m in _ARROW_MAP.finditer(prompt):  # "t -> 1.0 - pow(1.0 - t, 3.0)", "a, b -> sqrt(a * b)": a map's rule
-        got = parse_prefix(prompt[m.end():], ints=ints)
-        if got is not None and set(re.findall(r"\w+", m.group(1))) <= set(free_names(got[0])):
-            out.append((None, "->", got[0], m.start()))
-    for m in _DEFINITION.finditer(prompt):  # "f(x) = x / (1 + |x|)", "h(t) = v0*t - 4.905*t*t": a map's rule
+    # a map's rule: "t -> 1.0 - pow(1.0 - t, 3.0)", "a, b -> sqrt(a * b)", "f(x) = x / (1 + |x|)", "h(t) = v0*t - 4.9*t*t"
+    for m in [*_ARROW_MAP.finditer(prompt), *_DEFINITION.finditer(prompt)]:
         got = parse_prefix(prompt[m.end():], ints=ints)
         if got is not None and set(re.findall(r"\w+", m.group(1))) <= set(free_names(got[0])):
             out.append((None, "->", got[0], m.start()))
@@ -175,18 +179,12 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
         if got is not None and re.search(r"[-+*/^&|%(]", got[1]) and len(set(free_names(got[0]))) == 1 and all(
                 n in _PLACEHOLDERS or len(n) == 1 and n != INDEX for n in free_names(got[0])):
             out.append((None, "bare", got[0], m.start()))
-    for m in re.finditer(r"\b([A-Za-z]\w*)\s+applied\s+to\s+(?:the\s+)?(?:(?:input|array|buffer|list)\s+)?`?([A-Za-z_]\w*)",
-                         prompt):  # "log1p applied to inp -> dst"
-        if m.group(1).lower() in FUNCS and FUNCS[m.group(1).lower()][0] == 1 and m.group(2).lower() not in STOP \
-                and not re.search(r"(?:\bhard|\bh|\bleaky|\bscaled|\bquick|\bfast)[\s-]*$", prompt[:m.start()], re.I):
-            out.append((None, "=", ast.parse(f"{m.group(1).lower()}({m.group(2)})", mode="eval").body, m.start()))
-    for m in _APPLIED.finditer(prompt):  # a function applied to a name: "relu6 pre_act -> post_act", "tanh of `x` into y"
-        if m.group(1).lower() in FUNCS and FUNCS[m.group(1).lower()][0] == 1 and m.group(2).lower() not in STOP \
-                and m.group(2).lower() not in VERBS | {"applied", "done", "computed", "elementwise", "root", "roots",
-                                                       "wave", "error", "distance", "norm", "difference", "loss"} \
-                and not re.search(r"(?:\bhard|\bh|\bleaky|\bquick|\bfast|\bapprox\w*|\bclipped|\bcapped|\bbounded|\bshifted|"
-                                  r"\bscaled|\bparametric|\brandomi[sz]ed|\bgated)[\s-]*$", prompt[:m.start()], re.I):
-            out.append((None, "=", ast.parse(f"{m.group(1).lower()}({m.group(2)})", mode="eval").body, m.start()))
+    # a function applied to a name: "log1p applied to inp -> dst", "relu6 pre_act -> post_act", "tanh of `x` into y"
+    for m in [*_APPLIED_TO.finditer(prompt), *_APPLIED.finditer(prompt)]:
+        func, name = m.group(1).lower(), m.group(2)
+        if FUNCS.get(func, (0,))[0] == 1 and name.lower() not in STOP | VERBS | _NOT_ARGUMENTS \
+                and not _VARIANT.search(prompt[:m.start()]):
+            out.append((None, "=", ast.parse(f"{func}({name})", mode="eval").body, m.start()))
     return out
 
 
@@ -383,20 +381,21 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
         expr = f"{target}[i] {op[0]} {paren(*emit_p(node, bind), PREC[AUGOPS[op]] + 1)}"
     if ty == "u32":
         expr = u32_literals(expr)
+    return map_kernel(buffers, target, uniforms, ty, ty, [*lets, f"    {target}[i] = {expr};"])
+
+
+def map_kernel(inputs: list[str], output: str, uniforms: list[str], elem: str, field: str, body: list[str]) -> str:
+    """The conventions' one-element-per-invocation kernel: a `Params` struct of `uniforms` (each `field`), the
+    `inputs` read and the `output` written as `array<elem>` (bound in that order, then the uniform), the index
+    guard on `output`, then `body` (indented lines)."""
     lines = []
     if uniforms:
-        lines.append("struct Params {")
-        lines += [f"    {u}: {ty}," for u in uniforms]
-        lines += ["};", ""]
-    k = 0
-    for b in buffers:
-        lines.append(f"@group(0) @binding({k}) var<storage, read> {b}: array<{ty}>;")
-        k += 1
-    lines.append(f"@group(0) @binding({k}) var<storage, read_write> {target}: array<{ty}>;")
-    k += 1
+        lines += ["struct Params {", *[f"    {u}: {field}," for u in uniforms], "};", ""]
+    for k, b in enumerate(inputs):
+        lines.append(f"@group(0) @binding({k}) var<storage, read> {b}: array<{elem}>;")
+    lines.append(f"@group(0) @binding({len(inputs)}) var<storage, read_write> {output}: array<{elem}>;")
     if uniforms:
-        lines.append(f"@group(0) @binding({k}) var<uniform> {_PARAMS}: Params;")
+        lines.append(f"@group(0) @binding({len(inputs) + 1}) var<uniform> {_PARAMS}: Params;")
     lines += ["", "@compute @workgroup_size(64)", "fn main(@builtin(global_invocation_id) gid: vec3<u32>) {",
-              "    let i = gid.x;", f"    if (i >= arrayLength(&{target})) {{ return; }}", *lets, f"    {target}[i] = {expr};",
-              "}", ""]
+              "    let i = gid.x;", f"    if (i >= arrayLength(&{output})) {{ return; }}", *body, "}", ""]
     return "\n".join(lines)
