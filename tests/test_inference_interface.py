@@ -28,6 +28,21 @@ WITH_UNIFORM = MAP.replace("@group(0) @binding(1) var<storage, read_write> y: ar
     ("halve the buffer without a second buffer", True),
     ("acc += x for every element", True),
     ("update the particle ages", True),
+    # twelfth session: wordings of the training data that the rule read as "separate output"
+    ("x[i] = -x[i]", True),  # the formula reads what it writes
+    ("arr = arr * 2.75 elementwise", True),
+    ("y + src -> y", True),
+    ("Fill y so that y[i] is y[i] plus x[i].", True),
+    ("produce the quotients v / total, written over v", True),
+    ("divide every value by tone and store it back", True),
+    ("square every float of xs, reusing xs for results", True),
+    ("np.clip(arr, -1.0, 1.0, out=arr)", True),
+    ("clamp each element between 1 and 100 without allocating an output buffer", True),
+    ("use the array votes as both input and output", True),
+    ("out[i] = x[i] * x[i]", False),  # the target is not read
+    ("a, b -> out", False),
+    ("out = a + b for every element", False),
+    ("the result is x squared", False),
 ])
 def test_may_update_in_place(prompt, want):
     assert may_update_in_place(prompt) is want
@@ -104,6 +119,10 @@ def test_a_one_element_result_needs_a_store_to_element_0():
     ("gather x through the index buffer", True),
     ("1 where the value is odd, else 0", True),
     ("a AND b, elementwise", True),
+    ("np.minimum(a, b) on int32 arrays", True),
+    ("the clz of every element of nums", True),
+    ("res[i] = countTrailingZeros(ids[i])", True),
+    ("Apply ReLU to x", False),
 ])
 def test_speaks_of_integers(prompt, want):
     assert speaks_of_integers(prompt) is want

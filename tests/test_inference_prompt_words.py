@@ -32,6 +32,11 @@ def test_prompt_interface_counts_named_inputs_and_outputs(prompt, want):
     ("square `xs` and save the result in `sq`", (["xs"], ["sq"])),
     ("where-style pick: flag, u, w -> picked", (["flag", "u", "w"], ["picked"])),  # plain names listed like a signature
     ("a and b -> c, the larger of the two", (["a", "b"], ["c"])),  # even the letter "a"
+    # "to" names an output, except after "apply F" or before an indexed read (twelfth session)
+    ("negation applied to array inp_amt, written to `outputs`", (["inp_amt"], ["outputs"])),
+    ("Apply affine map x -> x * 3 + 1.5 to array in_vals, saving it to price_usd", (["in_vals"], ["price_usd"])),
+    ("Set each value of the output noise_res to kernel_w[i] & 1023.", (["kernel_w"], ["noise_res"])),
+    ("premultiply `src_px` by its alpha into `out_px` (rgba float4 buffers)", (["src_px"], ["out_px"])),
 ])
 def test_prompt_buffers_reads_typed_and_arrow_notation(prompt, want):
     from tiny_agent_trainer.inference.prompt_words import prompt_buffers
@@ -62,6 +67,18 @@ def test_mentions_parameters(prompt, want):
     ("Params (u32): cols, rows, tile. Nothing to read.", {"cols", "rows", "tile"}),
     ("scale x by gain (uniform) and store in y", {"gain"}),  # the ")" of "(uniform)" ends the list
     ("lo and hi are in the uniform in exactly that order", {"lo", "hi"}),
+    ("Given uniforms lo and hi, write out = clamp(x, lo, hi)", {"lo", "hi"}),
+    ("uniforms: lo, hi", {"lo", "hi"}),
+    ("params struct with amp, freq, phase (all f32)", {"amp", "freq", "phase"}),
+    ("lo and hi (uniforms)", {"lo", "hi"}),
+    # not lists (twelfth session; the rule that needs k uniform fields rejected 22% of the training references
+    # it fired on): a modifier before the word, a clause after a comma, a courtesy word, a later clause
+    ("scale the input down by the parameter cache_factor", {"cache_factor"}),
+    ("make the predicted scale parameters in x positive", set()),
+    ("divide each entry of inp by the parameter loss, placing the answer in z", {"loss"}),
+    ("price_usd_scale is a uniform parameter please", {"price_usd_scale"}),
+    ("evaluate the binary logarithm of all elements in knob, placing the result in out", set()),
+    ("error_term is passed as a uniform in a browser app", {"error_term"}),
 ])
 def test_uniform_lists_with_an_order_word_or_a_type(prompt, want):
     from tiny_agent_trainer.inference.prompt_words import uniform_names

@@ -385,3 +385,24 @@ def test_an_integer_answer_to_a_prompt_without_integer_words_competes_as_its_f32
     for prompt in ("keep the larger of the u32 a[i] and 2", "keep the larger of a[i] and 2 for every index"):
         kept = _answer(g, model, prompt, interface_check=prompt.startswith("keep the larger of the u32"))
         assert kept.code == model, prompt  # integers said, or no interface check: the answer as written
+
+
+def test_on_pool_sees_every_member_before_the_filters_and_retrieval_scan_skips_duplicates(bundle, tmp_path):
+    b = tmp_path / "b"
+    shutil.copytree(bundle, b)
+    corpus = [Example(f"negate every element, take {k}", code, "x")
+              for k, code in enumerate(["fn dup() { }", "fn dup() { }", "fn dup() { }", "fn other() { }"])]
+    write_corpus(corpus, b / FALLBACK_CORPUS, per_code=3)
+    g = Generator(model=str(b), validator=FakeValidator(lambda c, i: True), retries=0, rerank_retrieval=2)
+    seen = []
+    g.on_pool = lambda prompt, members: seen.append((prompt, members))
+    for scan, want in [(1, {"fn b", "fn dup"}), (2, {"fn b", "fn dup", "fn other"})]:
+        seen.clear()
+        scripted_decoder(g, [[(B, -0.1, True)]])
+        g._reranker = FixedScores({"fn b": -1.5, "fn dup": -2.0, "fn other": -2.0})
+        g.generate("negate every element", retrieval_scan=scan)
+        (prompt, members), = seen
+        assert prompt == "negate every element"
+        assert {m["code"].split("(")[0] for m in members} == want, scan  # the duplicates take no place
+        assert [(m["source"], m["winner"], m["outside"]) for m in members][0] == ("model", True, False)
+        assert all(m["source"] == "retrieval" and m["outside"] and not m["transcribed"] for m in members[1:])

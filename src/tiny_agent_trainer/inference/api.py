@@ -74,6 +74,7 @@ class Generator:
         """`threads`: torch CPU threads while this generator decodes (restored afterwards); 1 is fastest for
         small models (their matrix-vector products do not parallelise), None leaves torch's setting."""
         self.options = self._merge(Options(), options)
+        self.on_pool: Callable[[str, list[dict]], None] | None = None  # called with each reranked pool, unfiltered
         self.validator = validator or _default_validator
         self.threads = threads
         from .loading import load_model, resolve_model
@@ -350,7 +351,10 @@ class Generator:
             add_variant("output", var, h0, entry0, output_from_prompt=named, separate_output=True)
             donor = var if var in codes else donor
         if o.rerank_retrieval > 0 and self._fallback_corpus is not None:
-            for ex, sim in self._nearest(prompt, o.rerank_retrieval):
+            added = 0  # distinct new shaders: a retrieved shader the pool already holds does not take a place
+            for ex, sim in self._nearest(prompt, o.rerank_retrieval * o.retrieval_scan):
+                if added >= o.rerank_retrieval:
+                    break
                 code = ex.code
                 named = adopt_names(code, donor) if donor else None  # the prompt's names, from the model's candidate
                 res = self._validate(named, timings) if named not in (None, code) else None
@@ -367,6 +371,7 @@ class Generator:
                          "renamed": code != ex.code}
                 seen[("retrieval", code)] = entry
                 add(code, res, None, entry)
+                added += code in codes
         if o.rerank_formula:  # the prompt's own formula, transcribed (no model involved)
             from .colour_formula import colour_candidates
             from .formula import formula_candidates
@@ -404,7 +409,10 @@ class Generator:
                         add_variant("float", var, h, entry, as_float=True)
                         if code in outside and var in codes:
                             outside.add(var)
-
+        if self.on_pool is not None:  # tooling (benchmarks/bench_pools.py): the pool before its filters
+            self.on_pool(prompt, [dict(code=c, source=e.get("source", "model"), outside=c in outside,
+                                       transcribed=c in transcribed, winner=c == code0) for c, _, _, e in pool])
+        if o.interface_check:
             pool = [pool[i] for i in fitting(prompt, [c for c, *_ in pool])]
         if o.race_check:  # a store that every invocation makes to the same element cannot be right
             from ..wgsl.lint import racy_store

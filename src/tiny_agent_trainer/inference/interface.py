@@ -49,10 +49,30 @@ DEFAULT_OUTPUTS = ("out", "result", "dst")  # a new output's name when the promp
 # Words of updating a buffer in place, beyond "in place" itself: a prompt with none of them asks for a
 # separate output (an in-place answer reads the buffer it writes).
 _UPDATE_CUE = re.compile(
-    r"\bin[- ]?place\b|\bin situ\b|\bmodif|\bupdat|\boverwrit|\bmutat|\bdirectly\b|\bitself\b|\bback (?:in)?to\b|"
+    r"\bin[- ]?place\b|\bin situ\b|\bmodif|\bupdat|\bmutat|\bdirectly\b|\bitself\b|\bback (?:in)?to\b|"
     r"\baccumulat|\bbump|\bexisting\b|\bsame (?:buffer|array)\b|[-+*/%|&^]=|<<=|>>=|\+\+|--|"
-    r"\b(?:without|no|not)\s+(?:a\s+|an\s+|any\s+)?(?:second|extra|separate|another|other|new)\s+(?:output\s+)?(?:buffer|array)",
+    r"\b(?:without|no|not)\s+(?:a\s+|an\s+|any\s+)?(?:second|extra|separate|another|other|new)\s+(?:output\s+)?(?:buffer|array)|"
+    r"\b(?:written|writ\w*|wrti\w*|stored|saved|placed|kept|stores?|saves?|puts?)\s+(?:it\s+|them\s+|the\s+\w+\s+)?(?:back|over)\b|"
+    r"\bover\s+(?:the\s+|its\s+)?(?:originals?|old\s+values?|inputs?|existing)\b|\bback\s+in\b|\bonto\b|\breus\w*|"
+    r"\brunning\s+totals?\b|\bincrements?\b|,\s*out\s*=\s*[A-Za-z_]\w*\s*\)|\boverw\w*|\bas\s+both\b|"
+    r"\bboth\s+(?:the\s+)?input\s+and\s+(?:the\s+)?output\b|"
+    r"\b(?:without|no)\s+(?:allocating\s+|using\s+|creating\s+)?(?:an?\s+)?(?:separate\s+|extra\s+|new\s+)?output\b",
     re.I)
+# An assignment whose target is read on its right-hand side: "x[i] = -x[i]", "arr = arr * 2.75", "y[i] is y[i] plus
+# x[i]", "y + src -> y" (an update in place written as a formula).
+_ASSIGNED = re.compile(r"(?<![\w.])`?([A-Za-z_]\w*)`?\s*(\[[^\]]*\])?\s*(?:=(?!=)|:=|\bbecomes\b|<-|\bis\b)\s*([^.;\n]*)")
+_ARROW_INTO = re.compile(r"([^.;\n]*?)\s*(?:->|=>)\s*`?([A-Za-z_]\w*)`?")
+
+
+def assigns_itself(prompt: str) -> bool:
+    """Whether the prompt writes an update of a buffer by a formula that reads it ("x[i] = -x[i]",
+    "arr = arr * 2.75", "y + src -> y"); for "is", only an indexed target ("y[i] is y[i] plus x[i]")."""
+    for m in _ASSIGNED.finditer(prompt):
+        name, index, rhs = m.groups()
+        if (index or not m.group(0)[len(name):].lstrip("` ").startswith("is")) and \
+                re.search(r"(?<![\w.])%s(?!\w)" % re.escape(name), rhs):
+            return True
+    return any(re.search(r"(?<![\w.])%s(?!\w)" % re.escape(m.group(2)), m.group(1)) for m in _ARROW_INTO.finditer(prompt))
 
 
 # Words and symbols by which a description speaks of integers, counts, bits or indices (the conventions'
@@ -64,7 +84,8 @@ _INTEGER_CUE = re.compile(
     r"(?-i:AND|OR|NOT|NAND|NOR)|popcount|parity|odd|even|packed|pack|unpack|hash\w*|words?|bytes?|nibbles?|"
     r"mod|modulo|shift\w*|rotat\w*|rot[lr]|flags?|booleans?|bools?|binary|hex\w*|0x[0-9a-f]+|ascii|chars?|"
     r"characters?|increment\w*|decrement\w*|keys?|seeds?|rng|pcg|lcg|random|cipher\w*|keystream|"
-    r"(?:leading|trailing)\s+(?:zero|one)s?|\d+u|mask\w*\s+(?:by|with)|saturating|underflow|overflow)\b|"
+    r"(?:leading|trailing)\s+(?:zero|one)s?|\d+u|mask\w*\s+(?:by|with)|saturating|underflow|overflow|u?int(?:8|16|32|64)|"
+    r"clz|ctz|count(?:leading|trailing|one)\w*|first(?:leading|trailing)bit|reversebits)\b|"
     r"\+\+|--|[\^&|~]|<<|>>", re.I)
 
 
@@ -139,7 +160,7 @@ def one_element_results(prompt: str) -> set[str]:
 def may_update_in_place(prompt: str) -> bool:
     """Whether the prompt has any word of an in-place update ("in place", "modify", "overwrite", "+=",
     "without a second buffer"...); False means it asks for a separate output."""
-    return _UPDATE_CUE.search(prompt) is not None
+    return _UPDATE_CUE.search(prompt) is not None or assigns_itself(prompt)
 
 
 def output_rewrite(prompt: str, code: str) -> tuple[str | None, bool]:

@@ -56,6 +56,8 @@ class Options:
     rerank: bool = True  # rerank valid beams + nearest retrieval examples with the bundle's reviewer (if it ships one)
     rerank_beams: int = 1  # valid beams (best first) in the reranked pool
     rerank_retrieval: int = 5  # nearest training examples added to the reranked pool
+    retrieval_scan: int = 1  # how many times `rerank_retrieval` nearest examples are read to find that many distinct
+    # new shaders (a retrieved shader the pool already holds, after renaming, does not take a place)
     retrieval_bonus: float = 0.6  # nats added to the rerank score of a candidate the model did not write (a retrieved
     # shader, the formula kernel): the generator's term is inflated for its own beam (beam search maximised it);
     # re-chosen on the judged pools of the development and public sets with the shipped pair (docs/inference.md)

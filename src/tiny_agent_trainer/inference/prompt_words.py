@@ -23,7 +23,8 @@ from ..wgsl.names import interface
 
 PARAMS = "params"  # the conventions' uniform struct variable
 
-UNIFORM_WORDS = re.compile(r"\b(uniforms?|params?|parameters?|constants?|scalars?|knobs?|struct)\b", re.I)
+UNIFORM_WORDS = re.compile(r"\b(uniforms?|params?|parameters?|constants?|scalars?|knobs?|struct|arguments?|"
+                           r"configurable)\b", re.I)
 OUT_CUE = re.compile(r"(?:->|=>|\binto|\bto|\boutput(?:\s+buffer)?|\bout|\b(?:stor|sav|plac)e[sd]?(?:\s+\w+){0,3}\s+in|"
                       r"\bputs?(?:\s+\w+){0,3}\s+in|\bresults?\s+in|"
                       r"\bwrites?(?:\s+\w+)?\s+(?:to|in))"  # then type words may stand before the name ("-> u32 `y`")
@@ -57,6 +58,17 @@ _LIST_SKIP = {"with", "struct", "of", "f32", "both", "are", "is", "being", "a", 
               "read", "taken", "sent", "live", "lives", "order", "layout", "exactly", "u32", "i32", "values"}
 
 
+_COURTESY = {"please", "pls", "plz", "thanks", "thx", "thank", "cheers"}
+_LIST_GOES_ON = re.compile(r"`?\s*(?:[,;.:()!?/]|$|(?:and|or|as|then|in|are)\b)")  # after a listed name: the list goes on or ends
+_VERB_WORDS = set("add adds multiply multiplies divide divides subtract subtracts scale scales use uses using apply applies "
+                  "take takes pass passes raise raises clamp clamps clip clips set sets express expresses compute computes "
+                  "store stores write writes mix mixes blend blends lerp lerps shift shifts times plus minus over "
+                  # modifiers: "a runtime scalar", "a positive i32 uniform", "a single uniform value"
+                  "runtime single positive negative small large fixed global shared nonzero non separate extra user "
+                  "tunable float integer signed unsigned".split())
+_LIST_INTRO = {"with", "holding", "called", "named", "fields", "field", "order", "layout", "are", "is"}
+
+
 def uniform_names(prompt: str) -> set[str]:
     """Names the prompt calls uniforms: the list next to a uniform word ("amplitude and rate are uniforms",
     "params struct with amp, freq, phase", "uniforms: lo, hi") or "x is a ... uniform"."""
@@ -67,29 +79,48 @@ def uniform_names(prompt: str) -> set[str]:
             continue
         for step in (1, -1):
             j, last, items, sep, joined = k + step, (end if step == 1 else start), 0, False, False
+            skipped: list[str] = []
+            listed: list[str] = []
+            paren = False  # "width x height (parameters)"
+            introduced = step == -1  # forwards, words between the uniform word and the names introduce them
+            # ("struct with a, b", "params holding lo, hi"), not "passed as a uniform in a browser app"
             while 0 <= j < len(words):
                 w2, s2, e2 = words[j]
                 gap = prompt[last:s2] if step == 1 else prompt[e2:last]
                 if not re.fullmatch(r"[\s,:`(]*|\)\s*:\s*", gap) or len(gap) > 4:  # "params (u32): a, b"
                     break
+                paren = paren or "(" in gap
                 # forwards "with a, b, c"; backwards "a, b and c are ...": a comma joins only after "and"
                 sep = sep or "," in gap and (step == 1 or joined)
                 low = w2.lower()
                 if low in ("and", "or"):
+                    if step == -1 and not listed:  # "the quotient of volume and the parameter mult"
+                        break
                     sep = joined = True
                 elif UNIFORM_WORDS.fullmatch(w2):
                     break
                 elif low in _LIST_SKIP and not items:
-                    pass
+                    skipped.append(low)
+                    introduced = introduced or low in _LIST_INTRO or ":" in gap
                 elif items == 0 or sep:
-                    if low in STOP or not (legal(w2) or reserved(w2)):
+                    if low in STOP or low in _COURTESY or not (legal(w2) or reserved(w2)) or \
+                            items == 0 and j != k + step and not (introduced or ":" in gap):
                         break
-                    out.add(w2)
+                    if step == 1 and (items == 0 and "," in gap and j == k + 1 or  # "in knob, placing ..."
+                                      items > 0 and not _LIST_GOES_ON.match(prompt, e2)):  # "loss, placing the"
+                        break
+                    listed.append(w2)
                     items, sep = items + 1, False
                 else:
                     break
                 last = e2 if step == 1 else s2
                 j += step
+            # backwards, not a modifier: "down by the parameter", "the predicted scale parameters"
+            if step == -1:  # "add a uniform flux", "in units of the uniform wind": a verb or a preposition's object
+                listed = [x for x in listed if x.lower() not in _VERB_WORDS]
+            if step == 1 or w.lower() != "configurable" and not {"by", "of"} & set(skipped) and (
+                    skipped or paren or len(listed) > 1 or not w.lower().endswith("s")):
+                out.update(listed)
     for clause in re.split(r"[,;.!?()]", prompt):
         out.update(re.findall(r"(?<![\w.])([A-Za-z_]\w*)`?\s+(?:is|being)\s+(?:an?\s+)?(?:\w+\s+)?(?:uniform|param|argument)",
                               clause))  # "lr is an f32 uniform", "here a is a argument"
@@ -179,6 +210,11 @@ _SIGNATURE = re.compile(r"(?<![\w.`])[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*(?:,?\s
                         r"\s*(?:->|=>|→)\s*[A-Za-z_]\w*(?![\w(])")
 
 
+# "apply / applied / applying F to x": x is what F reads, although "to" usually names an output
+_APPLIED_TO = re.compile(r"\bappl(?:y|ies|ied|ying)\b(?:(?![;:|]|\.(?!\d)|\bto\b).)*\bto\s+(?:the\s+|each\s+|every\s+|all\s+)?"
+                         r"(?:\w+\s+){0,2}?(?:array|buffer|input|elements?|values?|entries|of)?\s*`?$", re.I)
+
+
 def prompt_buffers(prompt: str, min_names: int = 2) -> tuple[list[str], list[str]] | None:
     """The (input, output) buffer names behind `prompt_interface`, each in order of first mention; None
     unless at least `min_names` names and an output are found."""
@@ -194,7 +230,8 @@ def prompt_buffers(prompt: str, min_names: int = 2) -> tuple[list[str], list[str
     for pos, name in sorted(found):
         stop = STOP - {n for n in listed if len(n) == 1}
         if name in uniforms or name in (n for _, n in names) or not legal(name) or name.lower() in stop \
-                or re.fullmatch(r"(?:[iu]32|f(?:16|32)|vec\d\w*|mat\d\w*|workgroup_size|\w*_t)", name):
+                or re.fullmatch(r"(?:[iu]32|f(?:16|32)|vec\d\w*|mat\d\w*|(?:u?int|float|half)[234]|workgroup_size|\w*_t)",
+                                name, re.I):
             continue
         names.append((pos, name))
     if says_in_place(prompt):
@@ -203,8 +240,13 @@ def prompt_buffers(prompt: str, min_names: int = 2) -> tuple[list[str], list[str
     outs: list[str] = []
     for pos, name in names:
         after = prompt[pos:pos + len(name) + 40].lstrip("`")[len(name):].lstrip("`")
-        if OUT_CUE.search(prompt[max(0, pos - 32):pos].rstrip("`")) or \
-                re.match(r"(?:\[[^\]]*\])?\s*(?:[-+*/]?=(?![=>])|out\b|\(out(?:put)?\))", after):
+        before = prompt[max(0, pos - 32):pos].rstrip("`")
+        cue = OUT_CUE.search(before)
+        if cue and re.fullmatch(r"\bto\b.*", cue.group(0).strip(), re.I | re.S) and (
+                _APPLIED_TO.search(prompt[max(0, pos - 80):pos].rstrip("`"))  # "apply the sigmoid to x, saving it to y"
+                or re.match(r"\[\s*[A-Za-z_]", after)):  # "set each value of out to w[i] & 1023": read
+            cue = None
+        if cue or re.match(r"(?:\[[^\]]*\])?\s*(?:[-+*/]?=(?![=>])|out\b|\(out(?:put)?\))", after):
             outs.append(name)
         else:
             ins.append(name)

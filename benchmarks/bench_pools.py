@@ -1,0 +1,129 @@
+"""Judge every member of `generate`'s reranked pool, so that selection rules can be replayed offline.
+
+For each task of a benchmark, `generate` runs as shipped; its pool (every valid candidate before the
+interface and race filters: the model's answer, retrieved shaders, formula kernels, variants) is caught
+through `Generator.on_pool`, each member gets its two rerank terms (generator and reviewer, separately)
+and its verdict from the judge (wgpu, the task's reference, 3 trials). One JSON line per task goes to
+`--out`, with the code `generate` chose and its verdict. `--replay` then recomputes the choice from those
+lines under other settings without running a model or a GPU, with the filters of the code on the path:
+
+    python benchmarks/bench_pools.py --bench benchmarks/dev.toml --out /tmp/pools-dev.jsonl
+    python benchmarks/bench_pools.py --replay /tmp/pools-dev.jsonl --retrieval-bonus 0.6 0.3 --formula-bonus 2.0
+
+The replay reports, per setting, the tasks whose chosen member passes and the oracle (a passing member left
+in the filtered pool). This is a development tool: it measures the selection, it does not tune anything.
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+try:
+    import tiny_agent_trainer  # noqa: F401
+except ImportError:  # a checkout without an installed package
+    sys.path.insert(0, str(ROOT / "src"))
+
+
+def record(bench: str, out: str, model: str | None = None, ids: list[str] | None = None, **options) -> None:
+    from tiny_agent_trainer.evaluation.judge import Judge
+    from tiny_agent_trainer.evaluation.runner import load_tasks
+    from tiny_agent_trainer.evaluation.sandbox import Sandbox, default_workers
+    from tiny_agent_trainer.inference.api import Generator
+    from tiny_agent_trainer.inference.rerank import teacher_forced_means
+
+    tasks = [t for t in load_tasks(bench) if not ids or t.id in ids]
+    gen = Generator(model, **options)
+    caught: list = []
+    gen.on_pool = lambda prompt, members: caught.append(members)
+    rr = gen.reranker()
+    judge = Judge(Sandbox(workers=default_workers()), trials=3)
+    with open(out, "w") as f:
+        for t in tasks:
+            caught.clear()
+            g = gen.generate(t.prompt)
+            members = caught[-1] if caught else []
+            codes = [m["code"] for m in members]
+            if codes:
+                gt, rt = rr.generator.tokenizer, rr.reviewer.tokenizer
+                fwd = teacher_forced_means(rr.generator, [gt.encode_prompt(t.prompt)] * len(codes), gt.encode_codes(codes))
+                rev = teacher_forced_means(rr.reviewer, rt.encode_codes(codes), [rt.encode_prompt(t.prompt)] * len(codes))
+                for m, a, b in zip(members, fwd, rev):
+                    m["fwd"], m["rev"] = a, b
+            verdicts = judge.judge_many([(t, c) for c in codes + [g.code or None]])
+            for m, v in zip(members, verdicts):
+                m["verdict"] = v.verdict
+            line = {"id": t.id, "category": t.category, "prompt": t.prompt, "members": members,
+                    "chosen": g.code, "chosen_verdict": verdicts[-1].verdict}
+            f.write(json.dumps(line) + "\n")
+            f.flush()
+            print(t.id, verdicts[-1].verdict, f"{sum(m['verdict'] == 'pass' for m in members)}/{len(members)}",
+                  flush=True)
+    judge.sandbox.close()
+
+
+def choose(line: dict, retrieval_bonus: float, formula_bonus: float, fwd_weight: float = 1.0) -> str | None:
+    """The verdict of the member the pool's rules and scores choose (generate's `_rerank`), or the recorded
+    verdict when no pool was reranked."""
+    from tiny_agent_trainer.inference.interface import fitting
+    from tiny_agent_trainer.wgsl.lint import racy_store
+
+    members = line["members"]
+    if not members:
+        return line["chosen_verdict"]
+    pool = [members[i] for i in fitting(line["prompt"], [m["code"] for m in members])]
+    pool = [m for m in pool if not racy_store(m["code"])] or pool
+    if len(pool) == 1 and pool[0]["winner"]:
+        return pool[0]["verdict"]
+
+    def score(m):
+        return (fwd_weight * m["fwd"] + m["rev"] + (retrieval_bonus if m["outside"] else 0.0)
+                + (formula_bonus if m["transcribed"] else 0.0))
+    return max(pool, key=score)["verdict"]
+
+
+def oracle(line: dict) -> bool:
+    from tiny_agent_trainer.inference.interface import fitting
+
+    members = line["members"]
+    if not members:
+        return line["chosen_verdict"] == "pass"
+    return any(members[i]["verdict"] == "pass" for i in fitting(line["prompt"], [m["code"] for m in members]))
+
+
+def replay(files: list[str], rbs: list[float], fbs: list[float], fws: list[float]) -> None:
+    sets = {Path(f).stem: [json.loads(x) for x in open(f)] for f in files}
+    print("recorded:", {k: sum(x["chosen_verdict"] == "pass" for x in v) for k, v in sets.items()},
+          "oracle:", {k: sum(oracle(x) for x in v) for k, v in sets.items()})
+    for rb, fb, fw in itertools.product(rbs, fbs, fws):
+        got = {k: sum(choose(x, rb, fb, fw) == "pass" for x in v) for k, v in sets.items()}
+        print(f"retrieval {rb:4.2f} formula {fb:4.2f} fwd x{fw:4.2f}:", got, "total", sum(got.values()))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--bench")
+    ap.add_argument("--out")
+    ap.add_argument("--model", default=None)
+    ap.add_argument("--ids", default="", help="comma-separated task ids (default: all)")
+    ap.add_argument("--set", action="append", default=[], metavar="OPTION=VALUE",
+                    help="a generation option (inference.options.Options), e.g. retrieval_scan=4")
+    ap.add_argument("--replay", nargs="*", default=None, help="recorded JSONL files to replay")
+    ap.add_argument("--retrieval-bonus", nargs="*", type=float, default=[0.6])
+    ap.add_argument("--formula-bonus", nargs="*", type=float, default=[2.0])
+    ap.add_argument("--fwd-weight", nargs="*", type=float, default=[1.0])
+    a = ap.parse_args()
+    if a.replay:
+        replay(a.replay, a.retrieval_bonus, a.formula_bonus, a.fwd_weight)
+    elif a.bench and a.out:
+        options = {k: json.loads(v) for k, v in (kv.split("=", 1) for kv in a.set)}
+        record(a.bench, a.out, a.model, [i for i in a.ids.split(",") if i], **options)
+    else:
+        ap.error("give --bench and --out, or --replay FILES")
+
+
+if __name__ == "__main__":
+    main()
