@@ -99,6 +99,23 @@ def test_hybrid_index_finds_another_form_of_a_word_and_equals_its_two_indexes():
     assert B.HybridIndex([]).query("anything").shape == (0,)
 
 
+@pytest.mark.parametrize("text, want", [
+    ("Bitwise AND two arrays", ["bitwise", "bitand", "two", "array"]),
+    ("combine x with y using a bitwise or", ["combine", "x", "y", "using", "bitwise", "bitor"]),
+    ("logical OR of the flags", ["logical", "bitor", "flag"]),
+    ("x and y or z", ["x", "y", "z"]),  # conjunctions stay stop words
+])
+def test_and_and_or_count_as_words_only_as_operations(text, want):
+    assert B.words(text) == want
+
+
+def test_a_bitwise_and_prefers_the_and_to_the_or_of_the_same_words():
+    docs = ["bitwise or of the u32 buffers a and b", "Bitwise AND of the u32 buffers a and b", "negate y"]
+    idx = B.HybridIndex(docs)  # without the operation words the two would tie, and the first would win
+    (best, s1), (second, s2) = idx.nearest("Bitwise AND two arrays of unsigned 32-bit integers", 2)
+    assert (best, second) == (1, 0) and s1 > s2
+
+
 def test_template_baseline_is_empty_without_a_match(monkeypatch):
     src = B.TemplateSource()
     src._match = lambda prompt: None

@@ -38,9 +38,15 @@ _STOP = frozenset("a an the of to and or in on by for with from into each every 
                   "all then which what write kernel shader compute please".split())
 
 
+# "and" / "or" as operations, not conjunctions: "bitwise AND", "logical or", "AND of a and b"
+_BIT_OP = re.compile(r"\b(?:(?<=bitwise )|(?<=bitwise-)|(?<=logical ))(?:and|or)\b|\b(?-i:AND|OR)\b", re.I)
+
+
 def words(text: str) -> list[str]:
-    """Lower-case word tokens with stop words dropped and a light plural strip ("values" -> "value")."""
+    """Lower-case word tokens with stop words dropped and a light plural strip ("values" -> "value"); "and" and
+    "or" stay as the operations "bitand" / "bitor" after "bitwise" or "logical" or when written AND / OR."""
     out = []
+    text = _BIT_OP.sub(lambda m: "bit" + m.group(0).lower(), text)
     for w in _WORD_RE.findall(text.lower()):
         if w in _STOP:
             continue
