@@ -59,13 +59,15 @@ _LIST_SKIP = {"with", "struct", "of", "f32", "both", "are", "is", "being", "a", 
 
 
 _COURTESY = {"please", "pls", "plz", "thanks", "thx", "thank", "cheers"}
-_LIST_GOES_ON = re.compile(r"`?\s*(?:[,;.:()!?/]|$|(?:and|or|as|then|in|are)\b)")  # after a listed name: the list goes on or ends
-_VERB_WORDS = set("add adds multiply multiplies divide divides subtract subtracts scale scales use uses using apply applies "
-                  "take takes pass passes raise raises clamp clamps clip clips set sets express expresses compute computes "
-                  "store stores write writes mix mixes blend blends lerp lerps shift shifts times plus minus over "
-                  # modifiers: "a runtime scalar", "a positive i32 uniform", "a single uniform value"
-                  "runtime single positive negative small large fixed global shared nonzero non separate extra user "
-                  "tunable float integer signed unsigned".split())
+# after a listed name the list goes on or ends ("a, b and c", "lo, hi (f32)", "w, h as u32")
+_LIST_GOES_ON = re.compile(r"`?\s*(?:[,;.:()!?/]|$|(?:and|or|as|then|in|are)\b)")
+# not names before a uniform word: verbs ("add a uniform flux") and modifiers ("a runtime scalar", "a positive
+# i32 uniform", "a single uniform value")
+_NOT_LISTED = set("adds multiplies divides subtracts scales use uses using applies takes pass passes raises clamp "
+                  "clamps clip clips set sets express expresses computes stores writes mix mixes blend blends lerp "
+                  "lerps shift shifts times plus minus over runtime single positive negative small large fixed global "
+                  "shared nonzero non separate extra user tunable float integer signed unsigned".split())
+# words that introduce a list after a uniform word ("struct with a, b", "params are w, h")
 _LIST_INTRO = {"with", "holding", "called", "named", "fields", "field", "order", "layout", "are", "is"}
 
 
@@ -115,9 +117,10 @@ def uniform_names(prompt: str) -> set[str]:
                     break
                 last = e2 if step == 1 else s2
                 j += step
-            # backwards, not a modifier: "down by the parameter", "the predicted scale parameters"
-            if step == -1:  # "add a uniform flux", "in units of the uniform wind": a verb or a preposition's object
-                listed = [x for x in listed if x.lower() not in _VERB_WORDS]
+            if step == -1:  # backwards, not a verb or modifier ("add a uniform flux", "a runtime scalar")
+                listed = [x for x in listed if x.lower() not in _NOT_LISTED and x.lower() not in VERBS]
+            # backwards, not a preposition's object ("down by the parameter", "in units of the uniform wind") nor a
+            # noun modifying a plural ("the predicted scale parameters"); "configurable" only introduces
             if step == 1 or w.lower() != "configurable" and not {"by", "of"} & set(skipped) and (
                     skipped or paren or len(listed) > 1 or not w.lower().endswith("s")):
                 out.update(listed)
