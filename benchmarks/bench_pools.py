@@ -66,32 +66,29 @@ def record(bench: str, out: str, model: str | None = None, ids: list[str] | None
 
 
 def choose(line: dict, retrieval_bonus: float, formula_bonus: float, fwd_weight: float = 1.0) -> str | None:
-    """The verdict of the member the pool's rules and scores choose (generate's `_rerank`), or the recorded
-    verdict when no pool was reranked."""
-    from tiny_agent_trainer.inference.interface import fitting
-    from tiny_agent_trainer.wgsl.lint import racy_store
+    """The verdict of the member `generate`'s filters and scores choose (`api.kept_members`, `api.bonus`), or the
+    recorded verdict when no pool was reranked."""
+    from tiny_agent_trainer.inference.api import bonus, kept_members
+    from tiny_agent_trainer.inference.options import Options
 
     members = line["members"]
     if not members:
         return line["chosen_verdict"]
-    pool = [members[i] for i in fitting(line["prompt"], [m["code"] for m in members])]
-    pool = [m for m in pool if not racy_store(m["code"])] or pool
-    if len(pool) == 1 and pool[0]["winner"]:
-        return pool[0]["verdict"]
-
-    def score(m):
-        return (fwd_weight * m["fwd"] + m["rev"] + (retrieval_bonus if m["outside"] else 0.0)
-                + (formula_bonus if m["transcribed"] else 0.0))
-    return max(pool, key=score)["verdict"]
+    o = Options(retrieval_bonus=retrieval_bonus, formula_bonus=formula_bonus)
+    pool = [members[i] for i in kept_members(line["prompt"], [m["code"] for m in members], o)]
+    return max(pool, key=lambda m: fwd_weight * m["fwd"] + m["rev"] + bonus(m["outside"], m["transcribed"], o))["verdict"]
 
 
 def oracle(line: dict) -> bool:
-    from tiny_agent_trainer.inference.interface import fitting
+    """Whether a member that `generate`'s filters keep passes."""
+    from tiny_agent_trainer.inference.api import kept_members
+    from tiny_agent_trainer.inference.options import Options
 
     members = line["members"]
     if not members:
         return line["chosen_verdict"] == "pass"
-    return any(members[i]["verdict"] == "pass" for i in fitting(line["prompt"], [m["code"] for m in members]))
+    return any(members[i]["verdict"] == "pass" for i in kept_members(line["prompt"], [m["code"] for m in members],
+                                                                   Options()))
 
 
 def replay(files: list[str], rbs: list[float], fbs: list[float], fws: list[float]) -> None:

@@ -398,9 +398,9 @@ class Generator:
         if o.prompt_numbers and drifted:
             pool = [m for m in pool if m[0] not in drifted]
             codes -= drifted
-        if o.interface_check:  # members whose buffers or uniform contradict the prompt's words leave the pool
+        if o.interface_check:  # the f32 twins the element-type rule keeps (`kept_members` filters below)
             from .fixes import as_float
-            from .interface import fitting, integer_storage, speaks_of_integers
+            from .interface import integer_storage, speaks_of_integers
 
             if not speaks_of_integers(prompt):  # an integer member's f32 twin (the integer one leaves below)
                 for code, _, h, entry in list(pool):
@@ -412,12 +412,7 @@ class Generator:
         if self.on_pool is not None:  # tooling (benchmarks/bench_pools.py): the pool before its filters
             self.on_pool(prompt, [dict(code=c, source=e.get("source", "model"), outside=c in outside,
                                        transcribed=c in transcribed, winner=c == code0) for c, _, _, e in pool])
-        if o.interface_check:
-            pool = [pool[i] for i in fitting(prompt, [c for c, *_ in pool])]
-        if o.race_check:  # a store that every invocation makes to the same element cannot be right
-            from ..wgsl.lint import racy_store
-
-            pool = [m for m in pool if not racy_store(m[0])] or pool
+        pool = [pool[i] for i in kept_members(prompt, [c for c, *_ in pool], o)]  # the prompt's interface, races
         if o.rerank_mutants and code0:  # the beam with one operation swapped: the model's commonest mistake
             from ..wgsl.mutate import mutants
 
@@ -432,8 +427,7 @@ class Generator:
             with _num_threads(self.threads):
                 scores = self.reranker().scores(prompt, [c for c, *_ in pool])
             timings["rerank"] = (time.perf_counter() - t) * 1e3
-            scores = [sc + (o.retrieval_bonus if c in outside else 0.0) + (o.formula_bonus if c in transcribed else 0.0)
-                      for (c, *_), sc in zip(pool, scores)]
+            scores = [sc + bonus(c in outside, c in transcribed, o) for (c, *_), sc in zip(pool, scores)]
             for (_, _, _, entry), sc in zip(pool, scores):
                 entry["rerank"] = round(sc, 4)
             best = max(range(len(pool)), key=lambda i: scores[i])
@@ -592,6 +586,29 @@ def _num_threads(n: int | None):
         yield
     finally:
         torch.set_num_threads(old)
+
+
+def kept_members(prompt: str, codes: Sequence[str], o: Options) -> list[int]:
+    """Indices of the reranked pool's members that its filters keep: the interface check (`interface.fitting`,
+    option `interface_check`), then the race check (option `race_check`: a store that every invocation makes to
+    the same element cannot be right; skipped where it would leave none). Shared with the offline replay of
+    `benchmarks/bench_pools.py`."""
+    keep = list(range(len(codes)))
+    if o.interface_check:
+        from .interface import fitting
+
+        keep = fitting(prompt, codes)
+    if o.race_check:
+        from ..wgsl.lint import racy_store
+
+        keep = [i for i in keep if not racy_store(codes[i])] or keep
+    return keep
+
+
+def bonus(outside: bool, transcribed: bool, o: Options) -> float:
+    """Nats added to a pool member's rerank score: `retrieval_bonus` when the model did not write it (a retrieved
+    shader, a transcription), `formula_bonus` on top when it was transcribed from the prompt's formula."""
+    return (o.retrieval_bonus if outside else 0.0) + (o.formula_bonus if transcribed else 0.0)
 
 
 def _entry(h: Hypothesis, res, diags: list[dict]) -> dict:
