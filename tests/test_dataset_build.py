@@ -144,7 +144,9 @@ def test_cli_build_stats_check(tmp_path):
 def test_counts_by_family_reasonable():
     pairs = generate(3000, seed=0)
     fam = Counter(p.inst.family for p in pairs)
-    assert min(fam.values()) >= 20, fam
+    # the smallest family (stencil: two variants) gets about 0.6% of the pairs
+    assert min(fam.values()) >= 15, fam
+    assert fam.most_common(1)[0][1] <= 0.2 * len(pairs), fam
 
 
 def test_generate_never_exceeds_the_requested_count():
