@@ -65,7 +65,8 @@ def record(bench: str, out: str, model: str | None = None, ids: list[str] | None
     judge.sandbox.close()
 
 
-def choose(line: dict, retrieval_bonus: float, formula_bonus: float, fwd_weight: float = 1.0) -> str | None:
+def choose(line: dict, retrieval_bonus: float, formula_bonus: float, fwd_weight: float = 1.0,
+           step_bonus: float = 0.0) -> str | None:
     """The verdict of the member `generate`'s filters and scores choose (`api.kept_members`, `api.bonus`), or the
     recorded verdict when no pool was reranked."""
     from tiny_agent_trainer.inference.api import bonus, kept_members
@@ -74,9 +75,10 @@ def choose(line: dict, retrieval_bonus: float, formula_bonus: float, fwd_weight:
     members = line["members"]
     if not members:
         return line["chosen_verdict"]
-    o = Options(retrieval_bonus=retrieval_bonus, formula_bonus=formula_bonus)
+    o = Options(retrieval_bonus=retrieval_bonus, formula_bonus=formula_bonus, step_bonus=step_bonus)
     pool = [members[i] for i in kept_members(line["prompt"], [m["code"] for m in members], o)]
-    return max(pool, key=lambda m: fwd_weight * m["fwd"] + m["rev"] + bonus(m["outside"], m["transcribed"], o))["verdict"]
+    return max(pool, key=lambda m: fwd_weight * m["fwd"] + m["rev"] + bonus(m["outside"], m["transcribed"], o,
+                                                                         m.get("stepped", False)))["verdict"]
 
 
 def oracle(line: dict) -> bool:
@@ -91,13 +93,13 @@ def oracle(line: dict) -> bool:
                                                                    Options()))
 
 
-def replay(files: list[str], rbs: list[float], fbs: list[float], fws: list[float]) -> None:
+def replay(files: list[str], rbs: list[float], fbs: list[float], fws: list[float], sbs: list[float] = (0.0,)) -> None:
     sets = {Path(f).stem: [json.loads(x) for x in open(f)] for f in files}
     print("recorded:", {k: sum(x["chosen_verdict"] == "pass" for x in v) for k, v in sets.items()},
           "oracle:", {k: sum(oracle(x) for x in v) for k, v in sets.items()})
-    for rb, fb, fw in itertools.product(rbs, fbs, fws):
-        got = {k: sum(choose(x, rb, fb, fw) == "pass" for x in v) for k, v in sets.items()}
-        print(f"retrieval {rb:4.2f} formula {fb:4.2f} fwd x{fw:4.2f}:", got, "total", sum(got.values()))
+    for rb, fb, fw, sb in itertools.product(rbs, fbs, fws, sbs):
+        got = {k: sum(choose(x, rb, fb, fw, sb) == "pass" for x in v) for k, v in sets.items()}
+        print(f"retrieval {rb:4.2f} formula {fb:4.2f} fwd x{fw:4.2f} step {sb:4.2f}:", got, "total", sum(got.values()))
 
 
 def main() -> None:
@@ -112,9 +114,10 @@ def main() -> None:
     ap.add_argument("--retrieval-bonus", nargs="*", type=float, default=[0.6])
     ap.add_argument("--formula-bonus", nargs="*", type=float, default=[2.0])
     ap.add_argument("--fwd-weight", nargs="*", type=float, default=[1.0])
+    ap.add_argument("--step-bonus", nargs="*", type=float, default=[0.0])
     a = ap.parse_args()
     if a.replay:
-        replay(a.replay, a.retrieval_bonus, a.formula_bonus, a.fwd_weight)
+        replay(a.replay, a.retrieval_bonus, a.formula_bonus, a.fwd_weight, a.step_bonus)
     elif a.bench and a.out:
         options = {k: json.loads(v) for k, v in (kv.split("=", 1) for kv in a.set)}
         record(a.bench, a.out, a.model, [i for i in a.ids.split(",") if i], **options)

@@ -406,3 +406,42 @@ def test_on_pool_sees_every_member_before_the_filters_and_retrieval_scan_skips_d
         assert {m["code"].split("(")[0] for m in members} == want, scan  # the duplicates take no place
         assert [(m["source"], m["winner"], m["outside"]) for m in members][0] == ("model", True, False)
         assert all(m["source"] == "retrieval" and m["outside"] and not m["transcribed"] for m in members[1:])
+
+
+def test_a_bound_in_words_adds_the_main_operation_asked_alone_and_bounded_twins(bundle):
+    head = ("@group(0) @binding(0) var<storage, read> x: array<f32>;\n"
+            "@group(0) @binding(1) var<storage, read_write> y: array<f32>;\n"
+            "fn main() {\n    let i = 0u;\n")
+    wrong = head + "    y[i] = clamp(x[i], 2.0, 1.0);\n}\n"  # the model garbles the two steps
+    alone = head + "    y[i] = x[i] * 2.0;\n}\n"  # ... but answers the first step asked alone
+    g = Generator(model=str(bundle), validator=FakeValidator(lambda c, i: True), retries=0, rerank_retrieval=0)
+    calls = scripted_decoder(g, [[(wrong, -0.1, True)], [(alone, -0.2, True)]])
+    table = {tuple(g.tokenizer.encode_code(c)): c for c in (wrong, alone)}
+    g.tokenizer.decode_code = lambda ids: table[tuple(ids)]
+    g._reranker = FixedScores({"clamp(x[i] * 2.0": -1.0, "clamp(clamp": -3.0, "clamp(x[i], 2.0": -2.0, "* 2.0;": -2.5})
+    out = g.generate("double every x, then clip the result to [-1, 1]")
+    assert len(calls) == 2  # the prompt, then "double every x" alone
+    assert g._reranker.pools[-1] == [wrong, alone, wrong.replace("clamp(x[i], 2.0, 1.0)", "clamp(clamp(x[i], 2.0, 1.0), -1.0, 1.0)"),
+                                     alone.replace("x[i] * 2.0", "clamp(x[i] * 2.0, -1.0, 1.0)")]
+    assert "y[i] = clamp(x[i] * 2.0, -1.0, 1.0);" in out.code and out.reranked
+    assert [c.get("bounded", False) for c in out.candidates if c.get("rerank") is not None] == [False, False, True, True]
+    calls.clear()
+    g._reranker = FixedScores({"clamp": -1.0, "*": -2.0})
+    g.generate("double every x, then clip the result to [-1, 1]", rerank_steps=False)
+    assert len(calls) == 1 and g._reranker.pools == []  # one decode, one member: nothing to rerank
+    calls.clear()
+    g.generate("double every x")  # no bound in the words: one decode
+    assert len(calls) == 1
+
+
+def test_no_second_step_when_the_models_answer_already_bounds_its_result(bundle):
+    head = ("@group(0) @binding(0) var<storage, read> x: array<f32>;\n"
+            "@group(0) @binding(1) var<storage, read_write> y: array<f32>;\n"
+            "fn main() {\n    let i = 0u;\n")
+    both = head + "    y[i] = clamp(x[i] * 2.0, -1.0, 1.0);\n}\n"
+    g = Generator(model=str(bundle), validator=FakeValidator(lambda c, i: True), retries=0, rerank_retrieval=0)
+    calls = scripted_decoder(g, [[(both, -0.1, True)], [(head + "    y[i] = x[i];\n}\n", -0.2, True)]])
+    g.tokenizer.decode_code = lambda ids: both
+    g._reranker = FixedScores({"clamp": -1.0})
+    out = g.generate("double every x, then clip the result to [-1, 1]")
+    assert len(calls) == 1 and out.code == both and g._reranker.pools == []

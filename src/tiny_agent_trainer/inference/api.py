@@ -385,19 +385,41 @@ class Generator:
                     outside.add(code)
                     transcribed.add(code)
                 add(code, res, None, entry)
+        step = None
+        if o.rerank_steps:  # a bound in the prompt's words (`steps.py`): the main operation asked alone joins the pool
+            from .steps import applies, last_step, with_step
+
+            step = last_step(prompt)
+            if step is not None and code0 is not None and applies(code0, step):
+                step = None  # the model's answer already bounds its result: nothing to add
+            if step is not None:
+                self._add_step_base(prompt, step, o, timings, seen, add)
+
+        def inherit(code: str, var: str | None) -> bool:
+            """A rewrite `var` of `code` in the pool keeps its bonuses; whether it is in the pool."""
+            if var is None or var not in codes:
+                return False
+            if code in outside:
+                outside.add(var)
+            if code in transcribed:
+                transcribed.add(var)
+            return True
+
         drifted: set[str] = set()  # members whose variant with the prompt's numbers is in the pool: the variant replaces them
         for code, _, h, entry in list(pool):  # variants that carry the prompt's numbers (the model may drift)
             var = adopt_numbers(code, prompt)
             add_variant("numbers", var, h, entry, numbers_from_prompt=True)
-            if var is not None and var in codes:
+            if inherit(code, var):
                 drifted.add(code)
-                if code in outside:
-                    outside.add(var)
-                if code in transcribed:
-                    transcribed.add(var)
         if o.prompt_numbers and drifted:
             pool = [m for m in pool if m[0] not in drifted]
             codes -= drifted
+        stepped: set[str] = set()  # twins with the prompt's bound applied to their stored value
+        for code, _, h, entry in list(pool) if step is not None else ():
+            var = with_step(code, step, prompt)
+            add_variant("step", var, h, entry, bounded=True)
+            if inherit(code, var):
+                stepped.add(var)
         if o.interface_check:  # the f32 twins the element-type rule keeps (`kept_members` filters below)
             from .fixes import as_float
             from .interface import integer_storage, speaks_of_integers
@@ -411,7 +433,8 @@ class Generator:
                             outside.add(var)
         if self.on_pool is not None:  # tooling (benchmarks/bench_pools.py): the pool before its filters
             self.on_pool(prompt, [dict(code=c, source=e.get("source", "model"), outside=c in outside,
-                                       transcribed=c in transcribed, winner=c == code0) for c, _, _, e in pool])
+                                       transcribed=c in transcribed, stepped=c in stepped, winner=c == code0)
+                                  for c, _, _, e in pool])
         pool = [pool[i] for i in kept_members(prompt, [c for c, *_ in pool], o)]  # the prompt's interface, races
         if o.rerank_mutants and code0:  # the beam with one operation swapped: the model's commonest mistake
             from ..wgsl.mutate import mutants
@@ -427,7 +450,7 @@ class Generator:
             with _num_threads(self.threads):
                 scores = self.reranker().scores(prompt, [c for c, *_ in pool])
             timings["rerank"] = (time.perf_counter() - t) * 1e3
-            scores = [sc + bonus(c in outside, c in transcribed, o) for (c, *_), sc in zip(pool, scores)]
+            scores = [sc + bonus(c in outside, c in transcribed, o, c in stepped) for (c, *_), sc in zip(pool, scores)]
             for (_, _, _, entry), sc in zip(pool, scores):
                 entry["rerank"] = round(sc, 4)
             best = max(range(len(pool)), key=lambda i: scores[i])
@@ -437,6 +460,26 @@ class Generator:
         return Generation(code=code, ok=True, diagnostics=_diag_dicts(res), model=self.id,
                           source=entry.get("source", "retrieval"), workgroup_size=getattr(res, "workgroup_size", None),
                           reranked=reranked)
+
+    def _add_step_base(self, prompt: str, step, o: Options, timings: dict, seen: dict, add) -> None:
+        """Decode the prompt without the clause of its bound (`steps.without_step`) and `add` the first valid beam:
+        a small model answers "scale by gain" better than "scale by gain, then hard-limit to [-1, 1]"; the bound
+        is put back by the twin `steps.with_step` makes of every pool member."""
+        from .steps import without_step
+
+        base = without_step(prompt, step)
+        if not base or base == prompt:
+            return
+        cons = self.constraint if o.constrained else None
+        with _num_threads(self.threads):
+            hyps = self.decoder.generate([self.encode_prompt(base)[0]], self._config(o), constraint=cons)[0]
+        for h in sorted(hyps, key=lambda h: (not h.finished, -h.score)):
+            if h.finished:
+                code, res = self._check(h, timings)
+                if getattr(res, "ok", False) is True:
+                    seen[("step", code)] = entry = dict(_entry(h, res, []), source="step")
+                    add(code, res, h, entry)
+                    return
 
     def _nearest(self, prompt: str, k: int) -> list:
         """The k nearest (example, similarity) of the bundle's retrieval corpus (loaded on first use)."""
@@ -605,10 +648,12 @@ def kept_members(prompt: str, codes: Sequence[str], o: Options) -> list[int]:
     return keep
 
 
-def bonus(outside: bool, transcribed: bool, o: Options) -> float:
+def bonus(outside: bool, transcribed: bool, o: Options, stepped: bool = False) -> float:
     """Nats added to a pool member's rerank score: `retrieval_bonus` when the model did not write it (a retrieved
-    shader, a transcription), `formula_bonus` on top when it was transcribed from the prompt's formula."""
-    return (o.retrieval_bonus if outside else 0.0) + (o.formula_bonus if transcribed else 0.0)
+    shader, a transcription), `formula_bonus` on top when it was transcribed from the prompt's formula,
+    `step_bonus` when it is a twin with the prompt's bound applied (`steps.py`)."""
+    return (o.retrieval_bonus if outside else 0.0) + (o.formula_bonus if transcribed else 0.0) + \
+        (o.step_bonus if stepped else 0.0)
 
 
 def _entry(h: Hypothesis, res, diags: list[dict]) -> dict:

@@ -74,5 +74,8 @@ class Options:
     # (`wgsl.lint.racy_store`: `if (t < n) { out[0] = ...; }`) leave the pool, unless none would be left
     rerank_formula: bool = True  # kernels transcribed from an explicit elementwise or per-channel formula in the prompt
     # (`formula.py`) competes in the reranked pool
+    rerank_steps: bool = True  # when the prompt bounds its result ("then clamp to [-1, 1]", "never below 0", "capped
+    # at 99"), each pool member's twin with that bound applied to its stored value competes (`steps.py`)
+    step_bonus: float = 0.0  # nats added to such a twin's rerank score
     rerank_mutants: bool = False  # one-operation swaps of the first valid beam in the reranked pool (`wgsl/mutate.py`);
     # off by default: on the public set they cost 2-4 tasks with every reviewer tried (docs/model-card.md)

@@ -1,0 +1,105 @@
+"""The bound a prompt puts on its result (inference/steps.py): reading it from the words, leaving it out of the
+prompt, and applying it to the one element store of a shader, for f32, integer and colour outputs."""
+from __future__ import annotations
+
+import pytest
+
+from tiny_agent_trainer.inference.steps import Step, applies, last_step, with_step, without_step
+
+HEAD = "@compute @workgroup_size(64)\nfn main(@builtin(global_invocation_id) gid: vec3<u32>) {\n    let i = gid.x;\n"
+
+
+def shader(typ: str, store: str, out: str = "y") -> str:
+    return (f"@group(0) @binding(0) var<storage, read> x: array<{typ}>;\n"
+            f"@group(0) @binding(1) var<storage, read_write> {out}: array<{typ}>;\n\n" + HEAD
+            + f"    if (i >= arrayLength(&{out})) {{ return; }}\n    {store}\n}}\n")
+
+
+@pytest.mark.parametrize("prompt, lo, hi", [
+    ("multiply x by the uniform gain, then hard-limit the result to [-1, 1]", -1.0, 1.0),
+    ("scale by 2 and clip into (-0.5, 0.5) -> y", -0.5, 0.5),
+    ("lift each channel by amount and make sure nothing goes past 0..1", 0.0, 1.0),
+    ("add 1 to x and keep the values between 10 and 20", 10.0, 20.0),
+    ("the charge drops by 0.05 every tick but never goes below 0", 0.0, None),
+    ("add refill to every counter, capping the result at 99", None, 99.0),
+    ("bump every age by one, saturating at 255 so it never exceeds 255", None, 255.0),
+    ("hp - dmg for two u32 arrays, saturating at 0 instead of wrapping around", 0.0, None),
+    ("add bias, but at most 6", None, 6.0),
+])
+def test_bounds_read_from_the_words(prompt, lo, hi):
+    step = last_step(prompt)
+    assert step is not None and (step.lo, step.hi) == (lo, hi)
+
+
+@pytest.mark.parametrize("prompt", [
+    "relu: max(x, 0) -> y",  # a formula, not a bound in words
+    "clamp each value of x between lo and hi (uniforms)",  # bounds held in uniforms
+    "count how many values are at least 50",
+    "keep the first 10 elements and 20 more",
+    "never below 3 and never below 4",  # two different floors: no reading
+    "clip x to [1, 0]",  # an empty range
+    "keep the values inside -1..1",  # the request opens with the bound: a clamp, not a second step
+    "saturate the buffer to [0, 1] without a second buffer",
+    "never below 0: take x minus 1",
+])
+def test_no_bound_without_literal_numbers_or_when_the_words_disagree(prompt):
+    assert last_step(prompt) is None
+
+
+@pytest.mark.parametrize("prompt, alone", [
+    ("multiply every sample in pcm by the uniform volume and then clip to the range -1..1, output to out_pcm",
+     "multiply every sample in pcm by the uniform volume, output to out_pcm"),
+    ("lift each channel by amount and make sure nothing goes past 0..1", "lift each channel by amount"),
+    ("each charge in cells drops by 0.05 in place but never goes below 0", "each charge in cells drops by 0.05 in place"),
+    ("Bump every age by one, in place, but saturate at 255 so it never goes above 255.", "Bump every age by one, in place."),
+    ("scale by 2 and clip into (-0.5, 0.5) -> y", "scale by 2 -> y"),
+])
+def test_the_main_operation_asked_alone(prompt, alone):
+    assert without_step(prompt, last_step(prompt)) == alone
+
+
+def test_f32_bounds_wrap_the_stored_value():
+    code = shader("f32", "y[i] = x[i] * 2.0;")
+    assert "y[i] = clamp(x[i] * 2.0, -1.0, 1.0);" in with_step(code, Step(-1.0, 1.0))
+    assert "y[i] = max(x[i] * 2.0, 0.0);" in with_step(code, Step(0.0, None))
+    assert "y[i] = min(x[i] * 2.0, 0.5);" in with_step(code, Step(None, 0.5))
+
+
+def test_integer_bounds_and_the_unsigned_floor_left_alone():
+    u = shader("u32", "y[i] = x[i] + 5u;")
+    assert "y[i] = min(x[i] + 5u, 255u);" in with_step(u, Step(None, 255.0))
+    assert with_step(u, Step(0.0, None)) is None  # max(a - b, 0u) cannot undo a wrap-around
+    assert with_step(u, Step(None, 2.5)) is None  # a fraction is no u32 bound
+    s = shader("i32", "y[i] = x[i] - 7i;")
+    assert "y[i] = clamp(x[i] - 7i, -100i, 100i);" in with_step(s, Step(-100.0, 100.0))
+
+
+def test_colour_bounds_apply_to_rgb_and_keep_alpha():
+    code = shader("vec4<f32>", "y[i] = vec4<f32>(x[i].rgb * 1.5, x[i].a);")
+    got = with_step(code, Step(0.0, 1.0), "brighten the image, clamped to 0..1")
+    assert "    let res = vec4<f32>(x[i].rgb * 1.5, x[i].a);\n" in got
+    assert "y[i] = vec4<f32>(clamp(res.rgb, vec3<f32>(0.0), vec3<f32>(1.0)), res.a);" in got
+    assert with_step(code, Step(0.0, 1.0), "clamp the vectors to 0..1") is None  # not said to be colours
+
+
+def test_shaders_it_does_not_rewrite():
+    assert with_step(shader("f32", "y[i] = clamp(x[i] * 2.0, -1.0, 1.0);"), Step(-1.0, 1.0)) is None  # already bound
+    two = shader("f32", "y[i] = x[i];\n    y[i + 1u] = x[i];")
+    assert with_step(two, Step(0.0, 1.0)) is None  # two stores
+    loop = shader("f32", "for (var k = 0u; k < 4u; k++) { y[i] = x[k]; }")
+    assert with_step(loop, Step(0.0, 1.0)) is None
+
+
+def test_rewrites_are_valid_wgsl(wgpu_runtime):
+    for typ, store, step, prompt in [("f32", "y[i] = x[i] * 2.0;", Step(-1.0, 1.0), ""),
+                                     ("u32", "y[i] = x[i] + 5u;", Step(None, 99.0), ""),
+                                     ("i32", "y[i] = x[i] - 7i;", Step(0.0, None), ""),
+                                     ("vec4<f32>", "y[i] = x[i] * 2.0;", Step(None, 1.0), "colours")]:
+        wgpu_runtime.compile(with_step(shader(typ, store), step, prompt))
+
+
+def test_a_shader_that_already_bounds_its_result():
+    assert applies(shader("f32", "y[i] = clamp(x[i] * 2.0, -1.0, 1.0);"), Step(-1.0, 1.0))
+    assert applies(shader("u32", "y[i] = min(x[i] + 5u, 255u);"), Step(None, 255.0))
+    assert not applies(shader("f32", "y[i] = clamp(x[i], 0.0, 1.0);"), Step(-1.0, 1.0))
+    assert not applies(shader("f32", "y[i] = x[i] * 2.0;"), Step(-1.0, 1.0))
