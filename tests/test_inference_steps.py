@@ -103,3 +103,34 @@ def test_a_shader_that_already_bounds_its_result():
     assert applies(shader("u32", "y[i] = min(x[i] + 5u, 255u);"), Step(None, 255.0))
     assert not applies(shader("f32", "y[i] = clamp(x[i], 0.0, 1.0);"), Step(-1.0, 1.0))
     assert not applies(shader("f32", "y[i] = x[i] * 2.0;"), Step(-1.0, 1.0))
+
+
+def test_bounds_named_as_uniforms():
+    step = last_step("Scale each sample of pcm by the uniform gain, then hard-limit the result to [-ceiling, ceiling] "
+                     "(ceiling is a second uniform float). Write to out.")
+    assert (step.lo, step.hi) == ("-ceiling", "ceiling")
+    assert last_step("add bias to x but never above cap (a uniform f32)").hi == "cap"
+    assert last_step("scale x by 2, then clip it to [lo, hi]") is None  # names the prompt never calls uniforms
+    assert last_step("double x and keep it between zero and one") is None
+
+
+def test_a_named_bound_reads_a_uniform_field_added_when_missing():
+    code = shader("f32", "y[i] = x[i] * params.gain;")
+    code = "struct Params {\n    gain: f32,\n}\n\n" + code.replace(
+        "array<f32>;\n\n", "array<f32>;\n@group(0) @binding(2) var<uniform> params: Params;\n\n", 1)
+    code = code.replace("var<storage, read_write> y: array<f32>;\n\n", "var<storage, read_write> y: array<f32>;\n", 1)
+    got = with_step(code, Step("-ceiling", "ceiling"))
+    assert "y[i] = clamp(x[i] * params.gain, -params.ceiling, params.ceiling);" in got
+    assert "struct Params {\n    gain: f32,\n    ceiling: f32,\n}" in got
+    assert with_step(got, Step("-ceiling", "ceiling")) is None  # already bound
+    bare = with_step(shader("u32", "y[i] = x[i] + 1u;"), Step(None, "cap"))
+    assert bare.startswith("struct Params {\n    cap: u32,\n}\n\n")
+    assert "@group(0) @binding(2) var<uniform> params: Params;" in bare and "min(x[i] + 1u, params.cap)" in bare
+    assert with_step(shader("u32", "y[i] = x[i] + 1u;"), Step("-cap", None)) is None
+
+
+def test_named_rewrites_are_valid_wgsl(wgpu_runtime):
+    for typ, store, step in [("f32", "y[i] = x[i] * 2.0;", Step("-ceiling", "ceiling")),
+                             ("u32", "y[i] = x[i] + 5u;", Step(None, "cap")),
+                             ("vec4<f32>", "y[i] = x[i] * 2.0;", Step("lo", "hi"))]:
+        wgpu_runtime.compile(with_step(shader(typ, store), step, "colours"))

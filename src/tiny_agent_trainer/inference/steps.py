@@ -3,23 +3,24 @@ rewritten to apply it to the value it stores.
 
 Requests often end in a bound: "apply the gain, then hard-limit the result to [-1, 1]", "lift every
 channel by amount and make sure nothing goes past 0..1", "drops by 0.05 but never goes below 0",
-"add refill, capping the result at 99". `last_step(prompt)` reads such a clause (a range with two
-literal numbers, a lower bound after "never/not ... below", an upper bound after "capped at" / "never
-above" / "at most"); `with_step(code, step)` wraps the one element store of an element-wise shader:
-`y[i] = clamp(E, lo, hi);` for `f32`, `min(E, hi)` for integers, the rgb of a `vec4<f32>` colour with its
-alpha kept. The reranker adds the rewrite beside the member, and the reviewer decides which explains
-the prompt. A bound the member already applies gives back None.
+"add refill, capping the result at 99". `last_step(prompt)` reads such a clause (a range, a lower bound
+after "never/not ... below", an upper bound after "capped at" / "never above" / "at most"), each bound a
+literal number or a name the prompt calls a uniform ("[-ceiling, ceiling] (ceiling is a uniform)");
+`with_step(code, step)` wraps the one element store of an element-wise shader: `y[i] = clamp(E, lo, hi);`
+for `f32` and `i32`, `min(E, hi)` for `u32`, the rgb of a `vec4<f32>` colour with its alpha kept; a bound
+named in the prompt reads `params.name`, a field added to the `Params` struct (or a new struct and binding)
+when the shader lacks it. The reranker adds the rewrite beside the member, and the reviewer decides which
+explains the prompt. A bound the member already applies gives back None.
 
-This module does NOT read bounds held in uniforms (names are not numbers), nor rewrite shaders with
-more than one store, loops or atomics; an unsigned lower bound is left alone (`max(a - b, 0u)` would
-not undo a wrap-around).
+This module does NOT rewrite shaders with more than one store, loops or atomics; an unsigned lower bound is
+left alone (`max(a - b, 0u)` would not undo a wrap-around).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-_NUM = r"(-?\s?\d+(?:\.\d+)?|-?\.\d+)"
+_NUM = r"(-?\s?\d+(?:\.\d+)?|-?\.\d+|-?\s?[A-Za-z_]\w*)"  # a literal number, or a name the prompt calls a uniform
 _RANGE = rf"\[?\(?\s*{_NUM}\s*(?:,|\.\.\.?|to|and|-|–)\s*{_NUM}\s*[\])]?"
 # "clamp/clip/limit/saturate/keep ... to/into/within/between [lo, hi]", "clamped to 0..1", "stays in 0-1"
 _RANGE_RE = re.compile(
@@ -38,17 +39,25 @@ _COLOUR = re.compile(r"\b(?:rgb|rgba|colou?rs?|channels?|pixels?|texels?|image|p
 _STORE = re.compile(r"^(\s*)(\w+)\[([^\]]+)\]\s*=\s*(.+);\s*$", re.M)
 
 
+Bound = float | str  # a literal number, or a uniform field's name ("-ceiling": its negation)
+
+
 @dataclass(frozen=True)
 class Step:
     """A bound on the stored value: `lo` and/or `hi` (None: no bound on that side); `spans`: where the prompt
     says so."""
-    lo: float | None = None
-    hi: float | None = None
+    lo: Bound | None = None
+    hi: Bound | None = None
     spans: tuple[tuple[int, int], ...] = ()
 
 
-def _num(text: str) -> float:
-    return float(text.replace(" ", ""))
+def _value(text: str, uniforms: set[str]) -> Bound | None:
+    """A number, or a name the prompt calls a uniform (kept with its sign); None for any other word."""
+    text = text.replace(" ", "")
+    try:
+        return float(text)
+    except ValueError:
+        return text if text.lstrip("-") in uniforms else None
 
 
 def _opens(prompt: str, start: int) -> bool:
@@ -59,19 +68,28 @@ def _opens(prompt: str, start: int) -> bool:
 def last_step(prompt: str) -> Step | None:
     """The bound the prompt puts on the result of its main operation, or None (no such words, the words disagree,
     or the request opens with them: "clip x to [0, 1]" is a clamp, not a second step)."""
-    m = _RANGE_RE.search(prompt)
-    if m:
-        lo, hi = _num(m.group(1)), _num(m.group(2))
-        return Step(lo, hi, (m.span(),)) if lo < hi and not _opens(prompt, m.start()) else None
-    lows, highs = list(_LOW_RE.finditer(prompt)), list(_HIGH_RE.finditer(prompt))
-    low = [_num(g) for mm in lows for g in mm.groups() if g is not None]
-    high = [_num(g) for mm in highs for g in mm.groups() if g is not None]
+    from .prompt_words import uniform_names
+
+    uniforms = uniform_names(prompt) if re.search(r"[A-Za-z_]\w*\s*[\],)]", prompt) else set()
+    for m in _RANGE_RE.finditer(prompt):
+        lo, hi = _value(m.group(1), uniforms), _value(m.group(2), uniforms)
+        if lo is None or hi is None:
+            continue
+        if isinstance(lo, float) and isinstance(hi, float) and lo >= hi or _opens(prompt, m.start()):
+            return None
+        return Step(lo, hi, (m.span(),))
+    lows = [(mm, v) for mm in _LOW_RE.finditer(prompt) for g in mm.groups() if g is not None
+            for v in [_value(g, uniforms)] if v is not None]
+    highs = [(mm, v) for mm in _HIGH_RE.finditer(prompt) for g in mm.groups() if g is not None
+             for v in [_value(g, uniforms)] if v is not None]
+    low, high = [v for _, v in lows], [v for _, v in highs]
     if 0.0 in high and not low:  # "saturating at 0", "capped at 0": what a subtraction stops at is a floor
         low, high = [0.0], [h for h in high if h != 0.0]
     if len(set(low)) > 1 or len(set(high)) > 1 or not (low or high):
         return None
-    step = Step(low[0] if low else None, high[0] if high else None, tuple(sorted(mm.span() for mm in lows + highs)))
-    if step.lo is not None and step.hi is not None and step.lo >= step.hi or _opens(prompt, step.spans[0][0]):
+    step = Step(low[0] if low else None, high[0] if high else None, tuple(sorted(mm.span() for mm, _ in lows + highs)))
+    if isinstance(step.lo, float) and isinstance(step.hi, float) and step.lo >= step.hi \
+            or _opens(prompt, step.spans[0][0]):
         return None
     return step
 
@@ -101,10 +119,17 @@ def _f32(v: float) -> str:
     return text if "e" not in text else f"{v:.9f}".rstrip("0")
 
 
-def _int(v: float, signed: bool) -> str | None:
-    if v != int(v) or (v < 0 and not signed):
+def _lit(b: Bound, typ: str) -> str | None:
+    """The WGSL for bound `b` of element type `typ` (a uniform name reads `params.name`); None when it cannot be
+    one (a fraction or a negative number for an unsigned type)."""
+    if isinstance(b, str):
+        neg, name = b.startswith("-"), b.lstrip("-")
+        return None if neg and typ == "u32" else ("-" if neg else "") + f"params.{name}"
+    if typ in ("f32", "vec4<f32>"):
+        return _f32(b)
+    if b != int(b) or (b < 0 and typ == "u32"):
         return None
-    return f"{int(v)}i" if signed else f"{int(v)}u"
+    return f"{int(b)}{'i' if typ == 'i32' else 'u'}"
 
 
 def _element_type(code: str, name: str) -> str | None:
@@ -114,28 +139,48 @@ def _element_type(code: str, name: str) -> str | None:
 
 def _wrap(expr: str, typ: str, step: Step, prompt: str) -> tuple[list[str], str] | None:
     """(statements before the store, the new stored expression) applying `step` to `expr` of type `typ`."""
-    if typ == "f32":
-        lo, hi = (None if b is None else _f32(b) for b in (step.lo, step.hi))
-        if lo is not None and hi is not None:
-            return [], f"clamp({expr}, {lo}, {hi})"
-        return [], f"max({expr}, {lo})" if lo is not None else f"min({expr}, {hi})"
-    if typ in ("u32", "i32"):
-        signed = typ == "i32"
-        lo = None if step.lo is None else _int(step.lo, signed)
-        hi = None if step.hi is None else _int(step.hi, signed)
-        if (step.hi is not None and hi is None) or (step.lo is not None and (lo is None or not signed)):
-            return None  # a fraction, a negative unsigned bound, or an unsigned floor (wrap-around)
-        if lo is not None and hi is not None:
-            return [], f"clamp({expr}, {lo}, {hi})"
-        return [], f"max({expr}, {lo})" if lo is not None else f"min({expr}, {hi})"
-    if typ == "vec4<f32>" and _COLOUR.search(prompt):
-        v = lambda b: f"vec3<f32>({_f32(b)})"  # noqa: E731
-        if step.lo is not None and step.hi is not None:
-            rgb = f"clamp(res.rgb, {v(step.lo)}, {v(step.hi)})"
-        else:
-            rgb = f"max(res.rgb, {v(step.lo)})" if step.lo is not None else f"min(res.rgb, {v(step.hi)})"
-        return [f"let res = {expr};"], f"vec4<f32>({rgb}, res.a)"
-    return None
+    if typ not in ("f32", "i32", "u32") and not (typ == "vec4<f32>" and _COLOUR.search(prompt)):
+        return None
+    if typ == "u32" and step.lo is not None:
+        return None  # an unsigned floor cannot undo a wrap-around (`max(a - b, 0u)`)
+    lo, hi = (None if b is None else _lit(b, typ) for b in (step.lo, step.hi))
+    if (step.lo is not None and lo is None) or (step.hi is not None and hi is None):
+        return None
+    pre = []
+    if typ == "vec4<f32>":  # the rgb of the colour, alpha kept
+        pre, expr = [f"let res = {expr};"], "res.rgb"
+        lo, hi = (None if b is None else f"vec3<f32>({b})" for b in (lo, hi))
+    if lo is not None and hi is not None:
+        out = f"clamp({expr}, {lo}, {hi})"
+    else:
+        out = f"max({expr}, {lo})" if lo is not None else f"min({expr}, {hi})"
+    return pre, f"vec4<f32>({out}, res.a)" if typ == "vec4<f32>" else out
+
+
+def _with_fields(code: str, step: Step, scalar: str) -> str | None:
+    """`code` with a uniform field for each name among the step's bounds that its `Params` struct lacks (added
+    last, in the order lo, hi; a struct and its binding are made when the shader has none)."""
+    names = [b.lstrip("-") for b in (step.lo, step.hi) if isinstance(b, str)]
+    if not names:
+        return code
+    m = re.search(r"struct\s+(\w+)\s*\{([^}]*)\}", code)
+    uni = re.search(r"var<uniform>\s+(\w+)\s*:\s*(\w+)\s*;", code)
+    if uni and (uni.group(1) != "params" or not m or m.group(1) != uni.group(2)):
+        return None  # a uniform under another name: leave it
+    if m:
+        have = set(re.findall(r"(\w+)\s*:", m.group(2)))
+        add = "".join(f"    {n}: {scalar},\n" for n in dict.fromkeys(names) if n not in have)
+        body = m.group(2).rstrip()
+        body = (body + ("," if body and not body.endswith(",") else "") + "\n") if body else "\n"
+        return code[:m.start(2)] + body + add + code[m.end(2):]
+    fields = "".join(f"    {n}: {scalar},\n" for n in dict.fromkeys(names))
+    bindings = [int(b) for b in re.findall(r"@binding\((\d+)\)", code)]
+    last = list(re.finditer(r"^@group\(0\)\s*@binding\(\d+\)[^\n]*\n", code, re.M))
+    if not last:
+        return None
+    at = last[-1].end()
+    decl = f"@group(0) @binding({max(bindings) + 1}) var<uniform> params: Params;\n"
+    return f"struct Params {{\n{fields}}}\n\n" + code[:at] + decl + code[at:]
 
 
 def with_step(code: str, step: Step, prompt: str = "") -> str | None:
@@ -150,13 +195,13 @@ def with_step(code: str, step: Step, prompt: str = "") -> str | None:
     m = stores[0]
     typ = _element_type(code, m.group(2))
     got = _wrap(m.group(4).strip(), typ or "", step, prompt) if typ else None
-    if got is None:
+    if got is None or _applies(m.group(4), step):
         return None
     pre, expr = got
     ind = m.group(1)
     lines = [f"{ind}{s}" for s in pre] + [f"{ind}{m.group(2)}[{m.group(3)}] = {expr};"]
     new = code[:m.start()] + "\n".join(lines) + code[m.end():]
-    return None if new == code or _applies(m.group(4), step) else new
+    return _with_fields(new, step, "f32" if typ == "vec4<f32>" else typ)
 
 
 def applies(code: str, step: Step) -> bool:
@@ -167,9 +212,20 @@ def applies(code: str, step: Step) -> bool:
 
 
 def _applies(expr: str, step: Step) -> bool:
-    """The stored expression already ends in this bound (`clamp(..., 0.0, 1.0)`, `min(..., 255u)`)."""
-    nums = [float(x) for x in re.findall(r"-?\d+(?:\.\d+)?", expr.replace(" ", ""))]
-    outer = expr.strip().split("(", 1)[0]
-    wanted = [b for b in (step.lo, step.hi) if b is not None]
-    return outer in ("clamp", "min", "max", "saturate") and all(w in nums[-2:] for w in wanted) \
-        or (outer == "saturate" and wanted == [0.0, 1.0])
+    """The stored expression already ends in this bound (`clamp(..., 0.0, 1.0)`, `min(..., 255u)`,
+    `clamp(..., -params.c, params.c)`)."""
+    flat = expr.replace(" ", "")
+    outer = flat.split("(", 1)[0]
+    if outer not in ("clamp", "min", "max", "saturate"):
+        return False
+    nums = [float(x) for x in re.findall(r"(?<![\w.])-?\d+(?:\.\d+)?", flat)]
+    names = re.findall(r"-?params\.\w+", flat)
+    for b in (step.lo, step.hi):
+        if b is None:
+            continue
+        if isinstance(b, str):
+            if ("-" if b.startswith("-") else "") + "params." + b.lstrip("-") not in names[-2:]:
+                return False
+        elif b not in nums[-2:] and not (outer == "saturate" and b in (0.0, 1.0)):
+            return False
+    return True
