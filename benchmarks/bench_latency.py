@@ -3,8 +3,9 @@
 Usage: python benchmarks/bench_latency.py [--model default] [--repeat 5] [--threads 1]
 Default mode = what `generate` does: beam 4, grammar constraint as the bundle's meta.json says,
 naga validation of the candidates (repair rounds only if none is valid), and, when the bundle ships a
-reviewer, reranking of the first valid beam, the 5 nearest retrieval examples and, for the last prompt, the
-kernel transcribed from its formula. Greedy = one beam,
+reviewer, reranking of the first valid beam, the 5 nearest retrieval examples and, for the fourth prompt, the
+kernel transcribed from its formula; the fifth ends with a bound in words, so the request without it is decoded
+once more (`inference/steps.py`). Greedy = one beam,
 no constraint, no reranking. Prints the median of `--repeat` runs per prompt and mode, split into
 encode / decode / validate / rerank milliseconds.
 """
@@ -23,6 +24,7 @@ PROMPTS = [
     "Apply relu to every element of x and write the result to out.",
     "Transpose the rows x cols matrix a into b; rows and cols are uniform parameters.",
     "Decay envelope: for each time in `times`, envelope = amplitude * exp(-rate * t); amplitude and rate are uniforms.",
+    "Multiply every sample in pcm by the uniform volume, then clip the result to [-1, 1]; write it to out_pcm.",
 ]
 
 
