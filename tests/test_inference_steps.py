@@ -65,10 +65,17 @@ def test_f32_bounds_wrap_the_stored_value():
     assert "y[i] = min(x[i] * 2.0, 0.5);" in with_step(code, Step(None, 0.5))
 
 
-def test_integer_bounds_and_the_unsigned_floor_left_alone():
+def test_integer_bounds_and_the_unsigned_floor_tested_before_subtracting():
     u = shader("u32", "y[i] = x[i] + 5u;")
     assert "y[i] = min(x[i] + 5u, 255u);" in with_step(u, Step(None, 255.0))
-    assert with_step(u, Step(0.0, None)) is None  # max(a - b, 0u) cannot undo a wrap-around
+    assert "y[i] = max(x[i] + 5u, 1u);" in with_step(u, Step(1.0, None))  # no subtraction: nothing wrapped around
+    d = shader("u32", "y[i] = x[i] - 7u;")  # a subtraction is tested before it can wrap around
+    assert "y[i] = select(x[i] - 7u, 0u, x[i] < 7u);" in with_step(d, Step(0.0, None))
+    assert "y[i] = select(x[i] - 7u, 1u, x[i] < 7u + 1u);" in with_step(d, Step(1.0, None))
+    assert "y[i] = min(select(x[i] - 7u, 1u, x[i] < 7u + 1u), 99u);" in with_step(d, Step(1.0, 99.0))
+    assert "select(x[i] - (x[i] >> 1u), 1u, x[i] < (x[i] >> 1u) + 1u)" in with_step(
+        shader("u32", "y[i] = x[i] - (x[i] >> 1u);"), Step(1.0, None))
+    assert "max(x[i] * 2u - 7u + 1u, 1u)" in with_step(shader("u32", "y[i] = x[i] * 2u - 7u + 1u;"), Step(1.0, None))
     assert with_step(u, Step(None, 2.5)) is None  # a fraction is no u32 bound
     s = shader("i32", "y[i] = x[i] - 7i;")
     assert "y[i] = clamp(x[i] - 7i, -100i, 100i);" in with_step(s, Step(-100.0, 100.0))
@@ -92,6 +99,7 @@ def test_shaders_it_does_not_rewrite():
 
 def test_rewrites_are_valid_wgsl(wgpu_runtime):
     for typ, store, step, prompt in [("f32", "y[i] = x[i] * 2.0;", Step(-1.0, 1.0), ""),
+                                     ("u32", "y[i] = x[i] - 7u;", Step(1.0, None), ""),
                                      ("u32", "y[i] = x[i] + 5u;", Step(None, 99.0), ""),
                                      ("i32", "y[i] = x[i] - 7i;", Step(0.0, None), ""),
                                      ("vec4<f32>", "y[i] = x[i] * 2.0;", Step(None, 1.0), "colours")]:

@@ -7,13 +7,14 @@ channel by amount and make sure nothing goes past 0..1", "drops by 0.05 but neve
 after "never/not ... below", an upper bound after "capped at" / "never above" / "at most"), each bound a
 literal number or a name the prompt calls a uniform ("[-ceiling, ceiling] (ceiling is a uniform)");
 `with_step(code, step)` wraps the one element store of an element-wise shader: `y[i] = clamp(E, lo, hi);`
-for `f32` and `i32`, `min(E, hi)` for `u32`, the rgb of a `vec4<f32>` colour with its alpha kept; a bound
+for `f32` and `i32`, `min(E, hi)` for `u32` (and for a floor, `a - b` tested before it can wrap around:
+`select(a - b, 0u, a < b)`), the rgb of a `vec4<f32>` colour with its alpha kept; a bound
 named in the prompt reads `params.name`, a field added to the `Params` struct (or a new struct and binding)
 when the shader lacks it. The reranker adds the rewrite beside the member, and the reviewer decides which
 explains the prompt. A bound the member already applies gives back None.
 
-This module does NOT rewrite shaders with more than one store, loops or atomics; an unsigned lower bound is
-left alone (`max(a - b, 0u)` would not undo a wrap-around).
+This module does NOT rewrite shaders with more than one store, loops or atomics; an unsigned floor on anything but
+one subtraction is a plain `max` (other wrap-arounds, such as an overflowing product, are not undone).
 """
 from __future__ import annotations
 
@@ -141,11 +142,16 @@ def _wrap(expr: str, typ: str, step: Step, prompt: str) -> tuple[list[str], str]
     """(statements before the store, the new stored expression) applying `step` to `expr` of type `typ`."""
     if typ not in ("f32", "i32", "u32") and not (typ == "vec4<f32>" and _COLOUR.search(prompt)):
         return None
-    if typ == "u32" and step.lo is not None:
-        return None  # an unsigned floor cannot undo a wrap-around (`max(a - b, 0u)`)
     lo, hi = (None if b is None else _lit(b, typ) for b in (step.lo, step.hi))
     if (step.lo is not None and lo is None) or (step.hi is not None and hi is None):
         return None
+    if typ == "u32" and lo is not None:  # `max(a - b, 0u)` cannot undo a wrap-around: test before subtracting
+        parts = _difference(expr)
+        if parts is not None:
+            a, b = parts
+            floor = f"select({expr}, {lo}, {a} < {b})" if step.lo == 0 else \
+                f"select({expr}, {lo}, {a} < {b} + {lo})"
+            return [], floor if hi is None else f"min({floor}, {hi})"
     pre = []
     if typ == "vec4<f32>":  # the rgb of the colour, alpha kept
         pre, expr = [f"let res = {expr};"], "res.rgb"
@@ -155,6 +161,19 @@ def _wrap(expr: str, typ: str, step: Step, prompt: str) -> tuple[list[str], str]
     else:
         out = f"max({expr}, {lo})" if lo is not None else f"min({expr}, {hi})"
     return pre, f"vec4<f32>({out}, res.a)" if typ == "vec4<f32>" else out
+
+
+def _difference(expr: str) -> tuple[str, str] | None:
+    """(a, b) when `expr` is `a - b` with exactly one binary minus outside parentheses, else None."""
+    depth, cuts = 0, []
+    for k, ch in enumerate(expr):
+        depth += ch in "(["
+        depth -= ch in ")]"
+        if ch == "-" and depth == 0 and k > 0 and re.search(r"[\w)\]]\s*$", expr[:k]):
+            cuts.append(k)
+    if len(cuts) != 1 or re.search(r"[+*/%&|^<>]", re.sub(r"\([^()]*\)|\[[^\]]*\]", "", expr)):
+        return None
+    return expr[:cuts[0]].strip(), expr[cuts[0] + 1:].strip()
 
 
 def _with_fields(code: str, step: Step, scalar: str) -> str | None:
