@@ -405,21 +405,23 @@ class Generator:
                 transcribed.add(var)
             return True
 
-        drifted: set[str] = set()  # members whose variant with the prompt's numbers is in the pool: the variant replaces them
-        for code, _, h, entry in list(pool):  # variants that carry the prompt's numbers (the model may drift)
-            var = adopt_numbers(code, prompt)
-            add_variant("numbers", var, h, entry, numbers_from_prompt=True)
-            if inherit(code, var):
-                drifted.add(code)
-        if o.prompt_numbers and drifted:
-            pool = [m for m in pool if m[0] not in drifted]
-            codes -= drifted
         stepped: set[str] = set()  # twins with the prompt's bound applied to their stored value
         for code, _, h, entry in list(pool) if step is not None else ():
             var = with_step(code, step, prompt)
             add_variant("step", var, h, entry, bounded=True)
             if inherit(code, var):
                 stepped.add(var)
+        drifted: set[str] = set()  # members whose variant with the prompt's numbers is in the pool: the variant replaces them
+        for code, _, h, entry in list(pool):  # variants that carry the prompt's numbers (the model may drift)
+            var = adopt_numbers(code, prompt)
+            add_variant("numbers", var, h, entry, numbers_from_prompt=True)
+            if inherit(code, var):
+                drifted.add(code)
+                if code in stepped:
+                    stepped.add(var)
+        if o.prompt_numbers and drifted:
+            pool = [m for m in pool if m[0] not in drifted]
+            codes -= drifted
         if o.interface_check:  # the f32 twins the element-type rule keeps (`kept_members` filters below)
             from .fixes import as_float
             from .interface import integer_storage, speaks_of_integers
