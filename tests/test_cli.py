@@ -195,6 +195,18 @@ def test_generate_with_the_bundled_model_reranks_operation_mutants_only_when_ask
     assert d2["n_candidates"] < d["n_candidates"]
 
 
+def test_generate_applies_a_bound_in_words_as_a_second_step_unless_told_not_to():
+    prompt = "Multiply every sample in pcm by the uniform volume, then clip the result to [-1, 1]; write it to out_pcm."
+    on = cli("generate", "--prompt", prompt, "--json")
+    assert on.returncode == 0, on.stderr
+    d = json.loads(on.stdout)
+    assert d["ok"] and "clamp(pcm[i] * params.volume, -1.0, 1.0)" in d["code"]
+    assert any(c.get("bounded") for c in d["candidates"])
+    off = cli("generate", "--prompt", prompt, "--json", "--no-steps")
+    d2 = json.loads(off.stdout)
+    assert off.returncode == 0 and d2["ok"] and not any(c.get("bounded") for c in d2["candidates"])
+
+
 def test_generate_help_states_the_apis_retrieval_bonus_and_the_flag_reaches_it():
     from tiny_agent_trainer.inference.api import Options
 

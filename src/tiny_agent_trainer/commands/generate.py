@@ -55,6 +55,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--mutants", action=argparse.BooleanOptionalAction, default=_OPT.rerank_mutants,
                    help="with --rerank, also rerank the first valid beam with one operator or builtin swapped "
                         "(default: off; an experiment, see docs/inference.md)")
+    p.add_argument("--steps", action=argparse.BooleanOptionalAction, default=_OPT.rerank_steps,
+                   help="with --rerank, when the prompt bounds its result in words (\"then clip to [-1, 1]\", \"never "
+                        "below 0\"), decode the request without the bound too and let each candidate compete with the "
+                        "bound applied (default: on)")
     p.add_argument("--formula", action=argparse.BooleanOptionalAction, default=_OPT.rerank_formula,
                    help="with --rerank, a kernel transcribed from an elementwise formula spelled out in the prompt "
                         "(\"y = a * x + b\") competes too (default: on)")
@@ -124,7 +128,7 @@ def run(args) -> int:
     opts = dict(beams=args.beams, sample=args.sample, temperature=args.temperature, top_p=args.top_p,
                 seed=args.seed, constrained=args.constrained, max_new_tokens=args.max_new_tokens,
                 retries=args.retries, fallback=args.fallback, rerank=args.rerank, rerank_mutants=args.mutants,
-                rerank_formula=args.formula)
+                rerank_formula=args.formula, rerank_steps=args.steps)
     if args.retrieval_bonus is not None:
         opts["retrieval_bonus"] = args.retrieval_bonus
     if args.formula_bonus is not None:
