@@ -118,6 +118,7 @@ def test_bounds_named_as_uniforms():
                      "(ceiling is a second uniform float). Write to out.")
     assert (step.lo, step.hi) == ("-ceiling", "ceiling")
     assert last_step("add bias to x but never above cap (a uniform f32)").hi == "cap"
+    assert last_step("add bias to x but never above cap; cap is a uniform").hi == "cap"
     assert last_step("scale x by 2, then clip it to [lo, hi]") is None  # names the prompt never calls uniforms
     assert last_step("double x and keep it between zero and one") is None
 

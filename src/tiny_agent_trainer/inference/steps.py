@@ -71,7 +71,7 @@ def last_step(prompt: str) -> Step | None:
     or the request opens with them: "clip x to [0, 1]" is a clamp, not a second step)."""
     from .prompt_words import uniform_names
 
-    uniforms = uniform_names(prompt) if re.search(r"[A-Za-z_]\w*\s*[\],)]", prompt) else set()
+    uniforms = uniform_names(prompt)
     for m in _RANGE_RE.finditer(prompt):
         lo, hi = _value(m.group(1), uniforms), _value(m.group(2), uniforms)
         if lo is None or hi is None:
