@@ -17,7 +17,7 @@ the bundled default, `"template"` = the built-in chromatic templates). `generate
    `interface.py`) drops members whose buffers or uniform contradict the prompt's words (outputs named,
    in place or not, parameters mentioned), and adds the model's in-place answer rewritten to write a
    separate output when the prompt wants one (which then also lends the retrieved shaders its names);
-4. if none is valid, first tries deterministic name fixes on the best invalid candidates
+4. if none is valid (`repair.py`), first tries deterministic name fixes on the best invalid candidates
    (`fixes.py`: an undeclared identifier or uniform field renamed to a declared one, a repeated
    struct field dropped; `fix_names`), then repairs within a bounded budget (`retries` rounds):
    re-decode with the output forced up to the token where naga's first error line starts and that
@@ -36,7 +36,6 @@ running them (see `evaluation`).
 """
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import time
 from dataclasses import dataclass
@@ -46,6 +45,7 @@ from typing import Any, Callable, Sequence
 from ..errors import UserError
 from .decoding import DecodeConfig, Decoder, Hypothesis
 from .options import MAX_PROMPT_CHARS, Generation, Options
+from .repair import Repairs, _diag_dicts, _first_error, _num_threads
 
 __all__ = ["MAX_PROMPT_CHARS", "Generation", "Generator", "Options", "generate"]
 
@@ -55,18 +55,7 @@ def _default_validator(code: str):
     return validate(code, deep=True)
 
 
-def _diag_dicts(result) -> list[dict]:
-    out = []
-    for d in getattr(result, "diagnostics", []) or []:
-        out.append(d.to_dict() if hasattr(d, "to_dict") else dict(d))
-    return out
-
-
-def _first_error(diags: list[dict]) -> str:
-    return diags[0].get("message", "") if diags else ""
-
-
-class Generator:
+class Generator(Repairs):
     """A loaded model plus generation options; thread-compatible, not thread-safe."""
 
     def __init__(self, model: str | None = None, device: str = "cpu", *, validator: Callable | None = None,
@@ -493,33 +482,6 @@ class Generator:
             self._retrieval = RetrievalSource(corpus=[self._fallback_corpus])
         return [(self._retrieval.examples[i], s) for i, s in self._retrieval.index.nearest(prompt, k)]
 
-    def _fix_names(self, invalids: list, timings: dict, per_candidate: int = 3, budget: int = 24,
-                   found: list | None = None) -> Generation | None:
-        """The first naga-valid rewrite by `fixes.name_fixes` of the best invalid candidates (up to
-        `per_candidate` fixes chained per candidate, at most `budget` validations), or None; `found`
-        receives (hypothesis, rewritten code, validation result) of the rewrite."""
-        from .fixes import name_fixes
-
-        for h, code, diags in sorted(invalids, key=lambda x: -x[0].score)[:3]:
-            frontier = [(code, diags)]
-            for _ in range(per_candidate):
-                nxt = []
-                for c, dg in frontier:
-                    for cand in name_fixes(c, dg):
-                        if budget <= 0:
-                            return None
-                        budget -= 1
-                        res = self._validate(cand, timings)
-                        if getattr(res, "ok", False) is True:
-                            if found is not None:
-                                found.append((h, cand, res))
-                            return self._accepted(h, cand, res, fixed=True)
-                        nxt.append((cand, _diag_dicts(res)))
-                frontier = nxt[:2]
-                if not frontier:
-                    break
-        return None
-
     def _fall_back(self, prompt: str, failed: Generation, o: Options | None = None) -> Generation:
         """When the model failed: with a reviewer (`rerank`), the best of the `rerank_retrieval` nearest verified
         training shaders and the prompt's formula (`_rerank` without a model answer); else the nearest one."""
@@ -553,46 +515,6 @@ class Generator:
                       f"nearest verified training example instead (retrieval fallback, similarity {sim:.2f}): "
                       "check that it does what you asked"])
 
-    def _repair(self, ids, best_invalid, o: Options, round_: int, timings: dict) -> list[Hypothesis]:
-        """Candidates of one repair round: ban the token starting naga's first error line, then sample."""
-        out: list[Hypothesis] = []
-        cons = self.constraint if o.constrained else None
-        t = time.perf_counter()
-        with _num_threads(self.threads):
-            self._repair_decode(ids, best_invalid, o, round_, cons, out)
-        timings["decode"] += (time.perf_counter() - t) * 1e3
-        return out
-
-    def _repair_decode(self, ids, best_invalid, o: Options, round_: int, cons, out: list) -> None:
-        if round_ == 0 and best_invalid is not None:
-            h, code, diags = best_invalid
-            j = self._error_token(h, code, diags)
-            if j is not None:
-                cfg = self._config(dataclasses.replace(o, sample=False))
-                out += self.decoder.generate([ids], cfg, constraint=cons, prefix=h.tokens[:j],
-                                             ban_first=[h.tokens[j]])[0]
-        seed = (o.seed or 0) + 1000 * (round_ + 1)
-        samp = dataclasses.replace(o, sample=True, seed=seed, temperature=max(o.temperature, 0.7))
-        out += self.decoder.generate([ids], self._config(samp, o.repair_samples), constraint=cons)[0]
-
-    def _error_token(self, h: Hypothesis, code: str, diags: list[dict]) -> int | None:
-        """Index in `h.tokens` of the first piece of the first lexer token on naga's first error line."""
-        line = next((d.get("line") for d in diags if d.get("line")), None)
-        if not line or not h.finished:
-            return None
-        from ..wgsl.lexer import significant, tokenize
-        from .constrained import MARK
-
-        k = None
-        for n, tok in enumerate(significant(tokenize(code))):
-            if code.count("\n", 0, tok.start) + 1 == line:
-                k = n
-                break
-        if k is None:
-            return None
-        starts = [i for i, t in enumerate(h.tokens) if self.tokenizer.pieces[t].startswith(MARK)]
-        return starts[k] if k < len(starts) else None
-
     # -- the template "model" -----------------------------------------------------------------------
     def _template(self, prompt: str) -> Generation:
         t0 = time.perf_counter()
@@ -618,21 +540,6 @@ class Generator:
                           message="" if ok else f"the template failed validation: {_first_error(diags)}",
                           timings={"encode": 0.0, "decode": (tv - t0) * 1e3, "validate": (now - tv) * 1e3,
                                    "total": (now - t0) * 1e3})
-
-
-@contextlib.contextmanager
-def _num_threads(n: int | None):
-    if not n:
-        yield
-        return
-    import torch
-
-    old = torch.get_num_threads()
-    torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(old)
 
 
 def kept_members(prompt: str, codes: Sequence[str], o: Options) -> list[int]:
