@@ -384,17 +384,17 @@ class Generator(Repairs):
             if step is not None:
                 self._add_step_base(prompt, step, o, timings, seen, add)
 
+        stepped: set[str] = set()  # twins with the prompt's bound applied to their stored value
+
         def inherit(code: str, var: str | None) -> bool:
-            """A rewrite `var` of `code` in the pool keeps its bonuses; whether it is in the pool."""
+            """A rewrite `var` of `code` in the pool keeps its marks (bonuses); whether it is in the pool."""
             if var is None or var not in codes:
                 return False
-            if code in outside:
-                outside.add(var)
-            if code in transcribed:
-                transcribed.add(var)
+            for marks in (outside, transcribed, stepped):
+                if code in marks:
+                    marks.add(var)
             return True
 
-        stepped: set[str] = set()  # twins with the prompt's bound applied to their stored value
         for code, _, h, entry in list(pool) if step is not None else ():
             var = with_step(code, step, prompt)
             add_variant("step", var, h, entry, bounded=True)
@@ -406,8 +406,6 @@ class Generator(Repairs):
             add_variant("numbers", var, h, entry, numbers_from_prompt=True)
             if inherit(code, var):
                 drifted.add(code)
-                if code in stepped:
-                    stepped.add(var)
         if o.prompt_numbers and drifted:
             pool = [m for m in pool if m[0] not in drifted]
             codes -= drifted
@@ -420,8 +418,7 @@ class Generator(Repairs):
                     if integer_storage(code):
                         var = as_float(code)
                         add_variant("float", var, h, entry, as_float=True)
-                        if code in outside and var in codes:
-                            outside.add(var)
+                        inherit(code, var)
         if self.on_pool is not None:  # tooling (benchmarks/bench_pools.py): the pool before its filters
             self.on_pool(prompt, [dict(code=c, source=e.get("source", "model"), outside=c in outside,
                                        transcribed=c in transcribed, stepped=c in stepped, winner=c == code0)

@@ -18,8 +18,11 @@ one subtraction is a plain `max` (other wrap-arounds, such as an overflowing pro
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
+
+from ..wgsl.names import interface
 
 _NUM = r"(-?\s?\d+(?:\.\d+)?|-?\.\d+|-?\s?[A-Za-z_]\w*)"  # a literal number, or a name the prompt calls a uniform
 _RANGE = rf"\[?\(?\s*{_NUM}\s*(?:,|\.\.\.?|to|and|-|–)\s*{_NUM}\s*[\])]?"
@@ -52,13 +55,14 @@ class Step:
     spans: tuple[tuple[int, int], ...] = ()
 
 
-def _value(text: str, uniforms: set[str]) -> Bound | None:
-    """A number, or a name the prompt calls a uniform (kept with its sign); None for any other word."""
+def _value(text: str, uniforms) -> Bound | None:
+    """A number, or a name the prompt calls a uniform (kept with its sign; `uniforms()` gives those names, read
+    only when a bound is a word); None for any other word."""
     text = text.replace(" ", "")
     try:
         return float(text)
     except ValueError:
-        return text if text.lstrip("-") in uniforms else None
+        return text if text.lstrip("-") in uniforms() else None
 
 
 def _opens(prompt: str, start: int) -> bool:
@@ -71,7 +75,7 @@ def last_step(prompt: str) -> Step | None:
     or the request opens with them: "clip x to [0, 1]" is a clamp, not a second step)."""
     from .prompt_words import uniform_names
 
-    uniforms = uniform_names(prompt)
+    uniforms = functools.cache(lambda: uniform_names(prompt))
     for m in _RANGE_RE.finditer(prompt):
         lo, hi = _value(m.group(1), uniforms), _value(m.group(2), uniforms)
         if lo is None or hi is None:
@@ -133,9 +137,13 @@ def _lit(b: Bound, typ: str) -> str | None:
     return f"{int(b)}{'i' if typ == 'i32' else 'u'}"
 
 
-def _element_type(code: str, name: str) -> str | None:
-    m = re.search(rf"var<storage,\s*read_write>\s+{re.escape(name)}\s*:\s*array<([^>]+>?)>", code)
-    return m.group(1).replace(" ", "") if m else None
+def _one_store(code: str):
+    """(the store's match, the stored buffer's element type) when the shader stores to exactly one element of its
+    storage outputs in one statement, else None."""
+    outs = {name: typ[len("array<"):-1] for _, acc, name, typ in interface(code)[0]
+            if acc.endswith(",read_write>") and typ.startswith("array<")}
+    stores = [m for m in _STORE.finditer(code) if m.group(2) in outs]
+    return (stores[0], outs[stores[0].group(2)]) if len(stores) == 1 else None
 
 
 def _wrap(expr: str, typ: str, step: Step, prompt: str) -> tuple[list[str], str] | None:
@@ -207,13 +215,11 @@ def with_step(code: str, step: Step, prompt: str = "") -> str | None:
     not exactly one store to a storage output, a loop, atomics, workgroup memory, or nothing would change."""
     if re.search(r"\b(?:for|while|loop|atomic\w*|workgroupBarrier)\b", code):
         return None
-    outs = set(re.findall(r"var<storage,\s*read_write>\s+(\w+)", code))
-    stores = [m for m in _STORE.finditer(code) if m.group(2) in outs]
-    if len(stores) != 1:
+    one = _one_store(code)
+    if one is None:
         return None
-    m = stores[0]
-    typ = _element_type(code, m.group(2))
-    got = _wrap(m.group(4).strip(), typ or "", step, prompt) if typ else None
+    m, typ = one
+    got = _wrap(m.group(4).strip(), typ, step, prompt)
     if got is None or _applies(m.group(4), step):
         return None
     pre, expr = got
@@ -225,9 +231,8 @@ def with_step(code: str, step: Step, prompt: str = "") -> str | None:
 
 def applies(code: str, step: Step) -> bool:
     """The shader's one element store already applies this bound (the model composed both steps itself)."""
-    outs = set(re.findall(r"var<storage,\s*read_write>\s+(\w+)", code))
-    stores = [m for m in _STORE.finditer(code) if m.group(2) in outs]
-    return len(stores) == 1 and _applies(stores[0].group(4), step)
+    one = _one_store(code)
+    return one is not None and _applies(one[0].group(4), step)
 
 
 def _applies(expr: str, step: Step) -> bool:
