@@ -459,10 +459,8 @@ class Generator(Repairs):
         if not base or base == prompt:
             return
         cons = self.constraint if o.constrained else None
-        t = time.perf_counter()
-        with _num_threads(self.threads):
+        with self._decoding(timings):  # encoding included
             hyps = self.decoder.generate([self.encode_prompt(base)[0]], self._config(o), constraint=cons)[0]
-        timings["decode"] = timings.get("decode", 0.0) + (time.perf_counter() - t) * 1e3  # encoding included
         for h in sorted(hyps, key=lambda h: (not h.finished, -h.score)):
             if h.finished:
                 code, res = self._check(h, timings)

@@ -73,14 +73,20 @@ class Repairs:
                     break
         return None
 
+    @contextlib.contextmanager
+    def _decoding(self, timings: dict):
+        """A decoding block: torch at the generator's thread count, its milliseconds added to `timings["decode"]`."""
+        t = time.perf_counter()
+        with _num_threads(self.threads):
+            yield
+        timings["decode"] = timings.get("decode", 0.0) + (time.perf_counter() - t) * 1e3
+
     def _repair(self, ids, best_invalid, o: Options, round_: int, timings: dict) -> list[Hypothesis]:
         """Candidates of one repair round: ban the token starting naga's first error line, then sample."""
         out: list[Hypothesis] = []
         cons = self.constraint if o.constrained else None
-        t = time.perf_counter()
-        with _num_threads(self.threads):
+        with self._decoding(timings):
             self._repair_decode(ids, best_invalid, o, round_, cons, out)
-        timings["decode"] += (time.perf_counter() - t) * 1e3
         return out
 
     def _repair_decode(self, ids, best_invalid, o: Options, round_: int, cons, out: list) -> None:
