@@ -53,6 +53,20 @@ CASES = [
     ("Smooth minimum of the arrays p and q (k = 0.5): h = clamp(0.5 + 0.5*(q - p)/k, 0, 1); m = mix(q, p, h) - k*h*(1 - h)",
      "let h = clamp(0.5 + 0.5 * (q[i] - p[i]) / 0.5, 0.0, 1.0);\n    m[i] = mix(q[i], p[i], h) - 0.5 * h * (1.0 - h);",
      ["p", "q"], "m", [], False),
+    # fourteenth session: a |label| = formula, numpy's where, "the output buffer is" and a short name used only in
+    # the formula standing for the input the prose names
+    ("For the bins in `real_part` and `imag_part`, the modulus |c| = sqrt(real_part^2 + imag_part^2) of each goes "
+     "into `modulus`.", "modulus[i] = sqrt(real_part[i] * real_part[i] + imag_part[i] * imag_part[i]);",
+     ["real_part", "imag_part"], "modulus", [], False),
+    ("Guarded reciprocal from `den_in` to `recip`: recip = np.where(den_in == 0, 0, 1 / den_in)",
+     "recip[i] = select(1.0 / den_in[i], 0.0, den_in[i] == 0.0);", ["den_in"], "recip", [], False),
+    ("Fold the angles in theta_in into [0, 1): y = a - floor(a). The output buffer is theta_out.",
+     "theta_out[i] = theta_in[i] - floor(theta_in[i]);", ["theta_in"], "theta_out", [], False),
+    # the buffers listed in a sentence of their own are bound in that order, not in the formula's
+    ("Per-bin gain: gain_db = 20 * log(wet / dry) / log(10.0), where dry and wet are f32 buffers.",
+     "gain_db[i] = 20.0 * log(wet[i] / dry[i]) / log(10.0);", ["dry", "wet"], "gain_db", [], False),
+    ("Wrap the readings in raw_th into [-1, 1): w = t - 2 * floor((t + 1) / 2). The output buffer is wrapped_th.",
+     "wrapped_th[i] = raw_th[i] - 2.0 * floor((raw_th[i] + 1.0) / 2.0);", ["raw_th"], "wrapped_th", [], False),
 ]
 
 
@@ -87,12 +101,17 @@ def _task_toml(tid, prompt, inputs, output, uniforms, body, in_place) -> str:
     return "\n".join(out)
 
 
+def load_cases(cases, directory, prefix: str):
+    """The benchmark tasks of `cases` (prompt, body, inputs, output, uniforms, in place), ids prefix0, prefix1..."""
+    path = directory / f"{prefix}.toml"
+    path.write_text("\n".join(_task_toml(f"{prefix}{k}", p, ins, o, u, body, ip)
+                              for k, (p, body, ins, o, u, ip) in enumerate(cases)))
+    return load_tasks(path)
+
+
 @pytest.fixture(scope="module")
 def tasks(tmp_path_factory):
-    path = tmp_path_factory.mktemp("formula") / "formula.toml"
-    path.write_text("\n".join(_task_toml(f"f{k}", p, ins, o, u, body, ip)
-                              for k, (p, body, ins, o, u, ip) in enumerate(CASES)))
-    return load_tasks(path)
+    return load_cases(CASES, tmp_path_factory.mktemp("formula"), "f")
 
 
 @pytest.mark.parametrize("k", range(len(CASES)))
@@ -102,6 +121,13 @@ def test_a_spelled_out_formula_becomes_a_kernel_that_matches_a_hand_written_refe
     assert codes, prompt
     assert codes[0] == _reference(inputs, output, uniforms, body, in_place)  # conventions: bindings, names, style
     assert judge_source(tasks[k], codes[0]) == "pass"  # and it runs, on wgpu, like the reference
+
+
+def test_a_group_inside_a_call_is_not_a_rule_of_its_own():
+    # "(t + 1)" is floor's argument, not the map, even after an interval "[-1, 1)" that leaves a parenthesis open
+    codes = formula_candidates("Wrap the readings in raw_th into [-1, 1): w = t - 2 * floor((t + 1) / 2). "
+                               "The output buffer is wrapped_th.")
+    assert len(codes) == 1 and "floor" in codes[0]
 
 
 def test_operator_precedence_and_functions_are_written_the_wgsl_way():

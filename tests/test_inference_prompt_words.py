@@ -37,6 +37,8 @@ def test_prompt_interface_counts_named_inputs_and_outputs(prompt, want):
     ("Apply affine map x -> x * 3 + 1.5 to array in_vals, saving it to price_usd", (["in_vals"], ["price_usd"])),
     ("Set each value of the output noise_res to kernel_w[i] & 1023.", (["kernel_w"], ["noise_res"])),
     ("premultiply `src_px` by its alpha into `out_px` (rgba float4 buffers)", (["src_px"], ["out_px"])),
+    # "the output (buffer) is NAME" / "the input is NAME" (fourteenth session)
+    ("Cube the samples. The input buffer is raw_s and the output buffer is cubed_s.", (["raw_s"], ["cubed_s"])),
 ])
 def test_prompt_buffers_reads_typed_and_arrow_notation(prompt, want):
     from tiny_agent_trainer.inference.prompt_words import prompt_buffers
@@ -79,6 +81,8 @@ def test_mentions_parameters(prompt, want):
     ("price_usd_scale is a uniform parameter please", {"price_usd_scale"}),
     ("evaluate the binary logarithm of all elements in knob, placing the result in out", set()),
     ("error_term is passed as a uniform in a browser app", {"error_term"}),
+    ("`shrink` is the single f32 in the params uniform", {"shrink"}),  # fourteenth session
+    ("the data is in the buffer", set()),
 ])
 def test_uniform_lists_with_an_order_word_or_a_type(prompt, want):
     from tiny_agent_trainer.inference.prompt_words import uniform_names

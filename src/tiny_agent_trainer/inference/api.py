@@ -364,8 +364,10 @@ class Generator(Repairs):
         if o.rerank_formula:  # the prompt's own formula, transcribed (no model involved)
             from .colour_formula import colour_candidates
             from .formula import formula_candidates
+            from .word_formula import word_candidates
 
-            for code in formula_candidates(prompt) + colour_candidates(prompt):  # elementwise, then per channel
+            # elementwise, then per channel, then arithmetic in words ("subtract 32, then multiply by 5/9")
+            for code in formula_candidates(prompt) + colour_candidates(prompt) + word_candidates(prompt):
                 res = self._validate(code, timings)
                 entry = {"score": None, "tokens": 0, "finished": True, "ok": bool(getattr(res, "ok", False)),
                          "error": _first_error(_diag_dicts(res)), "source": "formula"}

@@ -2,21 +2,22 @@
 exp(-rate * t)", "i.e. floor(v / 0.25) * 0.25", "model_params -= lr * grads"), transcribe it into
 a float kernel that follows the kernel conventions, as one more candidate for the reranked pool.
 
-How: candidate spans (after `=`, `-=`-style updates, "i.e.", "like", ":" and at backticks) are
+How: candidate spans (after `=`, `-=`-style updates, a label like `|z| =`, "i.e.", "like", ":" and at backticks) are
 parsed as Python expressions with `ast` by `expr.py`, which also writes them as WGSL (longest prefix that parses; `|v|` is read as `abs(v)`, `x^2`
 as a power, `3t` as `3*t`, `np.`/`torch.`/`math.` prefixes are dropped, a table maps `relu6`, `sigmoid`,
-`lerp`, `clip`, `mse_loss(..., reduction='none')`... to WGSL); the free names are bound to buffers and
+`lerp`, `clip`, `np.where`, `mse_loss(..., reduction='none')`... to WGSL); the free names are bound to buffers and
 uniform fields from the words around them: the output is the assignment's target or the name after
 "->", "into", "to"...; names listed next to "uniform"/"params"/"constant" ("amplitude and rate are
 uniforms", "params struct with amp, freq, phase") or said to be one ("lr is an f32 uniform") are uniform
 fields, unless the prompt calls them a buffer; a placeholder element name (`v`, `t`, `x` not otherwise
 named, or a short name written only in the formula) stands for the input buffer the prompt names but the
-formula does not. A bare rule in one placeholder ("the curve 1.5*s - 0.5*s^3") is the map when nothing in
+formula does not (a short name is a placeholder when it appears nowhere outside the formula's clause: `p` of
+"... in phase_raw: wrapped = p - 2*pi * floor((p + pi) / (2*pi))"). A bare rule in one placeholder ("the curve 1.5*s - 0.5*s^3") is the map when nothing in
 the prompt speaks of a branch or a second step; a rule left of an arrow writes the name on its right
 ("base ** expo -> result"); a bound after the formula wraps it ("but never past max_hp", "capped at 30",
 "then clamp to [0, 1]"); statements that use earlier ones ("h = ...; d = mix(a, b, h)") become `let`s of
 one kernel, and a name set to a number ("k = 0.25") is that number. Bindings follow the conventions (inputs, then outputs, then one uniform struct, each in
-order of first mention). The words around the formula are read by `prompt_words.py`, which also tells the
+order of first mention, or in the order a sentence lists the buffers: "num and den are float buffers"). The words around the formula are read by `prompt_words.py`, which also tells the
 pool filters how many buffers the prompt names (`prompt_interface`).
 The reviewer decides whether the transcription explains the prompt better than the model's own
 shader and the retrieved ones; this module never decides, never validates (the caller runs naga),
@@ -111,6 +112,9 @@ def _starts_a_rule(prompt: str, start: int) -> bool:
     if re.search(r"\b(?!each\b|every\b|all\b)\w+\s+of$|\b(?:and|or|between|than|by)$", prev, re.I):
         return False  # "remainder of s / t", "max of |a| and ...": the rule is an argument of words
     opened = prev.endswith("(")
+    call = re.search(r"(?<![\w.])(\w+)\s*$", prev[:-1]) if opened else None
+    if call and call.group(1).lower() in FUNCS:
+        return False  # an argument of a function: "(p + pi)" of "floor((p + pi) / (2*pi))"
     if opened and re.search(r"[-+*/^&|%=<>.\w]$", prev[:-1].rstrip()) and not re.search(r"(?<![\w.])[A-Za-z]{3,}$", prev[:-1].rstrip()):
         return False  # "x / (1 + x*x)", "ln(1 + e^x)": a group inside an expression, not "in place (x & (x - 1))"
     if prev and not opened and (prev[-1] in "-+*/^&|%=<>.0123456789" or prev[-1].isalpha() and re.search(r"(?<![\w.])\w$", prev)
@@ -129,7 +133,8 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
         got = parse_prefix(prompt[m.end():], ints=ints)
         if got is not None:
             out.append((m.group(1), "=", got[0], m.start()))
-    for m in re.finditer(r"(?:`?([A-Za-z_]\w*)(?:\[\w*\])?'?`?\s*([-+*/]?=)(?![=>])\s*)|i\.e\.,?\s*|\blike\s+|:\s*|`|"
+    for m in re.finditer(r"(?:`?([A-Za-z_]\w*)(?:\[\w*\])?'?`?\s*([-+*/]?=)(?![=>])\s*)|\|\s*\w+\s*\|\s*=(?!=)\s*|"
+                         r"i\.e\.,?\s*|\blike\s+|:\s*|`|"
                          r"^\s*|\b(?i:computes?|calculates?|evaluates?|applies?|apply|returns?|gives?|as|writes?|"
                          r"stores?|outputs?|produces?|(?:should|must|will)\s+be|is|equals?|becomes?)\s+", prompt):
         rest = prompt[m.end():]
@@ -263,6 +268,18 @@ def formula_candidates(prompt: str) -> list[str]:
     return codes[:2]
 
 
+def element_kernel(prompt: str, node: ast.expr) -> str | None:
+    """A float kernel applying `node`, an expression in the placeholder element `v`, to the input the prompt names
+    (its output and in-place update read from the words as for a bare rule); None for prompts outside this
+    module's scope (integers, colours, grids, reductions) or when the words do not give a kernel."""
+    if _NOT_F32.search(prompt):
+        return None
+    try:
+        return _kernel(prompt, None, "bare", node, 0, branch_words_ok=True)  # "then" joins the steps
+    except Reject:
+        return None
+
+
 def _named(prompt: str, name: str) -> bool:
     """Whether the prompt treats the plain word `name` as a name: backticked, indexed (`x[i]`), called a buffer,
     array, input, output or uniform, listed with others or given a value."""
@@ -274,25 +291,29 @@ def _named(prompt: str, name: str) -> bool:
 
 
 def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, ty: str = "f32",
-            steps: list[tuple[str, ast.expr]] = ()) -> str | None:
+            steps: list[tuple[str, ast.expr]] = (), branch_words_ok: bool = False) -> str | None:
     assigned = target is not None  # the prompt wrote `target = ...` (else the output comes from its words)
     local = {n for n, _ in steps}  # "h" of "h = clamp(...); d = mix(a, b, h)": a `let` of the kernel
     free = [n for e in [*(e for _, e in steps), node] for n in free_names(e) if n not in MODULES and n not in local]
     free = list(dict.fromkeys(free))
     words = mentions(prompt)
-    if op == "bare" and _BRANCH.search(prompt):
+    if op == "bare" and not branch_words_ok and _BRANCH.search(prompt):
         return None
     bare, mapped, op = op == "bare", op in ("->", "bare"), "=" if op in ("->", "bare") else op  # "x -> f(x)": a map whose output may be unnamed
     indexed = {m.group(1) for m in ELEMENT_I.finditer(prompt)}  # names the prompt writes as `a[i]`
-    once = {n for n in free if len(n) <= 2 and len(re.findall(r"(?<![\w.])%s(?!\w)" % re.escape(n), prompt)) == 1}
+    stop = re.search(r"[.;!](?:\s|$)|\n", prompt[pos:])  # the formula's clause: a short name used only there
+    outside = prompt[:pos] + prompt[pos + stop.start():] if stop else prompt[:pos]  # is the formula's own name
+    once = {n for n in free if len(n) <= 2 and len(re.findall(r"(?<![\w.])%s(?!\w)" % re.escape(n), prompt)) == 1
+            or len(n) <= 2 and not re.search(r"(?<![\w.`])%s(?![\w`])" % re.escape(n), outside)}
     if target is not None and target not in free and re.search(r"(?<![\w.`])%s(?![\w`])" % re.escape(target),
                                                                prompt[pos + len(target):]) is None:
         alt = output_name(prompt, set(free) | {target})  # "f = 440 * ...; write them to `freqs`"
         if alt and (f"`{alt}`" in prompt or re.search(r"_|\d", alt)):  # written like a name, not "to amplitude"
             target = alt
     if target is None and bare and says_in_place(prompt):  # "in place (x & (x - 1))": the one buffer named
-        named = [w for w in re.findall(r"`?([A-Za-z_]\w*)`?\s+(?:buffer|array)\b|\b(?:buffer|array)\s+`?([A-Za-z_]\w*)",
-                                       prompt) for w in w if w and w.lower() not in STOP and legal(w)]
+        named = [w for w in re.findall(r"`?([A-Za-z_]\w*)`?\s+(?:buffer|array)\b|\b(?:buffer|array)\s+`?([A-Za-z_]\w*)|"
+                                       r"\b[Ii]n[- ]place\s+on\s+`?([A-Za-z_]\w*)", prompt)
+                 for w in w if w and w.lower() not in STOP and legal(w)]
         target, op = (named[0] if named else "data"), "bare-in-place"
     if target is None and mapped and output_name(prompt, set()) in free:  # "u + 1.5 into u": in place
         target = output_name(prompt, set())
@@ -341,7 +362,7 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
             if w in skip or w in cands or not legal(w) or w.lower() in STOP or w in FUNCS or w in MODULES or \
                     UNIFORM_WORDS.fullmatch(w) or not tick and re.fullmatch(r"[A-Z][a-z]+", w):
                 continue  # not "from uniform buffer", not "in Chrome"
-            if tick or IN_CUE.search(prompt[max(0, p - 16):p]):
+            if tick or IN_CUE.search(prompt[max(0, p - 16):p]) or re.match(r"\s+(?:buffer|array)\b", prompt[p + len(w):]):
                 cands.append(w)
         cands = [c for c in cands if not OUT_CUE.search(prompt[max(0, first_pos(prompt, c) - 24):first_pos(prompt, c)])]
         placeholders.sort(key=lambda n: first_pos(prompt, n))

@@ -25,12 +25,12 @@ PARAMS = "params"  # the conventions' uniform struct variable
 
 UNIFORM_WORDS = re.compile(r"\b(uniforms?|params?|parameters?|constants?|scalars?|knobs?|struct|arguments?|"
                            r"configurable)\b", re.I)
-OUT_CUE = re.compile(r"(?:->|=>|\binto|\bto|\boutput(?:\s+buffer)?|\bout|\b(?:stor|sav|plac)e[sd]?(?:\s+\w+){0,3}\s+in|"
+OUT_CUE = re.compile(r"(?:->|=>|\binto|\bto|\boutput(?:\s+buffer)?(?:\s+(?:is|will\s+be|should\s+be))?|\bout|\b(?:stor|sav|plac)e[sd]?(?:\s+\w+){0,3}\s+in|"
                       r"\bputs?(?:\s+\w+){0,3}\s+in|\bresults?\s+in|"
                       r"\bwrites?(?:\s+\w+)?\s+(?:to|in))"  # then type words may stand before the name ("-> u32 `y`")
                       r"(?:\s+(?:the|a|an|new|separate|[uif]32|f16|float|uint|int|array(?:<\w+>)?|buffer))*\s*[:`]?\s*$",
                       re.I)
-IN_CUE = re.compile(r"(?:\bin|\bfrom|\bover|\bof|\binput(?:\s+buffer)?|\bcalled|\bnamed|\breads?)\s*[:`]?\s*$", re.I)
+IN_CUE = re.compile(r"(?:\bin|\bfrom|\bover|\bof|\binput(?:\s+buffer)?(?:\s+is)?|\bcalled|\bnamed|\breads?)\s*[:`]?\s*$", re.I)
 _WORD = re.compile(r"`?([A-Za-z_]\w*)`?")
 STOP = set("a an the this that these it its each every all one them their and or of in on to into for with by from as "
             "is are be then where which when else if elementwise element elements value values array arrays buffer "
@@ -133,6 +133,9 @@ def uniform_names(prompt: str) -> set[str]:
                               clause))  # "a: uniform f32"
         out.update(re.findall(r"(?<![\w.])([A-Za-z_]\w*)`?\s+(?:comes?|is\s+read|is\s+taken|is\s+loaded)\s+(?:in\s+)?from\s+"
                               r"(?:an?\s+|the\s+)?(?:uniform|param)", clause))  # "w comes from a uniform buffer"
+        out.update(re.findall(r"(?<![\w.])([A-Za-z_]\w*)`?\s+(?:is|lives|sits)\s+(?:the\s+)?(?:(?:single|only|one|first|"
+                              r"second|third|[uif]32|float|scalar|field|value)\s+){0,3}in\s+(?:the\s+)?(?:\w+\s+)?"
+                              r"(?:uniform|params?)\b", clause))  # "`lam` is the single f32 in the params uniform"
     return out
 
 
@@ -151,8 +154,23 @@ def stated_order(prompt: str, names: list[str]) -> list[str]:
         if m:
             rank[n] = _ORDINALS[(m.group(1) or m.group(2)).lower()]
     if len(rank) < 2 and not (len(rank) == 1 and len(names) == 2):
-        return names
+        return _listed_order(prompt, names)
     return sorted(names, key=lambda n: (rank.get(n, 1 if rank and min(rank.values()) == 0 else 0), names.index(n)))
+
+
+_LIST = re.compile(r"(?<![\w.`])`?([A-Za-z_]\w*)`?((?:\s*,\s*`?[A-Za-z_]\w*`?)*),?\s+and\s+`?([A-Za-z_]\w*)`?\s+are\s+"
+                   r"(?:(?:both|all|the|two|three|four|float|f32|u32|i32|input|read-only|equal-length|same-length)\s+)*"
+                   r"(?:buffers|arrays|inputs|tensors)\b", re.I)
+
+
+def _listed_order(prompt: str, names: list[str]) -> list[str]:
+    """`names` in the order of a sentence that lists them all as the buffers ("num and den are float buffers",
+    "a, b and c are the inputs"), even when a formula mentions them earlier in another order; else as given."""
+    for m in _LIST.finditer(prompt):
+        listed = [m.group(1), *re.findall(r"[A-Za-z_]\w*", m.group(2)), m.group(3)]
+        if len(names) >= 2 and set(names) <= set(listed):
+            return sorted(names, key=listed.index)
+    return names
 
 
 def first_pos(prompt: str, name: str) -> int:
@@ -191,7 +209,7 @@ def output_name(prompt: str, taken: set[str]) -> str | None:
 
 
 _NAME_LIKE = re.compile(r"`([A-Za-z_]\w*)`|(?<![\w.])([A-Za-z_]\w*)(?=\[)|(?<![\w.`])([A-Za-z]\w*_\w*|[A-Za-z]+\d\w*)"
-                        r"(?![\w.(`])")
+                        r"(?![\w(`]|\.\w)")  # not `np.sqrt`; a name may end a sentence
 
 
 def says_in_place(prompt: str) -> bool:

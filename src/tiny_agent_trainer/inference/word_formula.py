@@ -1,0 +1,110 @@
+"""Arithmetic in words: "subtract 32 and then multiply by 5/9", "scale by 2.5, then subtract 1", "multiply every
+value by 0.995 and then add 0.001" become an elementwise formula over the element (`v * 0.995 + 0.001`), written as
+a kernel by `formula.py`, as one more candidate for the reranked pool.
+
+A chain is two or more steps in a row, joined by commas, "and", "then" or semicolons: multiply / scale / divide by
+N, add / subtract N (or "plus" / "minus" N), square, square root, absolute value, negate. N is a number (a fraction
+like 5/9 too) or a name the prompt calls a uniform. The chain counts only when nothing before it in its sentence
+names another operation (so "take the mean, then multiply by 2" is left alone) and nothing after it in its sentence
+does ("..., then apply the sigmoid"), except a bound ("then clamp to [0, 1]").
+This module does NOT read formulas in symbols (`formula.py`), bounds ("then clamp to [0, 1]": `steps.py` twins any
+candidate with those), integers or colours (`formula.py` refuses those prompts), and never decides: the reviewer does.
+"""
+from __future__ import annotations
+
+import ast
+import re
+
+from .formula import element_kernel
+from .prompt_words import uniform_names
+
+_NUM = r"(-?\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)?|-?\.\d+|[A-Za-z_]\w*)"
+_OBJ = (r"(?:\s+(?:it|them|that|this|the\s+result|(?:each|every|all|the)(?:\s+\w+)?(?:\s+(?:buffer|array|values?|"
+        r"elements?|entries|samples?))?|`?[A-Za-z_]\w*`?))?")
+_STEPS = [
+    (re.compile(r"(?:multipl(?:y|ies|ied)|scales?d?)" + _OBJ + r"\s+by\s+" + _NUM, re.I), ast.Mult),
+    (re.compile(r"divided?s?" + _OBJ + r"\s+by\s+" + _NUM, re.I), ast.Div),
+    (re.compile(r"(?:add(?:s|ed)?|plus)\s+" + _NUM + r"(?:\s+to" + _OBJ + r")?", re.I), ast.Add),
+    (re.compile(r"(?:subtract(?:s|ed)?|minus)\s+" + _NUM + r"(?:\s+from" + _OBJ + r")?", re.I), ast.Sub),
+    (re.compile(r"(?:square)" + _OBJ + r"(?=\s*(?:[,;.]|and\b|then\b|$))", re.I), "square"),
+    (re.compile(r"take\s+(?:the\s+)?square\s+root(?:\s+of" + _OBJ + r")?", re.I), "sqrt"),
+    (re.compile(r"take\s+(?:the\s+)?absolute\s+value(?:\s+of" + _OBJ + r")?", re.I), "abs"),
+    (re.compile(r"negate" + _OBJ, re.I), "neg"),
+]
+_JOIN = re.compile(r"\s*(?:,\s*|;\s*)?(?:and\s+)?(?:then\s+)?", re.I)
+# words naming an operation of their own: a chain after one of them is a later step of something else
+_OTHER_OP = re.compile(r"\b(?:sum|mean|average|max(?:imum)?|min(?:imum)?|clamp|clip|sqrt|square|log\w*|exp\w*|sin|cos|"
+                       r"tan\w*|sigmoid|relu|pow(?:er)?|reciprocal|abs\w*|floor|ceil\w*|round|sort|count|histogram|"
+                       r"blend|lerp|mix|dot|norm\w*|softmax|convolv\w*|blur|transpose|reduce|scan|prefix)\b", re.I)
+_BOUND_WORDS = re.compile(r"\b(?:clamp|clip)\b", re.I)  # a bound after the chain: `steps.py` twins the candidate
+_PLACEHOLDER = "v"
+
+
+def _operand(text: str, uniforms: set[str]) -> ast.expr | None:
+    text = text.strip()
+    m = re.fullmatch(r"(-?\d+(?:\.\d+)?|-?\.\d+)\s*/\s*(\d+(?:\.\d+)?)", text)
+    if m:
+        return ast.BinOp(ast.Constant(float(m.group(1))), ast.Div(), ast.Constant(float(m.group(2))))
+    if re.fullmatch(r"-?\d+(?:\.\d+)?|-?\.\d+", text):
+        return ast.Constant(float(text))
+    return ast.Name(text) if text in uniforms else None
+
+
+def _step(text: str, uniforms: set[str]) -> tuple[int, object] | None:
+    """(characters read, a function of the running expression) for the step at the start of `text`."""
+    for pattern, op in _STEPS:
+        m = pattern.match(text)
+        if not m:
+            continue
+        if op in ("square", "sqrt", "abs", "neg"):
+            fn = {"square": lambda e: ast.BinOp(e, ast.Pow(), ast.Constant(2)),
+                  "sqrt": lambda e: ast.Call(ast.Name("sqrt"), [e], []),
+                  "abs": lambda e: ast.Call(ast.Name("abs"), [e], []),
+                  "neg": lambda e: ast.UnaryOp(ast.USub(), e)}[op]
+            return m.end(), fn
+        arg = _operand(m.group(1), uniforms)
+        if arg is None:
+            return None
+        return m.end(), (lambda e, op=op, arg=arg: ast.BinOp(e, op(), arg))
+    return None
+
+
+def word_chain(prompt: str) -> ast.expr | None:
+    """The expression (in the placeholder element `v`) of the prompt's chain of arithmetic steps, or None."""
+    uniforms = uniform_names(prompt)
+    starts = [m.start() for pattern, _ in _STEPS for m in pattern.finditer(prompt)]
+    for start in sorted(set(starts)):
+        if start > 0 and prompt[start - 1].isalnum():
+            continue
+        sentence_start = max(prompt.rfind(". ", 0, start), prompt.rfind("; ", 0, start), prompt.rfind("\n", 0, start))
+        if _OTHER_OP.search(prompt[sentence_start + 1:start]):
+            return None  # the chain follows another operation: not ours to write
+        expr: ast.expr = ast.Name(_PLACEHOLDER)
+        pos, steps = start, 0
+        while True:
+            got = _step(prompt[pos:], uniforms)
+            if got is None:
+                break
+            n, fn = got
+            expr, pos, steps = fn(expr), pos + n, steps + 1
+            j = _JOIN.match(prompt, pos)
+            if j is None or j.end() == pos or _step(prompt[j.end():], uniforms) is None:
+                break
+            pos = j.end()
+        if steps >= 2:
+            end = re.search(r"[.;!](?:\s|$)|\n", prompt[pos:])
+            tail = prompt[pos:pos + end.start()] if end else prompt[pos:]
+            other = [m for m in _OTHER_OP.finditer(tail) if not _BOUND_WORDS.fullmatch(m.group(0))]
+            if other or any(p.search(tail) for p, _ in _STEPS):
+                return None  # more work follows the chain ("then apply the sigmoid")
+            return expr
+    return None
+
+
+def word_candidates(prompt: str) -> list[str]:
+    """The kernel of the prompt's arithmetic chain (`formula.element_kernel`), or []."""
+    node = word_chain(prompt)
+    if node is None:
+        return []
+    code = element_kernel(prompt, node)
+    return [code] if code else []

@@ -1,0 +1,62 @@
+"""Arithmetic in words (`inference/word_formula.py`): chains of steps become an expression in the element and a
+conventions-following kernel that computes what a hand-written reference computes (on the wgpu adapter); prompts
+where the steps follow another operation, or that hold a single step, get nothing. The prompts here are written
+for this test, not taken from any benchmark."""
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from test_inference_formula import _reference, load_cases  # the formula tests' reference builder and task loader
+from tiny_agent_trainer.evaluation.judge import judge_source
+from tiny_agent_trainer.inference.word_formula import word_candidates, word_chain
+
+# (prompt, reference body line, inputs, output, uniforms with values, in place)
+CASES = [
+    ("For each element of temps, subtract 32 and then multiply by 5/9; store into celsius.",
+     "celsius[i] = (temps[i] - 32.0) * (5.0 / 9.0);", ["temps"], "celsius", [], False),
+    ("Scale the samples buffer by 2.5, then subtract 1, writing the result to shifted.",
+     "shifted[i] = samples[i] * 2.5 - 1.0;", ["samples"], "shifted", [], False),
+    ("Release stage, done in place on env_lvl: multiply every value by 0.995 and then add 0.001.",
+     "env_lvl[i] = env_lvl[i] * 0.995 + 0.001;", [], "env_lvl", [], True),
+    ("Take each value of `raw`, add 1, square it and take the square root, writing to `smoothed`.",
+     "smoothed[i] = sqrt((raw[i] + 1.0) * (raw[i] + 1.0));", ["raw"], "smoothed", [], False),
+]
+
+
+@pytest.mark.parametrize("prompt, want", [
+    ("subtract 32 and then multiply by 5/9", "(v - 32.0) * (5.0 / 9.0)"),
+    ("multiply every value by 0.9, add 0.05 and negate the result", "-(v * 0.9 + 0.05)"),
+    ("divide x by 4; then take the absolute value", "abs(v / 4.0)"),
+    ("Multiply by gain then add 1 (gain is a uniform).", "v * gain + 1.0"),  # a name the prompt calls a uniform
+    ("scale it by .5 and subtract 2 into out_y", "v * 0.5 - 2.0"),
+    ("scale by 2 and add 1, then clamp to [0, 1]", "v * 2.0 + 1.0"),  # the bound is steps.py's twin
+])
+def test_chains_read_as_expressions(prompt, want):
+    node = word_chain(prompt)
+    assert node is not None and ast.unparse(node) == want
+
+
+@pytest.mark.parametrize("prompt", [
+    "Multiply every element by 2.",  # one step: the model's own ground
+    "Take the mean of x, then multiply by 2 and add 1.",  # the steps follow another operation
+    "multiply a by b and add c",  # b is a buffer, not a number or a uniform
+    "scale by 3, add 1, then apply the sigmoid",  # more work follows the chain
+])
+def test_other_prompts_get_no_chain(prompt):
+    assert word_chain(prompt) is None and word_candidates(prompt) == []
+
+
+def test_integer_and_colour_prompts_get_no_kernel():
+    assert word_candidates("For each u32 count, multiply by 3 and add 1 into counts_out.") == []
+    assert word_candidates("For every RGBA pixel, multiply by 0.5 and add 0.25 into dimmed.") == []
+
+
+@pytest.mark.parametrize("k", range(len(CASES)))
+def test_a_chain_becomes_a_kernel_that_matches_a_hand_written_reference(k, tmp_path_factory):
+    prompt, body, inputs, output, uniforms, in_place = CASES[k]
+    codes = word_candidates(prompt)
+    assert codes == [_reference(inputs, output, uniforms, body, in_place)]
+    task = load_cases([CASES[k]], tmp_path_factory.mktemp("words"), "w")[0]
+    assert judge_source(task, codes[0]) == "pass"
