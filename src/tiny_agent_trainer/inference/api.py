@@ -16,7 +16,8 @@ the bundled default, `"template"` = the built-in chromatic templates). `generate
    numbers (`fixes.adopt_numbers`) that competes too; the interface check (`interface_check`,
    `interface.py`) drops members whose buffers or uniform contradict the prompt's words (outputs named,
    in place or not, parameters mentioned), and adds the model's in-place answer rewritten to write a
-   separate output when the prompt wants one (which then also lends the retrieved shaders its names);
+   separate output when the prompt wants one (which then also lends the retrieved shaders its names); the
+   pool's stages and the choice are `pool.py` (a mixin of `Generator`);
 4. if none is valid (`repair.py`), first tries deterministic name fixes on the best invalid candidates
    (`fixes.py`: an undeclared identifier or uniform field renamed to a declared one, a repeated
    struct field dropped; `fix_names`), then repairs within a bounded budget (`retries` rounds):
@@ -45,6 +46,7 @@ from typing import Any, Callable, Sequence
 from ..errors import UserError
 from .decoding import DecodeConfig, Decoder, Hypothesis
 from .options import MAX_PROMPT_CHARS, Generation, Options
+from .pool import Pooling, _entry, bonus, kept_members  # noqa: F401 - bonus, kept_members: for bench_pools.py
 from .repair import Repairs, _diag_dicts, _first_error, _num_threads
 
 __all__ = ["MAX_PROMPT_CHARS", "Generation", "Generator", "Options", "generate"]
@@ -55,7 +57,7 @@ def _default_validator(code: str):
     return validate(code, deep=True)
 
 
-class Generator(Repairs):
+class Generator(Repairs, Pooling):
     """A loaded model plus generation options; thread-compatible, not thread-safe."""
 
     def __init__(self, model: str | None = None, device: str = "cpu", *, validator: Callable | None = None,
@@ -284,201 +286,6 @@ class Generator(Repairs):
         won.timings = timings
         return won
 
-    def reranker(self):
-        """The bundle's `Reranker` (loaded on first use), or None when the bundle ships no reviewer."""
-        if self._reranker is None and self._reviewer_path is not None:
-            from .rerank import Reranker
-
-            self._reranker = Reranker(self.loaded, self._reviewer_path, self._device)
-        return self._reranker
-
-    def _rerank(self, prompt: str, cands: list[Hypothesis], winner: tuple[Hypothesis, str, Any, dict] | None,
-                seen: dict, o: Options, timings: dict) -> Generation | None:
-        """The best of the model's answer (`winner`: the first valid beam, or the candidate a name fix or repair
-        made valid, already validated, with its `candidates` entry) and the next valid beams up to `rerank_beams`,
-        plus the `rerank_retrieval` nearest valid training examples and number variants, by
-        `rerank.Reranker.scores`; None when the pool has a single member (nothing to compare). Without a
-        `winner` (the model failed: `_fall_back`) the pool is the retrieved shaders (own names) and the prompt's
-        formula, and a single member is returned as it is; None when the pool is empty."""
-        from .fixes import adopt_names, adopt_numbers
-
-        pool: list[tuple[str, Any, Hypothesis | None, dict]] = []  # (code, validation result, hypothesis, entry)
-        codes: set[str] = set()
-        outside: set[str] = set()  # codes a retrieval or the formula (or their number variants) also produced
-        transcribed: set[str] = set()  # codes transcribed from the prompt's formula (or their number variants)
-
-        def add(code: str, res, h: Hypothesis | None, entry: dict) -> None:
-            if getattr(res, "ok", False) is True and code not in codes:
-                codes.add(code)
-                pool.append((code, res, h, entry))
-
-        def add_variant(kind: str, var: str | None, h: Hypothesis | None, base: dict, **flag: bool) -> None:
-            """A rewrite of a pool member (the prompt's numbers, an operation swap), if new and naga-valid."""
-            if var is None or var in codes:
-                return
-            res = self._validate(var, timings)
-            if getattr(res, "ok", False) is True:
-                seen[(kind, var)] = entry = dict(base, **flag)
-                add(var, res, h, entry)
-
-        h0, code0, res0, entry0 = winner if winner is not None else (None, None, None, None)
-        if winner is not None:
-            add(code0, res0, h0, entry0)
-        for h in sorted(cands, key=lambda h: (not h.finished, -h.score)):  # beams after the winner
-            if len(pool) >= max(1, o.rerank_beams):
-                break
-            key = tuple(h.tokens)
-            if h.finished and key not in seen:  # candidates before the winner were all invalid
-                code, res = self._check(h, timings)
-                seen[key] = _entry(h, res, _diag_dicts(res))
-                add(code, res, h, seen[key])
-        donor = code0  # whose names the retrieved shaders take
-        if o.interface_check and code0:  # an in-place answer to a prompt that wants a separate output: the
-            from .interface import output_rewrite  # same shader writing there (its name from the prompt or `out`)
-
-            var, named = output_rewrite(prompt, code0)
-            add_variant("output", var, h0, entry0, output_from_prompt=named, separate_output=True)
-            donor = var if var in codes else donor
-        if o.rerank_retrieval > 0 and self._fallback_corpus is not None:
-            added = 0  # distinct new shaders: a retrieved shader the pool already holds does not take a place
-            for ex, sim in self._nearest(prompt, o.rerank_retrieval * o.retrieval_scan):
-                if added >= o.rerank_retrieval:
-                    break
-                code = ex.code
-                named = adopt_names(code, donor) if donor else None  # the prompt's names, from the model's candidate
-                res = self._validate(named, timings) if named not in (None, code) else None
-                if res is not None and getattr(res, "ok", False) is True:
-                    code = named
-                else:
-                    res = self._validate(code, timings)
-                if getattr(res, "ok", False) is True:
-                    outside.add(code)
-                if code in codes:
-                    continue
-                entry = {"score": None, "tokens": 0, "finished": True, "ok": bool(getattr(res, "ok", False)),
-                         "error": _first_error(_diag_dicts(res)), "source": "retrieval", "similarity": round(sim, 3),
-                         "renamed": code != ex.code}
-                seen[("retrieval", code)] = entry
-                add(code, res, None, entry)
-                added += code in codes
-        if o.rerank_formula:  # the prompt's own formula, transcribed (no model involved)
-            from .colour_formula import colour_candidates
-            from .formula import formula_candidates
-            from .word_formula import word_candidates
-
-            # elementwise, then per channel, then arithmetic in words ("subtract 32, then multiply by 5/9")
-            for code in formula_candidates(prompt) + colour_candidates(prompt) + word_candidates(prompt):
-                res = self._validate(code, timings)
-                entry = {"score": None, "tokens": 0, "finished": True, "ok": bool(getattr(res, "ok", False)),
-                         "error": _first_error(_diag_dicts(res)), "source": "formula"}
-                seen[("formula", code)] = entry
-                if getattr(res, "ok", False) is True:
-                    outside.add(code)
-                    transcribed.add(code)
-                add(code, res, None, entry)
-        step = None
-        if o.rerank_steps:  # a bound in the prompt's words (`steps.py`): the main operation asked alone joins the pool
-            from .steps import applies, last_step, with_step
-
-            step = last_step(prompt)
-            if step is not None and code0 is not None and applies(code0, step):
-                step = None  # the model's answer already bounds its result: nothing to add
-            if step is not None:
-                self._add_step_base(prompt, step, o, timings, seen, add)
-
-        stepped: set[str] = set()  # twins with the prompt's bound applied to their stored value
-
-        def inherit(code: str, var: str | None) -> bool:
-            """A rewrite `var` of `code` in the pool keeps its marks (bonuses); whether it is in the pool."""
-            if var is None or var not in codes:
-                return False
-            for marks in (outside, transcribed, stepped):
-                if code in marks:
-                    marks.add(var)
-            return True
-
-        for code, _, h, entry in list(pool) if step is not None else ():
-            var = with_step(code, step, prompt)
-            add_variant("step", var, h, entry, bounded=True)
-            if inherit(code, var):
-                stepped.add(var)
-        drifted: set[str] = set()  # members whose variant with the prompt's numbers is in the pool: the variant replaces them
-        for code, _, h, entry in list(pool):  # variants that carry the prompt's numbers (the model may drift)
-            var = adopt_numbers(code, prompt)
-            add_variant("numbers", var, h, entry, numbers_from_prompt=True)
-            if inherit(code, var):
-                drifted.add(code)
-        if o.prompt_numbers and drifted:
-            pool = [m for m in pool if m[0] not in drifted]
-            codes -= drifted
-        if o.interface_check:  # the f32 twins the element-type rule keeps (`kept_members` filters below)
-            from .fixes import as_float
-            from .interface import integer_storage, speaks_of_integers
-
-            if not speaks_of_integers(prompt):  # an integer member's f32 twin (the integer one leaves below)
-                for code, _, h, entry in list(pool):
-                    if integer_storage(code):
-                        var = as_float(code)
-                        add_variant("float", var, h, entry, as_float=True)
-                        inherit(code, var)
-        if self.on_pool is not None:  # tooling (benchmarks/bench_pools.py): the pool before its filters
-            self.on_pool(prompt, [dict(code=c, source=e.get("source", "model"), outside=c in outside,
-                                       transcribed=c in transcribed, stepped=c in stepped, winner=c == code0)
-                                  for c, _, _, e in pool])
-        pool = [pool[i] for i in kept_members(prompt, [c for c, *_ in pool], o)]  # the prompt's interface, races
-        if o.rerank_mutants and code0:  # the beam with one operation swapped: the model's commonest mistake
-            from ..wgsl.mutate import mutants
-
-            for var in mutants(code0):
-                add_variant("mutant", var, h0, entry0, mutant=True)
-        if not pool or len(pool) == 1 and pool[0][0] == code0:
-            return None
-        reranked = len(pool) > 1  # else the only shader left: the model's answer with the prompt's numbers, or,
-        best = 0                  # when the model failed, the one retrieved shader or formula kernel
-        if reranked:
-            t = time.perf_counter()
-            with _num_threads(self.threads):
-                scores = self.reranker().scores(prompt, [c for c, *_ in pool])
-            timings["rerank"] = (time.perf_counter() - t) * 1e3
-            scores = [sc + bonus(c in outside, c in transcribed, o, c in stepped) for (c, *_), sc in zip(pool, scores)]
-            for (_, _, _, entry), sc in zip(pool, scores):
-                entry["rerank"] = round(sc, 4)
-            best = max(range(len(pool)), key=lambda i: scores[i])
-        code, res, h, entry = pool[best]
-        if h is not None:
-            return self._accepted(h, code, res, reranked=reranked, mutated=bool(entry.get("mutant")))
-        return Generation(code=code, ok=True, diagnostics=_diag_dicts(res), model=self.id,
-                          source=entry.get("source", "retrieval"), workgroup_size=getattr(res, "workgroup_size", None),
-                          reranked=reranked)
-
-    def _add_step_base(self, prompt: str, step, o: Options, timings: dict, seen: dict, add) -> None:
-        """Decode the prompt without the clause of its bound (`steps.without_step`) and `add` the first valid beam:
-        a small model answers "scale by gain" better than "scale by gain, then hard-limit to [-1, 1]"; the bound
-        is put back by the twin `steps.with_step` makes of every pool member."""
-        from .steps import without_step
-
-        base = without_step(prompt, step)
-        if not base or base == prompt:
-            return
-        cons = self.constraint if o.constrained else None
-        with self._decoding(timings):  # encoding included
-            hyps = self.decoder.generate([self.encode_prompt(base)[0]], self._config(o), constraint=cons)[0]
-        for h in sorted(hyps, key=lambda h: (not h.finished, -h.score)):
-            if h.finished:
-                code, res = self._check(h, timings)
-                if getattr(res, "ok", False) is True:
-                    seen[("step", code)] = entry = dict(_entry(h, res, []), source="step")
-                    add(code, res, h, entry)
-                    return
-
-    def _nearest(self, prompt: str, k: int) -> list:
-        """The k nearest (example, similarity) of the bundle's retrieval corpus (loaded on first use)."""
-        from .baselines import RetrievalSource
-
-        if self._retrieval is None:
-            self._retrieval = RetrievalSource(corpus=[self._fallback_corpus])
-        return [(self._retrieval.examples[i], s) for i, s in self._retrieval.index.nearest(prompt, k)]
-
     def _fall_back(self, prompt: str, failed: Generation, o: Options | None = None) -> Generation:
         """When the model failed: with a reviewer (`rerank`), the best of the `rerank_retrieval` nearest verified
         training shaders and the prompt's formula (`_rerank` without a model answer); else the nearest one."""
@@ -537,37 +344,6 @@ class Generator(Repairs):
                           message="" if ok else f"the template failed validation: {_first_error(diags)}",
                           timings={"encode": 0.0, "decode": (tv - t0) * 1e3, "validate": (now - tv) * 1e3,
                                    "total": (now - t0) * 1e3})
-
-
-def kept_members(prompt: str, codes: Sequence[str], o: Options) -> list[int]:
-    """Indices of the reranked pool's members that its filters keep: the interface check (`interface.fitting`,
-    option `interface_check`), then the race check (option `race_check`: a store that every invocation makes to
-    the same element cannot be right; skipped where it would leave none). Shared with the offline replay of
-    `benchmarks/bench_pools.py`."""
-    keep = list(range(len(codes)))
-    if o.interface_check:
-        from .interface import fitting
-
-        keep = fitting(prompt, codes)
-    if o.race_check:
-        from ..wgsl.lint import racy_store
-
-        keep = [i for i in keep if not racy_store(codes[i])] or keep
-    return keep
-
-
-def bonus(outside: bool, transcribed: bool, o: Options, stepped: bool = False) -> float:
-    """Nats added to a pool member's rerank score: `retrieval_bonus` when the model did not write it (a retrieved
-    shader, a transcription), `formula_bonus` on top when it was transcribed from the prompt's formula,
-    `step_bonus` when it is a twin with the prompt's bound applied (`steps.py`)."""
-    return (o.retrieval_bonus if outside else 0.0) + (o.formula_bonus if transcribed else 0.0) + \
-        (o.step_bonus if stepped else 0.0)
-
-
-def _entry(h: Hypothesis, res, diags: list[dict]) -> dict:
-    """A candidate's summary in `Generation.candidates`."""
-    return {"score": h.score, "tokens": len(h.tokens), "finished": h.finished, "ok": bool(getattr(res, "ok", False)),
-            "error": _first_error(diags)}
 
 
 @dataclass

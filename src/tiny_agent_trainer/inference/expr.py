@@ -36,7 +36,8 @@ FUNCS: dict[str, tuple[int, str]] = {
     "copysign": (2, "(sign({1}) * abs({0}))"), "fmod": (2, "({0} % {1})"),
     "__splat": (1, "__splat({0})"),  # colour_formula.py: a scalar beside a vector, written vec3<f32>(..) there
     "clamp": (3, "clamp({0}, {1}, {2})"), "clip": (3, "clamp({0}, {1}, {2})"), "mix": (3, "mix({0}, {1}, {2})"),
-    "lerp": (3, "mix({0}, {1}, {2})"), "where": (3, "select({2}, {1}, {0})"), "smoothstep": (3, "smoothstep({0}, {1}, {2})"), "fma": (3, "fma({0}, {1}, {2})"),
+    "lerp": (3, "mix({0}, {1}, {2})"), "smoothstep": (3, "smoothstep({0}, {1}, {2})"), "fma": (3, "fma({0}, {1}, {2})"),
+    "where": (3, "select({2}, {1}, {0})"),  # numpy's where(cond, a, b)
 }
 MODULES = {"np", "numpy", "torch", "math", "F", "nn", "functional", "jnp", "tf", "cmath"}
 BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Mod: "%"}

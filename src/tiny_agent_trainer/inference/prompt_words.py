@@ -25,7 +25,8 @@ PARAMS = "params"  # the conventions' uniform struct variable
 
 UNIFORM_WORDS = re.compile(r"\b(uniforms?|params?|parameters?|constants?|scalars?|knobs?|struct|arguments?|"
                            r"configurable)\b", re.I)
-OUT_CUE = re.compile(r"(?:->|=>|\binto|\bto|\boutput(?:\s+buffer)?(?:\s+(?:is|will\s+be|should\s+be))?|\bout|\b(?:stor|sav|plac)e[sd]?(?:\s+\w+){0,3}\s+in|"
+OUT_CUE = re.compile(r"(?:->|=>|\binto|\bto|\boutput(?:\s+buffer)?(?:\s+(?:is|will\s+be|should\s+be))?|\bout|"
+                      r"\b(?:stor|sav|plac)e[sd]?(?:\s+\w+){0,3}\s+in|"
                       r"\bputs?(?:\s+\w+){0,3}\s+in|\bresults?\s+in|"
                       r"\bwrites?(?:\s+\w+)?\s+(?:to|in))"  # then type words may stand before the name ("-> u32 `y`")
                       r"(?:\s+(?:the|a|an|new|separate|[uif]32|f16|float|uint|int|array(?:<\w+>)?|buffer))*\s*[:`]?\s*$",
