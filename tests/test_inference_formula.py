@@ -67,6 +67,13 @@ CASES = [
      "gain_db[i] = 20.0 * log(wet[i] / dry[i]) / log(10.0);", ["dry", "wet"], "gain_db", [], False),
     ("Wrap the readings in raw_th into [-1, 1): w = t - 2 * floor((t + 1) / 2). The output buffer is wrapped_th.",
      "wrapped_th[i] = raw_th[i] - 2.0 * floor((raw_th[i] + 1.0) / 2.0);", ["raw_th"], "wrapped_th", [], False),
+    # `f32(i)` written out, and the uniform's fields in the order of the clause that lists them
+    ("Make a ramp in `xs`: xs[i] = start + f32(i) * step_size. No inputs; the uniform holds `start` then `step_size`.",
+     "xs[i] = params.start + f32(i) * params.step_size;", [], "xs", [("start", 0.5), ("step_size", 0.25)], False),
+    ("Gain stage with a threshold and a gain. Uniform fields, in order: gain (f32), threshold (f32). "
+     "out_v = max(in_v - threshold, 0) * gain for the buffers in_v and out_v.",
+     "out_v[i] = max(in_v[i] - params.threshold, 0.0) * params.gain;", ["in_v"], "out_v",
+     [("gain", 2.0), ("threshold", 0.1)], False),
 ]
 
 

@@ -83,8 +83,20 @@ def test_mentions_parameters(prompt, want):
     ("error_term is passed as a uniform in a browser app", {"error_term"}),
     ("`shrink` is the single f32 in the params uniform", {"shrink"}),  # fourteenth session
     ("the data is in the buffer", set()),
+    ("Uniform fields, in order: lo_cut (f32), hi_cut (f32).", {"lo_cut", "hi_cut"}),  # type notes inside the list
+    ("Params come in a uniform struct, in this order: `k1` (f32, the gain) and `k2` (f32, the offset).", {"k1", "k2"}),
+    ("the uniform holds `x0` then `dx`, both f32", {"x0", "dx"}),
+    ("`eta` is an f32, the only field of the uniform block.", {"eta"}),
 ])
 def test_uniform_lists_with_an_order_word_or_a_type(prompt, want):
     from tiny_agent_trainer.inference.prompt_words import uniform_names
 
     assert uniform_names(prompt) == want
+
+
+def test_uniform_fields_follow_the_clause_that_lists_them():
+    from tiny_agent_trainer.inference.prompt_words import uniform_order
+
+    prompt = "A sigmoid with a temperature and a centre. Uniform fields, in order: centre (f32), temperature (f32)."
+    assert uniform_order(prompt, ["temperature", "centre"]) == ["centre", "temperature"]
+    assert uniform_order("scale by gain then add bias", ["gain", "bias"]) == ["gain", "bias"]  # no listing: as given

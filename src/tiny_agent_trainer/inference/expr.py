@@ -38,6 +38,7 @@ FUNCS: dict[str, tuple[int, str]] = {
     "clamp": (3, "clamp({0}, {1}, {2})"), "clip": (3, "clamp({0}, {1}, {2})"), "mix": (3, "mix({0}, {1}, {2})"),
     "lerp": (3, "mix({0}, {1}, {2})"), "smoothstep": (3, "smoothstep({0}, {1}, {2})"), "fma": (3, "fma({0}, {1}, {2})"),
     "where": (3, "select({2}, {1}, {0})"),  # numpy's where(cond, a, b)
+    "f32": (1, "{0}"), "float": (1, "{0}"),  # `f32(i)`: a float kernel's index is already `f32(i)`
 }
 MODULES = {"np", "numpy", "torch", "math", "F", "nn", "functional", "jnp", "tf", "cmath"}
 BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Mod: "%"}

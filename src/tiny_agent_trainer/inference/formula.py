@@ -37,7 +37,7 @@ from ..dataset.naming import BUILTINS
 from .expr import (AUGOPS, ELEMENT_I, FUNCS, INDEX, MODULES, PREC, Reject, balanced, emit, emit_p, free_names, paren,
                    parse_prefix, u32_literals)
 from .prompt_words import (IN_CUE, OUT_CUE, STOP, UNIFORM_WORDS, VERBS, buffer_cue, first_pos, legal, mentions, output_name,
-                           reserved, says_in_place, stated_order, uniform_names)
+                           reserved, says_in_place, stated_order, uniform_names, uniform_order)
 
 _NOT_F32 = re.compile(r"\b(u32|i32|uint|ints?|integers?|saturat\w*|unsigned|bits?|bitwise|rgba?|pixels?|colou?rs?|"
                       r"vec[234]|image|images|matrix|matrices|rows?|cols?|columns?|width|height|2d|grid|"
@@ -379,7 +379,7 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
     if not buffers and not in_place and not placeholders and INDEX not in free:
         raise Reject("no input")
     buffers = stated_order(prompt, sorted(dict.fromkeys(b for b in buffers if b != target), key=lambda b: first_pos(prompt, b)))
-    uniforms = sorted(dict.fromkeys(uniforms), key=lambda u: first_pos(prompt, u))
+    uniforms = uniform_order(prompt, sorted(dict.fromkeys(uniforms), key=lambda u: first_pos(prompt, u)))
     wn = {n: f"{n}_v" for n in [*buffers, *uniforms, target] if reserved(n)}  # "mean and std": `std` is reserved
     for b in buffers:
         bind[b] = f"{wn.get(b, b)}[i]"

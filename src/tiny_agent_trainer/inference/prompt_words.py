@@ -56,7 +56,8 @@ def buffer_cue(prompt: str, name: str) -> bool:
 _LIST_SKIP = {"with", "struct", "of", "f32", "both", "are", "is", "being", "a", "an", "as", "the", "two", "three",
               "scalar", "fields", "field", "holding", "called", "named", "all", "float", "floats", "passed", "in",
               "given", "come", "comes", "from", "provided", "via", "through", "set", "by", "stored", "its", "their", "supplied",
-              "read", "taken", "sent", "live", "lives", "order", "layout", "exactly", "u32", "i32", "values"}
+              "read", "taken", "sent", "live", "lives", "order", "layout", "exactly", "u32", "i32", "values", "this",
+              "holds", "hold", "has", "have", "contains", "contain", "carries", "block"}
 
 
 _COURTESY = {"please", "pls", "plz", "thanks", "thx", "thank", "cheers"}
@@ -69,14 +70,23 @@ _NOT_LISTED = set("adds multiplies divides subtracts scales use uses using appli
                   "lerps shift shifts times plus minus over runtime single positive negative small large fixed global "
                   "shared nonzero non separate extra user tunable float integer signed unsigned".split())
 # words that introduce a list after a uniform word ("struct with a, b", "params are w, h")
-_LIST_INTRO = {"with", "holding", "called", "named", "fields", "field", "order", "layout", "are", "is"}
+# a type note after a name, "(f32)" or "(f32, used for negative inputs)", dropped before lists are read
+_TYPE_NOTE = re.compile(r"\s*\((?:[uif]32|float|u?int|scalar)\b[^()]*\)", re.I)
+_HOLDS = re.compile(r"\b(?:uniforms?|params|struct)\s+(?:holds?|has|contains?|carries)\s+((?:`?[A-Za-z_]\w*`?"
+                    r"(?:\s*,\s*|\s+(?:then|and)\s+|,\s+(?:then|and)\s+)){1,5}`?[A-Za-z_]\w*`?)", re.I)
+_LIST_INTRO = {"with", "holding", "called", "named", "fields", "field", "order", "layout", "are", "is", "holds", "hold",
+               "has", "have", "contains", "contain", "carries"}
 
 
 def uniform_names(prompt: str) -> set[str]:
     """Names the prompt calls uniforms: the list next to a uniform word ("amplitude and rate are uniforms",
     "params struct with amp, freq, phase", "uniforms: lo, hi") or "x is a ... uniform"."""
+    prompt = _TYPE_NOTE.sub("", prompt)  # "center (f32), temperature (f32)": the notes break the list
     words = [(m.group(1), m.start(), m.end()) for m in re.finditer(r"`?([A-Za-z_]\w*)`?", prompt)]
     out: set[str] = set()
+    for m in _HOLDS.finditer(prompt):  # "the uniform holds `origin` then `spacing`"
+        out.update(n for n in re.findall(r"[A-Za-z_]\w*", m.group(1)) if n.lower() not in ("then", "and", "or")
+                   and n.lower() not in _LIST_SKIP and n.lower() not in STOP and legal(n))
     for k, (w, start, end) in enumerate(words):
         if not UNIFORM_WORDS.fullmatch(w):
             continue
@@ -125,6 +135,8 @@ def uniform_names(prompt: str) -> set[str]:
             if step == 1 or w.lower() != "configurable" and not {"by", "of"} & set(skipped) and (
                     skipped or paren or len(listed) > 1 or not w.lower().endswith("s")):
                 out.update(listed)
+    out.update(re.findall(r"(?<![\w.])([A-Za-z_]\w*)`?\s+is\s+an?\s+(?:[uif]32|float|u?int)\b[^.;]*?\b(?:field|member)s?\s+"
+                          r"of\s+(?:the\s+)?(?:uniform|param)", prompt))  # "lr is an f32, the only field of the uniform"
     for clause in re.split(r"[,;.!?()]", prompt):
         out.update(re.findall(r"(?<![\w.])([A-Za-z_]\w*)`?\s+(?:is|being)\s+(?:an?\s+)?(?:\w+\s+)?(?:uniform|param|argument)",
                               clause))  # "lr is an f32 uniform", "here a is a argument"
@@ -171,6 +183,21 @@ def _listed_order(prompt: str, names: list[str]) -> list[str]:
         listed = [m.group(1), *re.findall(r"[A-Za-z_]\w*", m.group(2)), m.group(3)]
         if len(names) >= 2 and set(names) <= set(listed):
             return sorted(names, key=listed.index)
+    return names
+
+
+def uniform_order(prompt: str, names: list[str]) -> list[str]:
+    """Uniform field `names` in the order of the last clause that speaks of the uniform (or an order) and names them
+    all ("Uniform struct fields, in order: center (f32), temperature (f32)"), even when the prose mentions them
+    earlier in another order; else as given."""
+    if len(names) < 2:
+        return names
+    for clause in reversed(re.split(r"[.;!?](?:\s|$)", prompt)):
+        if not (UNIFORM_WORDS.search(clause) or re.search(r"\border\b", clause, re.I)):
+            continue
+        pos = {n: first_pos(clause.replace("`", ""), n) for n in names}
+        if all(p < len(clause) for p in pos.values()):
+            return sorted(names, key=pos.get)
     return names
 
 
