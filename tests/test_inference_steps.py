@@ -138,6 +138,22 @@ def test_a_named_bound_reads_a_uniform_field_added_when_missing():
     assert with_step(shader("u32", "y[i] = x[i] + 1u;"), Step("-cap", None)) is None
 
 
+def test_the_field_goes_to_the_uniforms_own_struct(wgpu_runtime):
+    code = shader("f32", "y[i] = x[i] * params.gain;")
+    code = "struct Pair {\n    a: f32,\n    b: f32,\n}\n\nstruct Params {\n    gain: f32,\n}\n\n" + code.replace(
+        "var<storage, read_write> y: array<f32>;\n", "var<storage, read_write> y: array<f32>;\n"
+        "@group(0) @binding(2) var<uniform> params: Params;\n", 1)
+    got = with_step(code, Step(None, "ceiling"))
+    assert "struct Pair {\n    a: f32,\n    b: f32,\n}" in got  # a struct before it is left alone
+    assert "struct Params {\n    gain: f32,\n    ceiling: f32,\n}" in got
+    wgpu_runtime.compile(got)
+    # a shader with a struct of its own and no uniform gets a new one
+    helper = "struct Pair {\n    a: f32,\n    b: f32,\n}\n\n" + shader("f32", "y[i] = x[i] * 2.0;")
+    got = with_step(helper, Step(None, "ceiling"))
+    assert "struct Params {\n    ceiling: f32,\n}" in got and "var<uniform> params: Params;" in got
+    wgpu_runtime.compile(got)
+
+
 def test_named_rewrites_are_valid_wgsl(wgpu_runtime):
     for typ, store, step in [("f32", "y[i] = x[i] * 2.0;", Step("-ceiling", "ceiling")),
                              ("u32", "y[i] = x[i] + 5u;", Step(None, "cap")),

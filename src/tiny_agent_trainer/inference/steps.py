@@ -190,16 +190,18 @@ def _with_fields(code: str, step: Step, scalar: str) -> str | None:
     names = [b.lstrip("-") for b in (step.lo, step.hi) if isinstance(b, str)]
     if not names:
         return code
-    m = re.search(r"struct\s+(\w+)\s*\{([^}]*)\}", code)
     uni = re.search(r"var<uniform>\s+(\w+)\s*:\s*(\w+)\s*;", code)
-    if uni and (uni.group(1) != "params" or not m or m.group(1) != uni.group(2)):
+    m = re.search(r"struct\s+%s\s*\{([^}]*)\}" % re.escape(uni.group(2)), code) if uni else None
+    if uni and (uni.group(1) != "params" or not m):
         return None  # a uniform under another name: leave it
-    if m:
-        have = set(re.findall(r"(\w+)\s*:", m.group(2)))
+    if m:  # the uniform's own struct, wherever it stands among the shader's structs
+        have = set(re.findall(r"(\w+)\s*:", m.group(1)))
         add = "".join(f"    {n}: {scalar},\n" for n in dict.fromkeys(names) if n not in have)
-        body = m.group(2).rstrip()
+        body = m.group(1).rstrip()
         body = (body + ("," if body and not body.endswith(",") else "") + "\n") if body else "\n"
-        return code[:m.start(2)] + body + add + code[m.end(2):]
+        return code[:m.start(1)] + body + add + code[m.end(1):]
+    if re.search(r"\bstruct\s+Params\b", code):
+        return None  # a struct called Params that is not the uniform: no second one
     fields = "".join(f"    {n}: {scalar},\n" for n in dict.fromkeys(names))
     bindings = [int(b) for b in re.findall(r"@binding\((\d+)\)", code)]
     last = list(re.finditer(r"^@group\(0\)\s*@binding\(\d+\)[^\n]*\n", code, re.M))
