@@ -36,8 +36,8 @@ import re
 from ..dataset.naming import BUILTINS
 from .expr import (AUGOPS, ELEMENT_I, FUNCS, INDEX, MODULES, PREC, Reject, balanced, emit, emit_p, free_names, paren,
                    parse_prefix, u32_literals)
-from .prompt_words import (IN_CUE, OUT_CUE, STOP, UNIFORM_WORDS, VERBS, buffer_cue, first_pos, legal, mentions, output_name,
-                           reserved, says_in_place, stated_order, uniform_names, uniform_order)
+from .prompt_words import (CLAUSE_END, IN_CUE, OUT_CUE, STOP, UNIFORM_WORDS, VERBS, buffer_cue, first_pos, legal,
+                           mentions, output_name, reserved, says_in_place, stated_order, uniform_names, uniform_order)
 
 _NOT_F32 = re.compile(r"\b(u32|i32|uint|ints?|integers?|saturat\w*|unsigned|bits?|bitwise|rgba?|pixels?|colou?rs?|"
                       r"vec[234]|image|images|matrix|matrices|rows?|cols?|columns?|width|height|2d|grid|"
@@ -301,10 +301,10 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
         return None
     bare, mapped, op = op == "bare", op in ("->", "bare"), "=" if op in ("->", "bare") else op  # "x -> f(x)": a map whose output may be unnamed
     indexed = {m.group(1) for m in ELEMENT_I.finditer(prompt)}  # names the prompt writes as `a[i]`
-    stop = re.search(r"[.;!](?:\s|$)|\n", prompt[pos:])  # the formula's clause: a short name used only there
-    outside = prompt[:pos] + prompt[pos + stop.start():] if stop else prompt[:pos]  # is the formula's own name
-    once = {n for n in free if len(n) <= 2 and len(re.findall(r"(?<![\w.])%s(?!\w)" % re.escape(n), prompt)) == 1
-            or len(n) <= 2 and not re.search(r"(?<![\w.`])%s(?![\w`])" % re.escape(n), outside)}
+    stop = CLAUSE_END.search(prompt, pos)  # the formula's clause: a short name used only there is its own name
+    outside = prompt[:pos] + prompt[stop.start():] if stop else prompt[:pos]
+    once = {n for n in free if len(n) <= 2 and (len(re.findall(r"(?<![\w.])%s(?!\w)" % re.escape(n), prompt)) == 1
+                                                or not re.search(r"(?<![\w.`])%s(?![\w`])" % re.escape(n), outside))}
     if target is not None and target not in free and re.search(r"(?<![\w.`])%s(?![\w`])" % re.escape(target),
                                                                prompt[pos + len(target):]) is None:
         alt = output_name(prompt, set(free) | {target})  # "f = 440 * ...; write them to `freqs`"

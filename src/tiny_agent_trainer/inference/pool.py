@@ -149,9 +149,7 @@ class Pooling:
                 pool.outside.add(code)
             if code in pool.codes:
                 continue
-            entry = {"score": None, "tokens": 0, "finished": True, "ok": bool(getattr(res, "ok", False)),
-                     "error": _first_error(_diag_dicts(res)), "source": "retrieval", "similarity": round(sim, 3),
-                     "renamed": code != ex.code}
+            entry = _outside_entry(res, "retrieval", similarity=round(sim, 3), renamed=code != ex.code)
             seen[("retrieval", code)] = entry
             pool.add(code, res, None, entry)
             added += code in pool.codes
@@ -165,8 +163,7 @@ class Pooling:
         # elementwise, then per channel, then arithmetic in words ("subtract 32, then multiply by 5/9")
         for code in formula_candidates(prompt) + colour_candidates(prompt) + word_candidates(prompt):
             res = self._validate(code, timings)
-            entry = {"score": None, "tokens": 0, "finished": True, "ok": bool(getattr(res, "ok", False)),
-                     "error": _first_error(_diag_dicts(res)), "source": "formula"}
+            entry = _outside_entry(res, "formula")
             seen[("formula", code)] = entry
             if getattr(res, "ok", False) is True:
                 pool.outside.add(code)
@@ -263,6 +260,12 @@ def _entry(h: Hypothesis, res, diags: list[dict]) -> dict:
     """A candidate's summary in `Generation.candidates`."""
     return {"score": h.score, "tokens": len(h.tokens), "finished": h.finished, "ok": bool(getattr(res, "ok", False)),
             "error": _first_error(diags)}
+
+
+def _outside_entry(res, source: str, **extra) -> dict:
+    """The `Generation.candidates` summary of a shader no decoding produced (a retrieved one, a transcription)."""
+    return {"score": None, "tokens": 0, "finished": True, "ok": bool(getattr(res, "ok", False)),
+            "error": _first_error(_diag_dicts(res)), "source": source, **extra}
 
 
 def kept_members(prompt: str, codes: Sequence[str], o: Options) -> list[int]:

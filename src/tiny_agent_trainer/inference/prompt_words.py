@@ -33,6 +33,7 @@ OUT_CUE = re.compile(r"(?:->|=>|\binto|\bto|\boutput(?:\s+buffer)?(?:\s+(?:is|wi
                       re.I)
 IN_CUE = re.compile(r"(?:\bin|\bfrom|\bover|\bof|\binput(?:\s+buffer)?(?:\s+is)?|\bcalled|\bnamed|\breads?)\s*[:`]?\s*$", re.I)
 _WORD = re.compile(r"`?([A-Za-z_]\w*)`?")
+CLAUSE_END = re.compile(r"[.;!](?:\s|$)|\n")  # where a formula's or a chain's clause ends
 STOP = set("a an the this that these it its each every all one them their and or of in on to into for with by from as "
             "is are be then where which when else if elementwise element elements value values array arrays buffer "
             "buffers result results output input kernel shader wgsl through via per across whole same like over "

@@ -22,7 +22,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from ..wgsl.names import interface
+from ..wgsl.names import interface, uniform_declaration
 
 _NUM = r"(-?\s?\d+(?:\.\d+)?|-?\.\d+|-?\s?[A-Za-z_]\w*)"  # a literal number, or a name the prompt calls a uniform
 _RANGE = rf"\[?\(?\s*{_NUM}\s*(?:,|\.\.\.?|to|and|-|–)\s*{_NUM}\s*[\])]?"
@@ -190,11 +190,10 @@ def _with_fields(code: str, step: Step, scalar: str) -> str | None:
     names = [b.lstrip("-") for b in (step.lo, step.hi) if isinstance(b, str)]
     if not names:
         return code
-    uni = re.search(r"var<uniform>\s+(\w+)\s*:\s*(\w+)\s*;", code)
-    m = re.search(r"struct\s+%s\s*\{([^}]*)\}" % re.escape(uni.group(2)), code) if uni else None
+    uni, m = uniform_declaration(code) or (None, None)  # the uniform's own struct, wherever it stands
     if uni and (uni.group(1) != "params" or not m):
         return None  # a uniform under another name: leave it
-    if m:  # the uniform's own struct, wherever it stands among the shader's structs
+    if m:
         have = set(re.findall(r"(\w+)\s*:", m.group(1)))
         add = "".join(f"    {n}: {scalar},\n" for n in dict.fromkeys(names) if n not in have)
         body = m.group(1).rstrip()

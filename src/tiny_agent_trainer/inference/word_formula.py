@@ -16,7 +16,7 @@ import ast
 import re
 
 from .formula import element_kernel
-from .prompt_words import uniform_names
+from .prompt_words import CLAUSE_END, uniform_names
 
 _NUM = r"(-?\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)?|-?\.\d+|[A-Za-z_]\w*)"
 _OBJ = (r"(?:\s+(?:it|them|that|this|the\s+result|(?:each|every|all|the)(?:\s+\w+)?(?:\s+(?:buffer|array|values?|"
@@ -92,8 +92,8 @@ def word_chain(prompt: str) -> ast.expr | None:
                 break
             pos = j.end()
         if steps >= 2:
-            end = re.search(r"[.;!](?:\s|$)|\n", prompt[pos:])
-            tail = prompt[pos:pos + end.start()] if end else prompt[pos:]
+            end = CLAUSE_END.search(prompt, pos)
+            tail = prompt[pos:end.start()] if end else prompt[pos:]
             other = [m for m in _OTHER_OP.finditer(tail) if not _BOUND_WORDS.fullmatch(m.group(0))]
             if other or any(p.search(tail) for p, _ in _STEPS):
                 return None  # more work follows the chain ("then apply the sigmoid")

@@ -37,14 +37,21 @@ def rename_many(code: str, mapping: dict[str, str]) -> str:
     return substitute_tokens(code, ("ident", "reserved"), mapping)
 
 
-def struct_of_uniform(code: str) -> tuple[str, str, list[tuple[str, str]]] | None:
-    """(uniform variable, struct name, fields as (name, type)) of the shader's uniform struct, if any."""
+def uniform_declaration(code: str) -> tuple[re.Match, re.Match | None] | None:
+    """The matches of the shader's `var<uniform> NAME: TYPE` (groups: name, type) and of its struct's body (group 1:
+    the fields' text; None when no struct of that name is declared); None for a shader without a uniform."""
     m = re.search(r"var<uniform>\s+(\w+)\s*:\s*(\w+)", code)
     if not m:
         return None
-    body = re.search(r"struct\s+%s\s*\{([^}]*)\}" % re.escape(m.group(2)), code)
-    if not body:
+    return m, re.search(r"struct\s+%s\s*\{([^}]*)\}" % re.escape(m.group(2)), code)
+
+
+def struct_of_uniform(code: str) -> tuple[str, str, list[tuple[str, str]]] | None:
+    """(uniform variable, struct name, fields as (name, type)) of the shader's uniform struct, if any."""
+    u = uniform_declaration(code)
+    if u is None or u[1] is None:
         return None
+    m, body = u
     return m.group(1), m.group(2), [(n, t.strip()) for n, t in re.findall(r"(\w+)\s*:\s*([^,}]+)", body.group(1))]
 
 
