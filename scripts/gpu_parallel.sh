@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Several generator runs in one device call, one per GPU, all from the same init bundle on the same data,
+# Several training runs in one device call, one per GPU (or PER_GPU per GPU), on the same data,
 # $MAX_TIME s of training each (a multi-GPU machine: nvidia-h100-x4 runs four). Each run's bundle, journal
 # and notes come back as one tarball under $OUT (NAME.tgz), its log as NAME.log.
-# Usage (device machine, repo root, the data carried): OUT=/path RUNS="NAME:CONFIG NAME:CONFIG ..."
+# Usage (device machine, repo root, the data carried): OUT=/path RUNS="NAME:CONFIG[:INIT] NAME:CONFIG[:INIT] ..."
 #   INIT=GEN_BUNDLE [DATA=.gpu_data] [MAX_TIME=370] [WHICH=latest] [PER_GPU=1] bash scripts/gpu_parallel.sh
+# INIT is the init bundle of every run that names none (a reviewer run names its reviewer bundle).
 # PER_GPU=2 shares each GPU between two runs (a small model does not fill an H100): runs 1-2 on GPU 0, 3-4 on GPU 1.
 set -uo pipefail
 MAX_TIME=${MAX_TIME:-370}
@@ -11,9 +12,9 @@ WHICH=${WHICH:-latest}
 PER_GPU=${PER_GPU:-1}
 i=0
 for spec in $RUNS; do
-  name=${spec%%:*}; cfg=${spec#*:}
+  IFS=: read -r name cfg init <<<"$spec"
   CUDA_VISIBLE_DEVICES=$((i / PER_GPU)) MAX_TIME=$MAX_TIME WHICH=$WHICH \
-    bash scripts/gpu_bounded_run.sh "$name" 200 "--config $cfg --init-from $INIT" &
+    bash scripts/gpu_bounded_run.sh "$name" 200 "--config $cfg --init-from ${init:-$INIT}" &
   i=$((i + 1))
 done
 wait

@@ -19,7 +19,7 @@ from .families import all_variants
 from .augment import AUG_P, maybe_augment
 from .phrasing import FRAMES, TEST_FRAMES, compose, frames_for
 
-GENERATOR_VERSION = "2.7"
+GENERATOR_VERSION = "2.8"
 
 # operations never seen in training (at least one per family; the rest of the family is trained)
 TEST_VARIANTS = frozenset({

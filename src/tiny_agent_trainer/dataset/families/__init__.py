@@ -2,7 +2,8 @@
 
 Families: unary, binary, parametric, constant, inplace (`elementwise`, u32 and colour updates in `inplace`), chromatic (`color`),
 integer (`bits`), 2d (`grid`), reduction (`reduce`);
-second tables of the same families in `elementwise2`, `color2`, `bits2`, `grid2`, `reduce2`; two-step
+second tables of the same families in `elementwise2`, `color2`, `bits2`, `grid2`, `reduce2`; third tables
+(generator 2.8) in `grid3`, `reduce3`, `bits3` (with gathers) and `color3`; two-step
 compositions of the element-wise tables in `compose`. This package does NOT phrase prompts or
 verify shaders; it only defines operations (code, buffers, oracle, phrase fragments).
 """
@@ -14,7 +15,8 @@ from ..core import Variant
 def all_variants() -> list[Variant]:
     from . import elementwise
     mods = [elementwise]
-    for name in ("elementwise2", "color", "color2", "bits", "bits2", "grid", "grid2", "reduce", "reduce2", "inplace", "compose"):
+    for name in ("elementwise2", "color", "color2", "bits", "bits2", "grid", "grid2", "reduce", "reduce2", "inplace", "compose", "grid3", "reduce3",
+                 "bits3", "color3"):
         try:
             mods.append(__import__(f"{__name__}.{name}", fromlist=["VARIANTS"]))
         except ModuleNotFoundError as e:

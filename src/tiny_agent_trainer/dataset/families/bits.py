@@ -104,7 +104,7 @@ class CountAbove(Variant):
         if fields:
             bufs.append(uniform_spec(2, ["f32"], values))
         forms = {"vp": [f + " into {O}[0] using an atomic counter" for f in self.vp] +
-                 ["atomically count the entries of {X} that exceed {K}, storing the count in {O}[0]",
+                 ["count the entries of {X} that exceed {K} atomically, storing the count in {O}[0]",
                   "use atomicAdd to count elements of {X} larger than {K} in {O}"],
                  "np": ["the number of elements of {X} greater than {K}, accumulated atomically in {O}[0]",
                         "an atomic count of {X} > {K} in {O}"]}
