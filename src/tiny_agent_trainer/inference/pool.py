@@ -173,12 +173,13 @@ class Pooling:
     def _pool_step_base(self, pool: Pool, prompt: str, code0: str | None, o: Options, seen: dict, timings: dict):
         """A bound in the prompt's words (`steps.py`), or None: the request without it is decoded once more and its
         first valid beam joins the pool (a small model answers "scale by gain" better than "scale by gain, then
-        hard-limit to [-1, 1]"); skipped when the model's answer already bounds its result."""
+        hard-limit to [-1, 1]"); that decoding is skipped when the model's answer already bounds its result, but the
+        bound is still returned, so the other members (retrieved shaders) get their bounded twins too."""
         from .steps import applies, last_step, without_step
 
         step = last_step(prompt)
         if step is None or code0 is not None and applies(code0, step):
-            return None
+            return step
         base = without_step(prompt, step)
         if not base or base == prompt:
             return step
