@@ -159,3 +159,22 @@ def test_named_rewrites_are_valid_wgsl(wgpu_runtime):
                              ("u32", "y[i] = x[i] + 5u;", Step(None, "cap")),
                              ("vec4<f32>", "y[i] = x[i] * 2.0;", Step("lo", "hi"))]:
         wgpu_runtime.compile(with_step(shader(typ, store), step, "colours"))
+
+
+def test_pool_keeps_the_bound_for_other_members_when_the_model_already_bounds_its_answer():
+    """Fifteenth session: a model answer that applies the bound itself skips only the second decoding; the bound is
+    still returned, so retrieved members get their bounded twins (a retrieved unbounded shader won before)."""
+    from tiny_agent_trainer.inference.pool import Pooling
+
+    class NoDecoder:
+        def generate(self, *a, **k):
+            raise AssertionError("no second decoding when the model's answer is already bounded")
+
+    fake = type("Fake", (), {"decoder": NoDecoder()})()
+    prompt = "Multiply every sample in x by 2, then clip the result to [-1, 1]; write it to y."
+    bounded = shader("f32", "y[i] = clamp(x[i] * 2.0, -1.0, 1.0);")
+    step = Pooling._pool_step_base(fake, None, prompt, bounded, None, {}, {})
+    assert step == last_step(prompt) and step is not None
+    assert with_step(shader("f32", "y[i] = x[i] * 2.0;"), step) is not None  # what the other members get
+    assert with_step(bounded, step) is None  # and the bounded answer keeps no twin of itself
+    assert Pooling._pool_step_base(fake, None, "Multiply every sample in x by 2.", bounded, None, {}, {}) is None

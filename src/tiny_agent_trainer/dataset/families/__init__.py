@@ -15,8 +15,8 @@ from ..core import Variant
 def all_variants() -> list[Variant]:
     from . import elementwise
     mods = [elementwise]
-    for name in ("elementwise2", "color", "color2", "bits", "bits2", "grid", "grid2", "reduce", "reduce2", "inplace", "compose", "grid3", "reduce3",
-                 "bits3", "color3"):
+    for name in ("elementwise2", "color", "color2", "bits", "bits2", "grid", "grid2", "reduce", "reduce2", "inplace",
+                 "compose", "grid3", "reduce3", "bits3", "color3"):
         try:
             mods.append(__import__(f"{__name__}.{name}", fromlist=["VARIANTS"]))
         except ModuleNotFoundError as e:
