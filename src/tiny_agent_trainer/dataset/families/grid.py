@@ -17,7 +17,8 @@ MAT_FORMS = ["{n}", "{n}", "the matrix {n}", "`{n}`", "matrix {n}"]
 IMG_FORMS = ["{n}", "{n}", "the image {n}", "`{n}`", "image {n}"]
 
 
-def _size_slots(rng, wname: str, hname: str) -> dict[str, Slot]:
+def size_slots(wname: str, hname: str) -> dict[str, Slot]:
+    """The W and H slots of a grid whose width and height are uniform fields."""
     return {"W": Slot(wname, wname, uniform=True), "H": Slot(hname, hname, uniform=True)}
 
 
@@ -105,7 +106,7 @@ class Grid(Variant):
         specs.append(uniform_spec(len(specs), ["u32", "u32"], [width, height]))
         slots = {"X": buffer_slot(rng, x, named, IMG_GEN if k in ("transpose", "add_row") else ["the input image", "the image"],
                                  forms=MAT_FORMS if k in ("transpose", "add_row") else IMG_FORMS),
-                 "O": Slot(o, o), **_size_slots(rng, wname, hname)}
+                 "O": Slot(o, o), **size_slots(wname, hname)}
         if v:
             slots["V"] = Slot(v, v)
         vp, np_ = self.PHR[k]
@@ -169,7 +170,7 @@ class RowSums(Variant):
         specs = (storage(0, "read", "array<f32>", width * height, "uniform(-1,1)"), storage(1, "read_write", "array<f32>", height, "zeros"),
                  uniform_spec(2, ["u32", "u32"], [width, height]))
         oracle = f"{o} = {x}.reshape({hname}, {wname}).astype(np.float64).sum(axis=1)"
-        slots = {"X": buffer_slot(rng, x, named, IMG_GEN, forms=MAT_FORMS), "O": Slot(o, o), **_size_slots(rng, wname, hname)}
+        slots = {"X": buffer_slot(rng, x, named, IMG_GEN, forms=MAT_FORMS), "O": Slot(o, o), **size_slots(wname, hname)}
         forms = {"vp": list(self.vp), "np": ["the sum of every row of {X} ({W} x {H}) in {O}"]}
         return Instance(self.id, self.family, self.category, code, specs, (height,), oracle, 1e-4, 1e-4, slots, forms, named,
                         out_named=True)

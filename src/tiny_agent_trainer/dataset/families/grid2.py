@@ -18,6 +18,17 @@ PAD = "p_ = np.pad({x}.reshape({h}, {w}).astype(np.float64), 1, mode='edge')\n"
 TAP = "p_[{dy}:{dy} + {h}, {dx}:{dx} + {w}]"
 
 
+def tap(sh: dict):
+    """`t(dy, dx)`: the NumPy slice of the edge-padded `p_` (see PAD) shifted by (dy, dx), for 3x3 stencil oracles."""
+    return lambda dy, dx: TAP.format(dy=dy, dx=dx, **sh)
+
+
+def clamped_neighbours(W: str, H: str) -> list[str]:
+    """WGSL lets for the left/right/up/down neighbour coordinates of (col, row), clamped at the borders."""
+    return ["let xl = max(col, 1u) - 1u;", f"let xr = min(col + 1u, {W} - 1u);",
+            "let yu = max(row, 1u) - 1u;", f"let yd = min(row + 1u, {H} - 1u);"]
+
+
 class Grid2(Variant):
     family = category = "2d"
     PHR = {
@@ -95,18 +106,17 @@ class Grid2(Variant):
             nb = ("l", "r") if k == "hblur" else ("u", "d")
             body.append(f"{o}[{at}] = ({nb[0]} + {x}[{at}] + {nb[1]}) / 3.0;")
         elif k in ("sobel_x", "laplacian"):
-            body = ["let xl = max(col, 1u) - 1u;", f"let xr = min(col + 1u, {W} - 1u);",
-                    "let yu = max(row, 1u) - 1u;", f"let yd = min(row + 1u, {H} - 1u);"]
+            body = clamped_neighbours(W, H)
             if k == "sobel_x":
                 body += [f"let right = {x}[yu * {W} + xr] + 2.0 * {x}[row * {W} + xr] + {x}[yd * {W} + xr];",
                          f"let left = {x}[yu * {W} + xl] + 2.0 * {x}[row * {W} + xl] + {x}[yd * {W} + xl];",
                          f"{o}[{at}] = right - left;"]
-                t = lambda dy, dx: TAP.format(dy=dy, dx=dx, **sh)  # noqa: E731
+                t = tap(sh)
                 oracle = PAD.format(**sh) + f"{o} = ({t(0, 2)} + 2 * {t(1, 2)} + {t(2, 2)} - {t(0, 0)} - 2 * {t(1, 0)} - {t(2, 0)}).reshape(-1)"
             else:
                 body += [f"let s = {x}[yu * {W} + col] + {x}[yd * {W} + col] + {x}[row * {W} + xl] + {x}[row * {W} + xr];",
                          f"{o}[{at}] = s - 4.0 * {x}[{at}];"]
-                t = lambda dy, dx: TAP.format(dy=dy, dx=dx, **sh)  # noqa: E731
+                t = tap(sh)
                 oracle = PAD.format(**sh) + f"{o} = ({t(0, 1)} + {t(2, 1)} + {t(1, 0)} + {t(1, 2)} - 4 * {t(1, 1)}).reshape(-1)"
         elif k == "downsample":
             header = ["let col = gid.x;", "let row = gid.y;", f"if (col >= {W} / 2u || row >= {H} / 2u) {{ return; }}"]

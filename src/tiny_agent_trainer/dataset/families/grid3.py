@@ -14,8 +14,8 @@ import random
 
 from .. import naming as nm
 from ..core import Instance, Slot, Variant, buffer_slot, emit, guard_2d, storage, uniform_spec
-from .grid import IMG_FORMS, IMG_GEN, MAT_FORMS, SIZES, WG2
-from .grid2 import PAD, TAP
+from .grid import IMG_FORMS, IMG_GEN, MAT_FORMS, SIZES, WG2, size_slots
+from .grid2 import PAD, clamped_neighbours, tap
 
 HALF = [(w // 2, h // 2) for w, h in SIZES]  # pooled outputs / upsampling sources: inputs stay <= 64 x 48
 GRID_FORMS = ["{n}", "{n}", "the grid {n}", "`{n}`", "the field {n}"]
@@ -27,10 +27,6 @@ C2_NAMES = ["c2", "courant2", "cfl2", "coef", "k", "r2"]
 CELL_NAMES = ["cell", "square", "cell_size", "tile_size", "period"]
 OUT_DIMS = [("out_w", "out_h"), ("dst_w", "dst_h"), ("out_width", "out_height"), ("pw", "ph")]
 IN_DIMS = nm.P_SIZE2 + [("in_w", "in_h"), ("src_w", "src_h")]
-
-
-def _tap(sh: dict):
-    return lambda dy, dx: TAP.format(dy=dy, dx=dx, **sh)
 
 
 def _frags(frags, named: bool) -> list[str]:
@@ -137,7 +133,7 @@ class Stencil(Variant):
         at = f"row * {W} + col"
         p = lambda yy, xx: f"{x}[{yy} * {W} + {xx}]"  # noqa: E731
         sh = dict(x=x, h=hname, w=wname)
-        t = _tap(sh)
+        t = tap(sh)
         border = k in ("sobel_mag_border", "laplacian_border", "heat_step")
         if border:
             edge = f"{x}[{at}]" if k == "heat_step" else "0.0"
@@ -145,8 +141,7 @@ class Stencil(Variant):
                     f"    {o}[{at}] = {edge};", "    return;", "}",
                     "let xl = col - 1u;", "let xr = col + 1u;", "let yu = row - 1u;", "let yd = row + 1u;"]
         else:
-            body = ["let xl = max(col, 1u) - 1u;", f"let xr = min(col + 1u, {W} - 1u);",
-                    "let yu = max(row, 1u) - 1u;", f"let yd = min(row + 1u, {H} - 1u);"]
+            body = clamped_neighbours(W, H)
         gx = f"{t(0, 2)} + 2 * {t(1, 2)} + {t(2, 2)} - {t(0, 0)} - 2 * {t(1, 0)} - {t(2, 0)}"
         gy = f"{t(2, 0)} + 2 * {t(2, 1)} + {t(2, 2)} - {t(0, 0)} - 2 * {t(0, 1)} - {t(0, 2)}"
         lap = f"{t(0, 1)} + {t(2, 1)} + {t(1, 0)} + {t(1, 2)} - 4 * {t(1, 1)}"
@@ -205,7 +200,7 @@ class Stencil(Variant):
                  uniform_spec(2, [t_ for _, t_ in fields], values))
         gen, forms = (GRID_GEN, GRID_FORMS) if pde else (IMG_GEN, MAT_FORMS) if diff else (["the input image", "the image"], IMG_FORMS)
         slots = {"X": buffer_slot(rng, x, named, gen, forms=forms), "O": Slot(o, o),
-                 "W": Slot(wname, wname, uniform=True), "H": Slot(hname, hname, uniform=True)}
+                 **size_slots(wname, hname)}
         if kname:
             slots["K"] = Slot(kname, kname, uniform=True)
         vp, np_ = self.PHR[k]
@@ -246,11 +241,11 @@ class Wave(Variant):
                  storage(2, "read_write", "array<f32>", n, "zeros"),
                  uniform_spec(3, ["u32", "u32", "f32"], [width, height, rng.choice([0.1, 0.25, 0.2, 0.05, 0.5])]))
         sh = dict(x=u, h=hname, w=wname)
-        t = _tap(sh)
+        t = tap(sh)
         expr = f"2 * {t(1, 1)} - {up}.reshape({hname}, {wname}) + {cname} * ({t(0, 1)} + {t(2, 1)} + {t(1, 0)} + {t(1, 2)} - 4 * {t(1, 1)})"
         oracle = _border_oracle(expr, o, sh, False)
-        slots = {"X": Slot(u, u), "Y": Slot(up, up), "O": Slot(o, o), "W": Slot(wname, wname, uniform=True),
-                 "H": Slot(hname, hname, uniform=True), "C": Slot(cname, cname, uniform=True)}
+        slots = {"X": Slot(u, u), "Y": Slot(up, up), "O": Slot(o, o), **size_slots(wname, hname),
+                 "C": Slot(cname, cname, uniform=True)}
         return Instance(self.id, self.family, self.category, code, specs, (width, height), oracle, 1e-4, 1e-5, slots,
                         {"vp": list(self.vp), "np": list(self.np_)}, named, out_named=True)
 
@@ -338,7 +333,7 @@ class Pool(Variant):
         specs = (storage(0, "read", "array<f32>", n_in, "uniform(0,1)" if k == "avgpool2" else "uniform(-1,1)"),
                  storage(1, "read_write", "array<f32>", n_out, "zeros"), uniform_spec(2, ["u32", "u32"], [width, height]))
         slots = {"X": buffer_slot(rng, x, named, ["the input image", "the image", "the feature map"], forms=IMG_FORMS),
-                 "O": Slot(o, o), "W": Slot(wname, wname, uniform=True), "H": Slot(hname, hname, uniform=True)}
+                 "O": Slot(o, o), **size_slots(wname, hname)}
         vp, np_ = self.PHR[(k, mode)]
         return Instance(self.id, self.family, self.category, code, specs, threads, oracle, 1e-4, 1e-5, slots,
                         {"vp": _frags(vp, named), "np": _frags(np_, named)}, named, out_named=True)
@@ -372,7 +367,7 @@ class Checker(Variant):
                  uniform_spec(1, ["u32"] * 3, [width, height, cell]))
         oracle = (f"yy_, xx_ = np.mgrid[0:int({hname}), 0:int({wname})]\n"
                   f"{o} = (((xx_ // int({cname}) + yy_ // int({cname})) % 2) == {int(odd)}).astype(np.float32).reshape(-1)")
-        slots = {"O": Slot(o, o), "W": Slot(wname, wname, uniform=True), "H": Slot(hname, hname, uniform=True),
+        slots = {"O": Slot(o, o), **size_slots(wname, hname),
                  "C": Slot(cname, cname, uniform=True)}
         sub = {"%P": "odd" if odd else "even", "%T": "0.0" if odd else "1.0", "%M": "1" if odd else "0"}
 

@@ -14,6 +14,13 @@ from ..core import Instance, Slot, Variant, buffer_slot, emit, storage
 SIZES = (64, 128, 256)
 
 
+def tree(combine: list[str], lid: str = "i", size: str = "N") -> list[str]:
+    """The halving-stride loop; `combine` statements use `{l}` for the local index."""
+    inner = ["        " + s.format(l=lid) for s in combine]
+    return [f"for (var stride = {size} / 2u; stride > 0u; stride = stride / 2u) {{", f"    if ({lid} < stride) {{",
+            *inner, "    }", "    workgroupBarrier();", "}"]
+
+
 class Reduce(Variant):
     family = category = "reduction"
     OPS = {
@@ -51,10 +58,8 @@ class Reduce(Variant):
         n = rng.choice(SIZES)
         load = f"tile[i] = {x}[i] * {y}[i];" if two else f"tile[i] = {x}[i];"
         final = f"{o}[0] = tile[0] / f32(N);" if self.op == "mean" else f"{o}[0] = tile[0];"
-        body = ["let i = gid.x;", load, "workgroupBarrier();",
-                "for (var stride = N / 2u; stride > 0u; stride = stride / 2u) {",
-                "    if (i < stride) {", f"        tile[i] = {step};", "    }", "    workgroupBarrier();", "}",
-                "if (i == 0u) {", f"    {final}", "}"]
+        body = ["let i = gid.x;", load, "workgroupBarrier();"] + tree([f"tile[i] = {step};"]) + \
+            ["if (i == 0u) {", f"    {final}", "}"]
         bufs = [("read", x, "array<f32>")] + ([("read", y, "array<f32>")] if two else []) + [("read_write", o, "array<f32>")]
         code = emit(bufs, [], body, ("N",), shared=[f"const N: u32 = {n}u;", "", "var<workgroup> tile: array<f32, N>;"])
         specs = [storage(0, "read", "array<f32>", n, fill)]

@@ -9,7 +9,7 @@ import random
 
 from .. import naming as nm
 from ..core import Instance, Slot, Variant, buffer_slot, emit, storage
-from .reduce import SIZES
+from .reduce import SIZES, tree
 
 SUFFIX = [" using a single workgroup and shared memory", " with one workgroup", " in one workgroup of {N} threads",
           " using workgroup memory and barriers", ""]
@@ -57,10 +57,8 @@ class Reduce2(Variant):
         o = nm.pick(rng, (nm.U_OUT + ["count", "nnz"]) if et == "u32" else nm.F_OUT + ["total", "norm"], avoid=[x]) \
             if named else "out"
         n = rng.choice(SIZES)
-        body = ["let i = gid.x;", f"tile[i] = {load.format(x=x)};", "workgroupBarrier();",
-                "for (var stride = N / 2u; stride > 0u; stride = stride / 2u) {",
-                "    if (i < stride) {", f"        tile[i] = {step};", "    }", "    workgroupBarrier();", "}",
-                "if (i == 0u) {", f"    {o}[0] = {final};", "}"]
+        body = ["let i = gid.x;", f"tile[i] = {load.format(x=x)};", "workgroupBarrier();"] + \
+            tree([f"tile[i] = {step};"]) + ["if (i == 0u) {", f"    {o}[0] = {final};", "}"]
         typ = f"array<{et}>"
         code = emit([("read", x, typ), ("read_write", o, typ)], [], body, ("N",),
                     shared=[f"const N: u32 = {n}u;", "", f"var<workgroup> tile: array<{et}, N>;"])

@@ -22,19 +22,12 @@ import random
 
 from .. import naming as nm
 from ..core import Instance, Slot, Variant, buffer_slot, emit, param_slot, stable_choice, storage, uniform_spec
-from .reduce import SIZES
+from .reduce import SIZES, tree
 from .reduce2 import SUFFIX
 
 # identifiers of the reference code that no drawn buffer/parameter name may take
 LOCALS = ["acc", "j", "lid", "stride", "mean", "dev", "max_v", "ev", "bucket", "tile_idx", "tile_min", "tile_max"]
 GEN_IN = ["the input", "the array", "the input buffer"]
-
-
-def tree(combine: list[str], lid: str = "i", size: str = "N") -> list[str]:
-    """The halving-stride loop; `combine` statements use `{l}` for the local index."""
-    inner = ["        " + s.format(l=lid) for s in combine]
-    return [f"for (var stride = {size} / 2u; stride > 0u; stride = stride / 2u) {{", f"    if ({lid} < stride) {{",
-            *inner, "    }", "    workgroupBarrier();", "}"]
 
 
 SUM = ["tile[{l}] = tile[{l}] + tile[{l} + stride];"]
