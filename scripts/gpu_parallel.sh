@@ -6,14 +6,16 @@
 #   INIT=GEN_BUNDLE [DATA=.gpu_data] [MAX_TIME=370] [WHICH=latest] [PER_GPU=1] bash scripts/gpu_parallel.sh
 # INIT is the init bundle of every run that names none (a reviewer run names its reviewer bundle).
 # PER_GPU=2 shares each GPU between two runs (a small model does not fill an H100): runs 1-2 on GPU 0, 3-4 on GPU 1.
+# GPUS="0 1 2 2 3 3" names each run's GPU instead (a generator alone, reviewers two to a GPU).
 set -uo pipefail
 MAX_TIME=${MAX_TIME:-370}
 WHICH=${WHICH:-latest}
 PER_GPU=${PER_GPU:-1}
+read -r -a gpus <<<"${GPUS:-}"
 i=0
 for spec in $RUNS; do
   IFS=: read -r name cfg init <<<"$spec"
-  CUDA_VISIBLE_DEVICES=$((i / PER_GPU)) MAX_TIME=$MAX_TIME WHICH=$WHICH \
+  CUDA_VISIBLE_DEVICES=${gpus[$i]:-$((i / PER_GPU))} MAX_TIME=$MAX_TIME WHICH=$WHICH \
     bash scripts/gpu_bounded_run.sh "$name" 200 "--config $cfg --init-from ${init:-$INIT}" &
   i=$((i + 1))
 done

@@ -99,7 +99,11 @@ class WgslTokenizer:
         return [e.ids for e in self.tok.encode_batch([" ".join(lex_texts(p)) for p in prompts])]
 
     def encode_codes(self, sources: list[str]) -> list[list[int]]:
-        return [e.ids for e in self.tok.encode_batch([" ".join(lex_texts(s)) for s in sources])]
+        """Ids of each source; equal sources are lexed and encoded once (a dataset repeats each shader
+        several times under different prompts, and lexing in Python is the slow part)."""
+        distinct = list(dict.fromkeys(sources))
+        ids = dict(zip(distinct, (e.ids for e in self.tok.encode_batch([" ".join(lex_texts(s)) for s in distinct]))))
+        return [list(ids[s]) for s in sources]
 
     def decode_texts(self, ids: Iterable[int]) -> list[str]:
         """Lexer-token texts of generated ids (specials dropped)."""

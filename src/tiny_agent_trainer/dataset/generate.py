@@ -4,7 +4,9 @@ Splits are decided by construction, not after the fact: variants in `TEST_VARIAN
 only with the test frames (`phrasing.TEST_FRAMES`), every other variant only with the remaining
 frames; so no operation and no phrasing template is shared between train and test. Val is a
 small sample of whole train-side instances (same code never in both train and val).
-About `augment.AUG_P` of the prompts get surface noise (`augment.py`; names and numbers kept).
+About `augment.AUG_P` of the prompts get surface noise (`augment.py`; names and numbers kept), and
+since generator 2.9 about `interface_spec.SPEC_P` an interface sentence read from the shader
+(`interface_spec.py`: buffers in binding order, access, types, uniform fields).
 Prompts are unique across the whole output. Same (count, seed) -> same pairs, in the same order.
 This module does NOT run shaders (see `verify.py`) or write files (see `build.py`).
 """
@@ -17,9 +19,10 @@ from . import descriptions, naming as nm
 from .core import Instance, Variant
 from .families import all_variants
 from .augment import AUG_P, maybe_augment
+from .interface_spec import SPEC_P, maybe_specify
 from .phrasing import FRAMES, TEST_FRAMES, compose, frames_for
 
-GENERATOR_VERSION = "2.8"
+GENERATOR_VERSION = "2.9"
 
 # operations never seen in training (at least one per family; the rest of the family is trained)
 TEST_VARIANTS = frozenset({
@@ -59,10 +62,11 @@ def _register_verbs(variants: list[Variant]) -> None:
 
 
 def generate(count: int, seed: int, variants: list[Variant] | None = None, on_progress=None,
-             val_fraction: float = VAL_FRACTION, augment_p: float = AUG_P) -> list[Pair]:
+             val_fraction: float = VAL_FRACTION, augment_p: float = AUG_P, spec_p: float = SPEC_P) -> list[Pair]:
     """About `count` pairs with distinct prompts (exactly `count` unless the grammar runs dry).
 
-    `augment_p`: fraction of prompts given surface noise by `augment.maybe_augment` (0 = none)."""
+    `augment_p`: fraction of prompts given surface noise by `augment.maybe_augment` (0 = none);
+    `spec_p`: fraction given an interface sentence by `interface_spec.maybe_specify` (0 = none)."""
     variants = variants if variants is not None else all_variants()
     _register_verbs(variants)
     total_w = sum(v.weight for v in variants)
@@ -111,6 +115,8 @@ def generate(count: int, seed: int, variants: list[Variant] | None = None, on_pr
                     prompt = compose(inst, frame, rng)
                     if augment_p:
                         prompt = maybe_augment(prompt, inst.code, seed, v.id, augment_p)
+                    if spec_p:
+                        prompt = maybe_specify(prompt, inst.code, seed, v.id, spec_p, inst.inplace)
                     if prompt in seen:
                         misses += 1
                         continue
