@@ -9,6 +9,11 @@ lines under other settings without running a model or a GPU, with the filters of
 
     python benchmarks/bench_pools.py --bench benchmarks/dev.toml --out /tmp/pools-dev.jsonl
     python benchmarks/bench_pools.py --replay /tmp/pools-dev.jsonl --retrieval-bonus 0.6 0.3 --formula-bonus 2.0
+    python benchmarks/bench_pools.py --replay /tmp/pools-*.jsonl --reviewer runs/reviewer2/bundle
+
+`--reviewer` rescores every member with another reviewer before the replay (the pool does not depend on the
+reviewer, so this judges a new reviewer exactly, without generating or running a shader); several reviewers,
+comma-separated, score with their mean.
 
 The replay reports, per setting, the tasks whose chosen member passes and the oracle (a passing member left
 in the filtered pool). This is a development tool: it measures the selection, it does not tune anything.
@@ -93,8 +98,29 @@ def oracle(line: dict) -> bool:
                                                                    Options()))
 
 
-def replay(files: list[str], rbs: list[float], fbs: list[float], fws: list[float], sbs: list[float] = (0.0,)) -> None:
+def rescore(lines: list[dict], reviewer: str) -> None:
+    """Replace every member's reviewer term (`rev`) with the score of the reviewer at `reviewer` (a bundle or
+    checkpoint directory; several, comma-separated: the mean of their scores), in place: the pool does not depend on the reviewer, so a recorded pool judges a new
+    reviewer exactly, with no generation and no GPU."""
+    from tiny_agent_trainer.inference.loading import load_model
+    from tiny_agent_trainer.inference.rerank import teacher_forced_means
+
+    rs = [load_model(Path(p), "cpu") for p in reviewer.split(",")]
+    for line in lines:
+        codes = [m["code"] for m in line["members"]]
+        if codes:
+            revs = [teacher_forced_means(r, r.tokenizer.encode_codes(codes),
+                                         [r.tokenizer.encode_prompt(line["prompt"])] * len(codes)) for r in rs]
+            for k, m in enumerate(line["members"]):
+                m["rev"] = sum(v[k] for v in revs) / len(revs)
+
+
+def replay(files: list[str], rbs: list[float], fbs: list[float], fws: list[float], sbs: list[float] = (0.0,),
+           reviewer: str | None = None) -> None:
     sets = {Path(f).stem: [json.loads(x) for x in open(f)] for f in files}
+    if reviewer:
+        for lines in sets.values():
+            rescore(lines, reviewer)
     print("recorded:", {k: sum(x["chosen_verdict"] == "pass" for x in v) for k, v in sets.items()},
           "oracle:", {k: sum(oracle(x) for x in v) for k, v in sets.items()})
     for rb, fb, fw, sb in itertools.product(rbs, fbs, fws, sbs):
@@ -115,9 +141,11 @@ def main() -> None:
     ap.add_argument("--formula-bonus", nargs="*", type=float, default=[2.0])
     ap.add_argument("--fwd-weight", nargs="*", type=float, default=[1.0])
     ap.add_argument("--step-bonus", nargs="*", type=float, default=[0.0])
+    ap.add_argument("--reviewer", default=None,
+                    help="replay: rescore every member with this reviewer (bundle or checkpoint directory) first")
     a = ap.parse_args()
     if a.replay:
-        replay(a.replay, a.retrieval_bonus, a.formula_bonus, a.fwd_weight, a.step_bonus)
+        replay(a.replay, a.retrieval_bonus, a.formula_bonus, a.fwd_weight, a.step_bonus, a.reviewer)
     elif a.bench and a.out:
         options = {k: json.loads(v) for k, v in (kv.split("=", 1) for kv in a.set)}
         record(a.bench, a.out, a.model, [i for i in a.ids.split(",") if i], **options)

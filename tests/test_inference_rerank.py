@@ -208,7 +208,7 @@ def test_retrieved_shaders_get_the_retrieval_bonus(bundle, tmp_path):
     shutil.copytree(bundle, b)
     write_corpus([Example("negate every element of the array", "fn from_corpus() { }", "x")], b / FALLBACK_CORPUS)
     g = Generator(model=str(b), validator=FakeValidator(lambda c, i: True), retries=0)
-    assert g.options.retrieval_bonus == 0.6  # the default, chosen on the development and public pools
+    assert g.options.retrieval_bonus == 0.1  # the default, re-chosen on the judged pools of thirteen sets
     for bonus, winner, scores in [(0.0, "fn b", [-1.5, -2.0]), (1.0, "from_corpus", [-1.5, -1.0]),
                                   (0.4, "fn b", [-1.5, -1.6])]:
         scripted_decoder(g, [[(B, -0.1, True)]])
@@ -222,10 +222,10 @@ def test_a_kernel_transcribed_from_the_prompts_formula_gets_the_formula_bonus(bu
     g = Generator(model=str(bundle), validator=FakeValidator(lambda c, i: True), retries=0)
     assert g.options.formula_bonus == 2.0  # the default, chosen on the judged pools of six sets
     prompt = "y = x * 3 + 1 for the array x"
-    for bonus, winner, scores in [(0.0, "fn b", [-1.0, -1.4]), (2.0, "y[i] = x[i] * 3.0 + 1.0;", [-1.0, 0.6])]:
+    for bonus, winner, scores in [(0.0, "fn b", [-1.0, -1.9]), (2.0, "y[i] = x[i] * 3.0 + 1.0;", [-1.0, 0.1])]:
         scripted_decoder(g, [[(B, -0.1, True)]])
         g._reranker = FixedScores({"fn b": -1.0, "y[i]": -2.0})
-        out = g.generate(prompt, formula_bonus=bonus)  # -2.0 + 0.6 (retrieval bonus) + the formula bonus
+        out = g.generate(prompt, formula_bonus=bonus)  # -2.0 + 0.1 (retrieval bonus) + the formula bonus
         assert winner in out.code and (out.source == "formula") == (bonus > 0), bonus
         assert [c.get("rerank") for c in out.candidates if c.get("rerank") is not None] == scores
 
@@ -282,12 +282,12 @@ def test_the_prompts_formula_competes_and_can_answer_when_the_model_fails(bundle
     both = g.generate(prompt)
     assert both.source == "formula" and len(g._reranker.pools[-1]) == 3
     by_source = {c.get("source", "model"): c["rerank"] for c in both.candidates if c.get("rerank") is not None}
-    # the 0.6 bonus for whatever the model did not write, and the formula's 2.0 on top
-    assert by_source == {"model": -2.5, "retrieval": -2.4, "formula": 1.6}
+    # the 0.1 bonus for whatever the model did not write, and the formula's 2.0 on top
+    assert by_source == {"model": -2.5, "retrieval": -2.9, "formula": 1.1}
     scripted_decoder(g, [[(B, -0.1, True)]])
-    g._reranker = FixedScores({"corpus": -3.0, "2.0 * x[i] + 1.0": -1.0, "fn b": -2.5})
+    g._reranker = FixedScores({"corpus": -2.45, "2.0 * x[i] + 1.0": -1.0, "fn b": -2.5})
     off = g.generate(prompt, rerank_formula=False)
-    assert off.source == "retrieval" and len(g._reranker.pools[-1]) == 2  # B and the corpus shader (+0.6 bonus)
+    assert off.source == "retrieval" and len(g._reranker.pools[-1]) == 2  # B and the corpus shader (+0.1 bonus)
 
 
 def test_members_whose_buffers_contradict_the_prompt_leave_the_pool(bundle, tmp_path):
