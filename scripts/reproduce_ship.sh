@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproduce the shipped bundle (src/tiny_agent_trainer/bundled/default) from scratch on one GPU: the exact
-# sequence that produced it (docs/model-card.md), about 112 minutes on an H100.
+# sequence that produced it (docs/model-card.md), about 118 minutes on an H100.
 # Generator (model.safetensors):
 #   stage 1: generator at commit 806b1e0 (120k pairs, 353 curated), `train --preset small`, 470 s
 #   stage 2: generator 2.1 (240k pairs, 514 curated), config/ship_stage2.toml, init from stage 1, 330 s
@@ -11,7 +11,9 @@
 #   stage 11: generator 2.5 (in-place u32 and colour updates: commit e71d13c), config/ship_stage11.toml, init from
 #       stage 10, 390 s
 #   stage 15: generator 2.8 (68 new operations: commit 0b71252), config/ship_stage15_lr3_seed1.toml, init from
-#       stage 11, 380 s -> the shipped generator
+#       stage 11, 380 s
+#   stage 16: generator 2.9 (interface sentences: commit 853a7ef), config/ship_stage16.toml, init from stage 15,
+#       380 s -> the shipped generator
 # Reviewer (reviewer/, reranks candidates; shader -> description):
 #   R1: data of commit f925dc4 (generator 2.1, 911 curated), `--preset reviewer` from scratch, 300 s
 #   R2: data of commit c448fe3 (generator 2.2), config/reviewer_stage2.toml, init from R1, 300 s (final weights)
@@ -34,8 +36,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$(mkdir -p "${WORK:-$ROOT/runs/reproduce}" && cd "${WORK:-$ROOT/runs/reproduce}" && pwd)
 PY=${PYTHON:-python3}
-if [ "${SMOKE:-0}" = 1 ]; then N1=400 N2=800 T1=5 T2=5 T3=5 TR=5 TR3=5 TR5=5 T8=5 T10=5 T11=5 T15=5 TR13=5 TR14=5
-else N1=120000 N2=240000 T1=470 T2=330 T3=290 TR=300 TR3=330 TR5=250 T8=320 T10=380 T11=390 T15=380 TR13=280 TR14=200; fi
+if [ "${SMOKE:-0}" = 1 ]; then N1=400 N2=800 T1=5 T2=5 T3=5 TR=5 TR3=5 TR5=5 T8=5 T10=5 T11=5 T15=5 TR13=5 TR14=5 T16=5
+else N1=120000 N2=240000 T1=470 T2=330 T3=290 TR=300 TR3=330 TR5=250 T8=320 T10=380 T11=390 T15=380 TR13=280 TR14=200 T16=380; fi
 run() { echo "+ $*" >&2; "$@"; }
 
 build_at() {  # build_at COMMIT OUT COUNT: the dataset that the generator of COMMIT builds, in a worktree
@@ -90,9 +92,15 @@ stage reviewer_stage10.toml "$WORK/rev9-bundle" "$WORK/data8" rev10 "$T11" lates
 
 # generator stage 15 and reviewers R13, R14b on generator 2.8 (68 new operations: commit 0b71252)
 build_at 0b71252 "$WORK/data9" "$N2"
-stage ship_stage15_lr3_seed1.toml "$WORK/stage11-bundle" "$WORK/data9" stage15 "$T15" latest "$WORK/bundle"
+stage ship_stage15_lr3_seed1.toml "$WORK/stage11-bundle" "$WORK/data9" stage15 "$T15" latest "$WORK/stage15-bundle"
 stage reviewer_stage13.toml "$WORK/rev10-bundle" "$WORK/data9" rev13 "$TR13" latest "$WORK/rev13-bundle"
-stage reviewer_stage14b.toml "$WORK/rev13-bundle" "$WORK/data9" rev14b "$TR14" latest "$WORK/bundle/reviewer"
+stage reviewer_stage14b.toml "$WORK/rev13-bundle" "$WORK/data9" rev14b "$TR14" latest "$WORK/rev14b-bundle"
+
+# generator stage 16 on generator 2.9 (interface sentences: commit 853a7ef); R14b is its reviewer
+build_at 853a7ef "$WORK/data10" "$N2"
+stage ship_stage16.toml "$WORK/stage15-bundle" "$WORK/data10" stage16 "$T16" best "$WORK/bundle"
+run rm -rf "$WORK/bundle/reviewer"
+run cp -r "$WORK/rev14b-bundle" "$WORK/bundle/reviewer"
 # grammar-constrained decoding by default, as shipped (meta.json "inference")
 run "$PY" -c "import json, sys; p = sys.argv[1]; m = json.load(open(p)); m['inference'] = {'constrained': True}; json.dump(m, open(p, 'w'), indent=2)" "$WORK/bundle/meta.json"
 # the retrieval corpus stays the generator-2.1 one (a corpus from the 2.4 data scored lower, docs/runs/descriptions-notes.txt)
