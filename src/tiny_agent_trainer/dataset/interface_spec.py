@@ -5,8 +5,8 @@ spell out the shader's interface the way people write it when they care about th
 
 Everything a sentence says is read from the shader itself (`@binding` order, access mode, array type,
 the `Params` fields in order), so it is true by construction: it never adds a name the shader lacks,
-never reorders bindings and never mentions a number. Buffers come in binding order, fields in struct
-order; workgroup arrays are not part of the interface and are never mentioned.
+never reorders bindings, and the only numbers it writes are binding indices and the count of uniform fields.
+Buffers come in binding order, fields in struct order; workgroup arrays are not part of the interface and are never mentioned.
 
 Deterministic: `maybe_specify(prompt, code, seed, key)` draws from an rng seeded by (seed, key, prompt),
 separate from the generator's own rng, so turning it off leaves every other prompt byte-identical.
