@@ -100,8 +100,8 @@ def oracle(line: dict) -> bool:
 
 def rescore(lines: list[dict], reviewer: str) -> None:
     """Replace every member's reviewer term (`rev`) with the score of the reviewer at `reviewer` (a bundle or
-    checkpoint directory; several, comma-separated: the mean of their scores), in place: the pool does not depend on the reviewer, so a recorded pool judges a new
-    reviewer exactly, with no generation and no GPU."""
+    checkpoint directory; several, comma-separated: the mean of their scores), in place. The pool does not depend
+    on the reviewer, so a recorded pool judges a new reviewer exactly, with no generation and no GPU."""
     from tiny_agent_trainer.inference.loading import load_model
     from tiny_agent_trainer.inference.rerank import teacher_forced_means
 
@@ -142,7 +142,8 @@ def main() -> None:
     ap.add_argument("--fwd-weight", nargs="*", type=float, default=[1.0])
     ap.add_argument("--step-bonus", nargs="*", type=float, default=[0.0])
     ap.add_argument("--reviewer", default=None,
-                    help="replay: rescore every member with this reviewer (bundle or checkpoint directory) first")
+                    help="replay: rescore every member with this reviewer (bundle or checkpoint directory; "
+                         "several, comma-separated: their mean) first")
     a = ap.parse_args()
     if a.replay:
         replay(a.replay, a.retrieval_bonus, a.formula_bonus, a.fwd_weight, a.step_bonus, a.reviewer)

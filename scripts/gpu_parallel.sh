@@ -12,8 +12,8 @@ MAX_TIME=${MAX_TIME:-370}
 WHICH=${WHICH:-latest}
 PER_GPU=${PER_GPU:-1}
 read -r -a gpus <<<"${GPUS:-}"
-# Torch's intra-op threads default to every core in every run: six runs on 64 cores ran 2.6x (generator) and 4x
-# (reviewer) slower than with 12 threads each (sixteenth session). Share the cores unless told otherwise.
+# Torch's intra-op threads default to every core in every run: six such runs on 64 cores ran the generators 2.9x and
+# the reviewers 7x slower (two to a GPU) than one run per GPU with 12 threads each (sixteenth session). Share the cores.
 read -r -a specs <<<"$RUNS"
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-$(( $(nproc) / ${#specs[@]} > 0 ? $(nproc) / ${#specs[@]} : 1 ))}
 i=0
