@@ -14,10 +14,10 @@ PER_GPU=${PER_GPU:-1}
 read -r -a gpus <<<"${GPUS:-}"
 # Torch's intra-op threads default to every core in every run: six such runs on 64 cores ran the generators 2.9x and
 # the reviewers 7x slower (two to a GPU) than one run per GPU with 12 threads each (sixteenth session). Share the cores.
-read -r -a specs <<<"$RUNS"
+read -r -d "" -a specs <<<"$RUNS"  # every whitespace-separated spec, newlines too
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-$(( $(nproc) / ${#specs[@]} > 0 ? $(nproc) / ${#specs[@]} : 1 ))}
 i=0
-for spec in $RUNS; do
+for spec in "${specs[@]}"; do
   IFS=: read -r name cfg init <<<"$spec"
   CUDA_VISIBLE_DEVICES=${gpus[$i]:-$((i / PER_GPU))} MAX_TIME=$MAX_TIME WHICH=$WHICH \
     bash scripts/gpu_bounded_run.sh "$name" 200 "--config $cfg --init-from ${init:-$INIT}" &

@@ -16,28 +16,24 @@ noise (see `augment.py`) and never edits the code.
 from __future__ import annotations
 
 import random
-import re
+
+from ..wgsl import names
 
 SPEC_P = 0.15
-
-_BUF = re.compile(r"@binding\((\d+)\) var<storage, (read|read_write)> (\w+): (array<.+>);")
-_UNIFORM = re.compile(r"@binding\((\d+)\) var<uniform> (\w+): (\w+);")
 
 _READ = ["read", "read-only", "input", "in"]
 _WRITE = ["read_write", "output", "out", "read-write", "writable"]
 _INPLACE = ["read_write, updated in place", "in/out", "read-write, in place"]
+_ACCESS = {"<storage,read>": "read", "<storage,read_write>": "read_write"}
 
 
 def interface(code: str) -> tuple[list[tuple[int, str, str, str]], str | None, list[tuple[str, str]]]:
     """(storage buffers as (binding, access, name, type) in binding order, the uniform struct's name or
-    None, its fields as (name, type) in order)."""
-    bufs = sorted((int(b), acc, name, typ) for b, acc, name, typ in _BUF.findall(code))
-    u = _UNIFORM.search(code)
-    fields: list[tuple[str, str]] = []
-    if u:
-        body = re.search(r"struct %s \{(.*?)\}" % re.escape(u.group(3)), code, re.S)
-        fields = re.findall(r"^\s+(\w+): ([\w<>]+),?$", body.group(1), re.M) if body else []
-    return bufs, (u.group(3) if u else None), fields
+    None, its fields as (name, type) in order), from `wgsl.names`."""
+    binds, _ = names.interface(code)
+    bufs = sorted((b, _ACCESS[space], name, typ) for b, space, name, typ in binds if space in _ACCESS)
+    u = names.struct_of_uniform(code)
+    return bufs, (u[1] if u else None), (u[2] if u else [])
 
 
 def _elem(typ: str) -> str:
