@@ -12,6 +12,8 @@ from tiny_agent_trainer.inference.expr import Reject, emit, free_names, normalis
 @pytest.mark.parametrize("text, python", [
     ("|v| + 3t^2", "abs(v) + 3*t**2"),
     ("x[i] > 0 ? x[i] : 0.1 * x[i]", "(x) if (x > 0) else (0.1 * x)"),
+    ("if c <= 0.04 then c / 12.92, else c^2. Alpha is kept", "(c / 12.92) if (c <= 0.04) else (c**2). Alpha is kept"),
+    ("if v > 0, then v; otherwise 0", "(v) if (v > 0) else (0)"),
     ("(w >> 22u) ^ w", "(w >> 22) ** w"),  # a float formula's ^ is a power ...
     ("`k` * x", "k * x"),
 ])

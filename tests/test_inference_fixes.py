@@ -172,6 +172,31 @@ def test_adopt_numbers_replaces_drifted_constants_in_order():
     assert adopt_numbers(HEAD + BODY.format(out="dst", expr="src[i] * 2.5 + 0.5"), "scale by 3.7") is None
 
 
+def test_adopt_integers_replaces_drifted_whole_numbers_keeping_suffixes():
+    """Seventeenth session: "clamp(a - b, -128, 127)" answered with the i16 range; bindings, workgroup sizes and
+    array lengths are not the prompt's numbers, and a shader with loops or workgroup memory is left alone."""
+    from tiny_agent_trainer.inference.fixes import adopt_integers, adopt_numbers, adopt_prompt_numbers
+
+    ints = HEAD.replace("f32", "i32")
+    code = ints + BODY.format(out="dst", expr="clamp(src[i], -32768, 32767)")
+    fixed = adopt_integers(code, "saturate into the int8 range: dst = clamp(src, -128, 127), i32 buffers")
+    assert fixed == ints + BODY.format(out="dst", expr="clamp(src[i], -128, 127)") and validate(fixed, deep=True).ok
+    u32 = HEAD.replace("f32", "u32")
+    capped = adopt_integers(u32 + BODY.format(out="dst", expr="min(src[i] + 1u, 255u)"), "add one, capped at 99")
+    assert capped is not None and "min(src[i] + 1u, 99u)" in capped  # the suffix stays; 1 is structural
+    assert adopt_integers(u32 + BODY.format(out="dst", expr="min(src[i], 99u)"), "cap at 99 with 64 threads") is None
+    assert adopt_integers(u32 + BODY.format(out="dst", expr="src[i] >> 3u"), "shift right by 4 and by 5") is None
+    folded = u32 + BODY.format(out="dst", expr="(src[i] >> 16u) ^ (src[i] & 65535u)")  # 0xFFFF is 65535, and
+    assert adopt_integers(folded, "dst = (src >> 16) ^ (src & 0xFFFF): fold each 32-bit hash") is None  # 32-bit: a word
+    loop = u32 + BODY.format(out="dst", expr="src[i]").replace("let i = gid.x;", "let i = gid.x;\n    for (var k = 0u; k < 8u; k++) { }")
+    assert adopt_integers(loop, "sum 16 values") is None
+    # floats first (here they do not fit: two prompt numbers, one drifted float), then whole numbers
+    mixed = u32 + BODY.format(out="dst", expr="u32(f32(src[i]) * 0.5) + 7u")
+    assert "u32(f32(src[i]) * 0.5) + 9u" in adopt_prompt_numbers(mixed, "scale by 0.25 then add 9")
+    floats = HEAD + BODY.format(out="dst", expr="clamp(src[i], -1.5, 1.5)")
+    assert adopt_prompt_numbers(floats, "clamp to [-12.5, 12.5]") == adopt_numbers(floats, "clamp to [-12.5, 12.5]")
+
+
 def test_adopt_names_leaves_member_accesses_alone_and_renames_fields_only_as_fields():
     from tiny_agent_trainer.inference.fixes import adopt_names
 

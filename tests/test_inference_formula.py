@@ -157,6 +157,35 @@ def test_maths_notation_powers_and_implicit_products():
     assert "y[i] = 0.001 * (x[i] * x[i]) + 2.0 * (x[i] + 1.0);" in code
 
 
+def test_a_rule_in_words_if_then_else_is_a_select():
+    """Seventeenth session: piecewise rules written "if ... then ..., else ..." (sRGB, leaky ReLU)."""
+    code = formula_candidates("leaky relu from pre into post: post = if pre > 0 then pre else 0.1 * pre.")[0]
+    assert "post[i] = select(0.1 * pre[i], pre[i], pre[i] > 0.0);" in code
+    code = formula_candidates("Decode `enc` into `lin`, per element c: if c <= 0.04 then c / 12.92, else c * c.")[0]
+    assert "lin[i] = select(enc[i] * enc[i], enc[i] / 12.92, enc[i] <= 0.04);" in code  # `c`: a placeholder
+
+
+def test_a_bare_rule_over_buffers_the_prompt_names():
+    """Seventeenth session: no `=`, no arrow, but every name of the rule is a buffer the prompt names."""
+    code = formula_candidates("FFT bins in two float arrays, `re` and `im`. Write the phase atan2(im, re) of each bin to "
+                              "`phase`.")[0]
+    assert "phase[i] = atan2(im[i], re[i]);" in code and code.index("> re:") < code.index("> im:")
+    assert formula_candidates("the speed is (boost + drift) for the player") == []  # plain words, no buffers
+
+
+def test_a_signed_integer_formula_is_transcribed_in_i32(wgpu_runtime):
+    """Seventeenth session: i32 formulas (before, only f32 and u32 ones were transcribed)."""
+    code = formula_candidates("Saturate the accumulators to the int8 range: q[i] = clamp(acc[i], -128, 127). acc and q "
+                              "are both array<i32>.")[0]
+    assert "array<i32>" in code and "q[i] = clamp(acc[i], -128, 127);" in code
+    wgpu_runtime.compile(code)
+    code = formula_candidates("signed ints: dist[i] = |lhs[i] - rhs[i]|, with lhs and rhs i32 arrays")[0]
+    assert "dist[i] = abs(lhs[i] - rhs[i]);" in code
+    wgpu_runtime.compile(code)
+    assert formula_candidates("q[i] = clamp(acc[i], -128, 127) for i32 acc, as f32 q") == []  # floats too: neither
+    assert formula_candidates("q[i] = acc[i] * 0.5 for the i32 buffer acc") == []  # a fraction has no place in it
+
+
 def test_uniform_fields_follow_the_order_the_prompt_mentions_them():
     code = formula_candidates("Given uniforms lo and hi, write out = clamp(x, lo, hi) for the input buffer x.")[0]
     assert "struct Params {\n    lo: f32,\n    hi: f32,\n};" in code and "clamp(x[i], params.lo, params.hi)" in code
@@ -167,7 +196,7 @@ def test_uniform_fields_follow_the_order_the_prompt_mentions_them():
     "Add the arrays a and b element by element.",  # no formula
     "Sum the 256 values with one workgroup reduction: total = a + b",  # a reduction, not an elementwise map
     "Convert each RGBA pixel to grey: g = 0.299 * r + 0.587 * g + 0.114 * b",  # colours are vec4, not f32
-    "For the i32 values w, compute out = w * 3 + 1",  # signed integers
+    "For the i32 values w, compute out = w * 0.5",  # a fraction in a signed integer formula
     "For the u32 words w, compute out = w * 0.5",  # a fraction in an integer formula
     "y = wobble(x) for the input buffer x",  # a function nobody defined
     "params = x * 2 for the array x",  # a name the conventions reserve

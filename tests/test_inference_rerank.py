@@ -445,3 +445,35 @@ def test_no_second_step_when_the_models_answer_already_bounds_its_result(bundle)
     g._reranker = FixedScores({"clamp": -1.0})
     out = g.generate("double every x, then clip the result to [-1, 1]")
     assert len(calls) == 1 and out.code == both and g._reranker.pools == []
+
+
+def test_a_declared_uniform_forces_a_decoding_after_its_struct_and_renames_fitting_members(bundle):
+    """Seventeenth session: "uniform fields: lo (f32), hi (f32)" and no member with that struct: the model decodes
+    once more after the struct (its tokens forced, the struct left open), and that answer joins the pool; members
+    whose struct differs only in names are renamed; members without the declared fields leave the pool."""
+    body = ("@group(0) @binding(0) var<storage, read> x: array<f32>;\n"
+            "@group(0) @binding(1) var<storage, read_write> y: array<f32>;\n"
+            "@group(0) @binding(2) var<uniform> params: Params;\nfn main() {\n    let i = 0u;\n")
+    model = "struct Params {\n    k: f32,\n}\n\n" + body + "    y[i] = x[i] * params.k;\n}\n"
+    forced = "struct Params {\n    lo: f32,\n    hi: f32,\n}\n\n" + body + "    y[i] = clamp(x[i], params.lo, params.hi);\n}\n"
+    g = Generator(model=str(bundle), validator=FakeValidator(lambda c, i: True), retries=0, rerank_retrieval=0)
+    calls = scripted_decoder(g, [[(model, -0.1, True)], [(forced, -0.3, True)]])
+    table = {tuple(g.tokenizer.encode_code(c)): c for c in (model, forced)}
+    g.tokenizer.decode_code = lambda ids: table[tuple(ids)]
+    g._reranker = FixedScores({"params.k": -1.0, "clamp(x[i], params.lo": -2.0})
+    prompt = "clamp x into y. uniform fields: lo (f32), hi (f32)."
+    out = g.generate(prompt)
+    assert len(calls) == 2 and calls[0]["prefix"] == []
+    assert calls[1]["prefix"] == g.tokenizer.encode_codes(["struct Params {\n    lo: f32,\n    hi: f32,\n"])[0]
+    # the model's `k` struct has one field: not renamed; without the declared fields it leaves the pool, and the
+    # forced answer, alone, needs no scores
+    assert out.code == forced and g._reranker.pools == []
+    assert [c.get("source") for c in out.candidates if c.get("source") == "declared"] == ["declared"]
+    calls.clear()
+    g.generate(prompt, rerank_declared=False)
+    assert len(calls) == 1  # off: one decoding
+    calls.clear()
+    one = "clamp x into y from below. uniform fields: floor_v (f32)."
+    got = g.generate(one)  # the model's one-field struct fits but for its name: renamed in its place, no decoding
+    assert len(calls) == 1
+    assert "floor_v: f32," in got.code and "params.floor_v" in got.code and "params.k" not in got.code

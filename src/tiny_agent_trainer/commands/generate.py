@@ -62,6 +62,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--formula", action=argparse.BooleanOptionalAction, default=_OPT.rerank_formula,
                    help="with --rerank, a kernel transcribed from an elementwise formula spelled out in the prompt "
                         "(\"y = a * x + b\") competes too (default: on)")
+    p.add_argument("--declared", action=argparse.BooleanOptionalAction, default=_OPT.rerank_declared,
+                   help="with --rerank, when the prompt declares its uniform with typed fields (\"uniform fields: step "
+                        "(u32), ring_size (u32)\") and no candidate has it, decode once more after that struct and let "
+                        "the result compete too (default: on)")
     p.add_argument("--retrieval-bonus", type=float, default=None, metavar="NATS",
                    help="with --rerank, nats added to the score of a candidate the model did not write (a "
                         "retrieved training shader, the formula kernel); 0 lets generator + reviewer decide alone "
@@ -128,7 +132,7 @@ def run(args) -> int:
     opts = dict(beams=args.beams, sample=args.sample, temperature=args.temperature, top_p=args.top_p,
                 seed=args.seed, constrained=args.constrained, max_new_tokens=args.max_new_tokens,
                 retries=args.retries, fallback=args.fallback, rerank=args.rerank, rerank_mutants=args.mutants,
-                rerank_formula=args.formula, rerank_steps=args.steps)
+                rerank_formula=args.formula, rerank_steps=args.steps, rerank_declared=args.declared)
     if args.retrieval_bonus is not None:
         opts["retrieval_bonus"] = args.retrieval_bonus
     if args.formula_bonus is not None:

@@ -2,7 +2,7 @@
 
 `parse_prefix` reads the longest prefix of a text that is an expression, after `normalise` has turned
 maths notation into Python (`|v|` -> `abs(v)`, `x^2` -> `x**2` for floats or XOR for u32 words, `3t` ->
-`3*t`, `a[i]` -> `a`, C's `c ? a : b` -> `a if c else b`, `28u` -> `28`, backticks dropped); `Constants` makes
+`3*t`, `a[i]` -> `a`, C's `c ? a : b` and "if c then a, else b" -> `a if c else b`, `28u` -> `28`, backticks dropped); `Constants` makes
 `pi`, `tau` and `e^x` numbers and `exp`; `emit` writes a node as WGSL with the fewest parentheses WGSL
 allows (bit operations always parenthesised, small integer powers as products since `pow` is undefined
 below 0, a table `FUNCS` mapping `relu6`, `sigmoid`, `lerp`, `clip`... to WGSL), given a binding of each
@@ -52,6 +52,10 @@ class Reject(Exception):
 ELEMENT_I = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s*\[\s*i\s*\]")
 
 
+_IF_THEN = re.compile(r"\s*if\s+([^,;:]+?)\s*,?\s*then\s+([^;]+?)\s*[,;]?\s*(?:else|otherwise)\s*[,:]?\s+"
+                      r"(.+?)(?=\.\s|\.$|;|\n|$)", re.I)
+
+
 def normalise(text: str, ints: bool = False) -> str:
     """Maths notation as Python: `|v|` -> abs(v), `x^2` -> x**2 (a float formula's ^ is a power), `3t` -> 3*t,
     `a[i]` -> a."""
@@ -65,6 +69,9 @@ def normalise(text: str, ints: bool = False) -> str:
     else:
         text = text.replace("^", "**")
     text = ELEMENT_I.sub(r"\1", text)  # `a[i]` is the element of buffer `a`, as in `out[i] = a[i] - b[i]`
+    words = _IF_THEN.match(text)  # "if c <= 0.04 then c / 12.92, else c * 2" is `(c / 12.92) if (c <= 0.04) else (...)`
+    if words:
+        text = "({1}) if ({0}) else ({2})".format(*(g.strip() for g in words.group(1, 2, 3))) + text[words.end():]
     ternary = re.fullmatch(r"([^?:]+)\?([^?:]+):([^?:]+)", text)  # C's `c ? a : b` is Python's `a if c else b`
     if ternary:
         text = "({1}) if ({0}) else ({2})".format(*(g.strip() for g in ternary.groups()))
@@ -247,8 +254,9 @@ def emit_p(node: ast.expr, bind: dict[str, str]) -> tuple[str, int]:
     raise Reject(type(node).__name__)
 
 
-def u32_literals(expr: str) -> str:
-    """An integer formula's literals as u32 (`3.0` -> `3u`); a fraction has no place in one."""
+def u32_literals(expr: str, ty: str = "u32") -> str:
+    """An integer formula's literals as u32 (`3.0` -> `3u`) or, with `ty` "i32", as i32 (`3.0` -> `3`); a fraction has
+    no place in one."""
     from ..wgsl.lexer import tokenize
 
     out = []
@@ -256,7 +264,7 @@ def u32_literals(expr: str) -> str:
         if t.kind == "float":
             if not float(t.text).is_integer() or float(t.text) < 0:
                 raise Reject("fraction")
-            out.append(f"{int(float(t.text))}u")
+            out.append(f"{int(float(t.text))}" + ("u" if ty == "u32" else ""))
         else:
             out.append(t.text)
     return "".join(out)

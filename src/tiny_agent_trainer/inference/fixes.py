@@ -151,6 +151,56 @@ def adopt_numbers(code: str, prompt: str) -> str | None:
     return substitute_tokens(code, ("float",), new)
 
 
+_PROMPT_INT = re.compile(r"(?<![\w.])(?:0[xX][0-9a-fA-F]+|\d+)(?![\w.])(?!-[A-Za-z])")
+
+
+def adopt_integers(code: str, prompt: str) -> str | None:
+    """`code` with its unmatched integer literals (not 0 or 1, a workgroup size, binding or array length) replaced, in
+    order of appearance, by the prompt's whole numbers that no literal of the code equals, each keeping its literal's
+    suffix (`32767` -> `127`, `255u` -> `15u`); None when nothing is unmatched, the two lists differ in length, or the
+    shader has loops or workgroup memory (a reduction's sizes and strides are not the prompt's numbers)."""
+    if re.search(r"var\s*<\s*workgroup\b|\bfor\s*\(|\bloop\b|\bwhile\b", code):
+        return None
+    toks = tokenize(code)
+    skip: set[int] = set()  # token indices inside @workgroup_size(...), @binding(...), @group(...), array<T, N>
+    for n, t in enumerate(toks):
+        if t.text in ("workgroup_size", "array", "binding", "group"):
+            depth, k = 0, n + 1
+            while k < len(toks):
+                if toks[k].text in ("(", "<"):
+                    depth += 1
+                elif toks[k].text in (")", ">"):
+                    depth -= 1
+                    if depth <= 0:
+                        break
+                skip.add(k)
+                k += 1
+    lit_vals = {abs(v) for t in toks if t.kind in ("float", "int") and (v := _value(t.text)) is not None}
+    prompt_nums: list[tuple[str, float]] = []
+    for m in _PROMPT_INT.finditer(prompt):  # hex too (0xFFFF is 65535), not "32-bit" or "3-tap" (words, not constants)
+        v = _value(m.group(0))
+        if v is not None and v not in [q for _, q in prompt_nums]:
+            prompt_nums.append((m.group(0), v))
+    prompt_vals = {v for _, v in prompt_nums}
+    want = [(txt, v) for txt, v in prompt_nums if v not in lit_vals and v not in (0.0, 1.0)]
+    have: list[str] = []
+    for n, t in enumerate(toks):
+        v = _value(t.text) if t.kind == "int" and n not in skip and not t.text.lower().startswith("0x") else None
+        if v is not None and v not in prompt_vals and v not in (0.0, 1.0) and t.text not in have:
+            have.append(t.text)
+    if not want or len(want) != len(have):
+        return None
+    new = {old: str(int(v)) + re.sub(r"^\d+", "", old) for old, (_, v) in zip(have, want)}
+    return substitute_tokens(code, ("int",), new)
+
+
+def adopt_prompt_numbers(code: str, prompt: str) -> str | None:
+    """`adopt_numbers`, then `adopt_integers` on the result; None when neither changes anything."""
+    floats = adopt_numbers(code, prompt)
+    ints = adopt_integers(floats or code, prompt)
+    return ints or floats
+
+
 _INT_STORAGE = re.compile(r"(var\s*<\s*storage[^>]*>\s*\w+\s*:\s*array\s*<\s*(?:vec[234]\s*<\s*)?)[ui]32\b")
 
 

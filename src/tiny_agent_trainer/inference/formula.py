@@ -48,6 +48,12 @@ _U32_WORDS = re.compile(r"\b(?:u32s?|uint\w*|unsigned|words?|bits?|bitwise|xor|0
 _NOT_U32 = re.compile(r"\b(?:i32|signed|negative|floats?|f32|real|rgba?|pixels?|colou?rs?|vec[234]|image|images|matrix|"
                       r"matrices|rows?|cols?|columns?|width|height|2d|grid|workgroup|reduce|reduction|sum of|"
                       r"histogram|atomic\w*|count|counts|counting|saturat\w*)\b", re.I)
+# A signed integer formula ("q[i] = clamp(acc[i], -128, 127), both array<i32>") is transcribed in i32 when the prompt
+# says i32 or signed integers and nothing of unsigned words, floats, colours, grids or reductions.
+_I32_WORDS = re.compile(r"\bi32s?\b|\bsigned\s+(?:32-bit\s+)?int", re.I)
+_NOT_I32 = re.compile(r"\b(?:u32|uint\w*|unsigned|floats?|f32|real|rgba?|pixels?|colou?rs?|vec[234]|image|images|"
+                      r"matrix|matrices|rows?|cols?|columns?|width|height|2d|grid|workgroup|reduce|reduction|sum of|"
+                      r"histogram|atomic\w*|count|counts|counting)\b", re.I)
 _PLACEHOLDERS = set("x v t e u z s y val elem el value".split())
 _PARAMS = "params"
 # Words of `STOP` that do name buffers in prompts ("outputs = step(0, input)")
@@ -177,12 +183,18 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
             if got is not None and got[1] == left[k:].strip():
                 out.append((m.group(1), "=", got[0], k))
                 break
-    for m in re.finditer(r"(?:^|(?<=[\s(]))(?=[\d(]|[A-Za-z]\s*[-+*/^&|%(])", prompt):  # a bare rule: "the curve 1.5*s - 0.5*s^3"
+    # a bare rule: "the curve 1.5*s - 0.5*s^3", or over buffers the prompt names: "the phase atan2(im, re) to `phase`"
+    for m in re.finditer(r"(?:^|(?<=[\s(]))(?=[\d(]|[A-Za-z]\w*\s*[-+*/^&|%(])", prompt):
         if not _starts_a_rule(prompt, m.start()):
             continue
         got = parse_prefix(prompt[m.end():], ints=ints)
-        if got is not None and re.search(r"[-+*/^&|%(]", got[1]) and len(set(free_names(got[0]))) == 1 and all(
-                n in _PLACEHOLDERS or len(n) == 1 and n != INDEX for n in free_names(got[0])):
+        if got is None or not re.search(r"[-+*/^&|%(]", got[1]):
+            continue
+        names = set(free_names(got[0])) - MODULES
+        if len(names) == 1 and all(n in _PLACEHOLDERS or len(n) == 1 and n != INDEX for n in names):
+            out.append((None, "bare", got[0], m.start()))
+        elif names and INDEX not in names and all(re.search(r"`%s`" % re.escape(n), prompt) or buffer_cue(prompt, n)
+                                                  for n in names):  # "atan2(im, re) ... to `phase`": named buffers
             out.append((None, "bare", got[0], m.start()))
     # a function applied to a name: "log1p applied to inp -> dst", "relu6 pre_act -> post_act", "tanh of `x` into y"
     for m in [*_APPLIED_TO.finditer(prompt), *_APPLIED.finditer(prompt)]:
@@ -251,16 +263,17 @@ class _Inline(ast.NodeTransformer):
 def formula_candidates(prompt: str) -> list[str]:
     """WGSL kernels transcribing the prompt's explicit elementwise formulas (most specific first); [] if none."""
     ints = _U32_WORDS.search(prompt) is not None and _NOT_U32.search(prompt) is None
-    if not ints and _NOT_F32.search(re.sub(r"reduction\s*=\s*['\"]none['\"]", "", prompt)):
+    signed = not ints and _I32_WORDS.search(prompt) is not None and _NOT_I32.search(prompt) is None
+    if not ints and not signed and _NOT_F32.search(re.sub(r"reduction\s*=\s*['\"]none['\"]", "", prompt)):
         return []
     codes: list[str] = []
     try:
-        forms = _chained(_formulas(prompt, ints), _constants(prompt))
+        forms = _chained(_formulas(prompt, ints or signed), _constants(prompt))
     except Reject:  # a shape `parse_prefix` let through that no kernel can use: no candidate, never a traceback
         return []
     for target, op, node, pos, steps in forms:
         try:
-            code = _kernel(prompt, target, op, node, pos, "u32" if ints else "f32", steps)
+            code = _kernel(prompt, target, op, node, pos, "u32" if ints else "i32" if signed else "f32", steps)
         except Reject:
             continue
         if code and code not in codes:
@@ -349,7 +362,7 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
             raise Reject("name")
         if scalar:
             uniforms.append(n)
-        elif (n in _PLACEHOLDERS or n in once or re.search(r"\b(?:every|each)\s+%s\b" % n, prompt)) and \
+        elif (n in _PLACEHOLDERS or n in once or re.search(r"\b(?:every|each|per)\s+(?:(?:element|value|entry|sample|item|number)\s+)?%s\b" % n, prompt)) and \
                 n not in indexed and not buffer_cue(prompt, n) and not any(b and w == n for _, w, b in words):
             placeholders.append(n)  # `x`, `v`... or a short name written only in the formula ("f = 440 * 2^((n - 69) / 12)")
         else:
@@ -386,22 +399,22 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
     bind[target] = f"{wn.get(target, target)}[i]"
     for u in uniforms:
         bind[u] = f"{_PARAMS}.{wn.get(u, u)}"
-    bind[INDEX] = f"f32({INDEX})" if ty == "f32" else INDEX
+    bind[INDEX] = {"f32": f"f32({INDEX})", "i32": f"i32({INDEX})"}.get(ty, INDEX)
     lets = []
     for n, e in steps:
         name = n if legal(n) and n not in bind and n != target else f"{n}_v"
         lets.append(f"    let {name} = {emit(e, bind)};")
         bind[n] = name
-    if ty == "u32":
-        lets = [u32_literals(line) for line in lets]
+    if ty != "f32":
+        lets = [u32_literals(line, ty) for line in lets]
     expr = emit(node, bind)
     if expr.startswith("(") and expr.endswith(")") and balanced(expr[1:-1]):
         expr = expr[1:-1]
     buffers, uniforms, target = [wn.get(b, b) for b in buffers], [wn.get(u, u) for u in uniforms], wn.get(target, target)
     if op != "=":
         expr = f"{target}[i] {op[0]} {paren(*emit_p(node, bind), PREC[AUGOPS[op]] + 1)}"
-    if ty == "u32":
-        expr = u32_literals(expr)
+    if ty != "f32":
+        expr = u32_literals(expr, ty)
     return map_kernel(buffers, target, uniforms, ty, ty, [*lets, f"    {target}[i] = {expr};"])
 
 

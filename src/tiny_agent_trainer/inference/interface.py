@@ -31,6 +31,10 @@ at most one uniform of the parameters the prompt mentions), applied to the pool 
  11. colours ("rgb", "rgba", "colour(s)", "chromatic", "r, g, b"; `says_colour`) and no word of integers:
      members that declare an `array<vec4<f32>>` (the conventions' colour type; not a float kernel that
      reads the formula "c / (1 + c)" as one channel).
+ 12. a uniform the prompt declares outright ("uniform fields: step (u32), ring_size (u32)"; `declared.py`): members
+     whose uniform struct has every declared field, with the declared type where the prompt writes one;
+ 13. buffers whose access the prompt writes next to their names ("gain_db (f32, read) -> gain_amp (f32, write)",
+     "`src` is read-only"; `declared.declared_buffers`): members that declare each with that access (and type).
 
 This module does NOT score, validate or decode (see `api.py`, `rerank.py`); it reads prompts and
 shader text only.
@@ -41,6 +45,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from ..wgsl.names import interface, reads_an_output, separate_output, stores_to_element_0, uses_uniform
+from .declared import declared_buffers, declared_uniform, has_buffers, matches
 from .prompt_words import (fits_interface, mentions_parameters, prompt_buffers, prompt_interface, says_in_place,
                            uniform_names)
 
@@ -209,6 +214,12 @@ def fitting(prompt: str, codes: Sequence[str]) -> list[int]:
         rules.append(lambda c: not stores_to_element_0(c))
     if says_colour(prompt):
         rules.append(lambda c: re.search(r"array\s*<\s*vec4\s*<\s*f32\s*>\s*>", c) is not None)
+    fields = declared_uniform(prompt)
+    if fields:
+        rules.append(lambda c: matches(c, fields))
+    buffers = declared_buffers(prompt)
+    if buffers:
+        rules.append(lambda c: has_buffers(c, buffers))
     for ok in rules:
         keep = [i for i in keep if ok(codes[i])] or keep
     return keep

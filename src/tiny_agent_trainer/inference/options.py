@@ -75,6 +75,10 @@ class Options:
     # (`wgsl.lint.racy_store`: `if (t < n) { out[0] = ...; }`) leave the pool, unless none would be left
     rerank_formula: bool = True  # kernels transcribed from an explicit elementwise or per-channel formula in the prompt
     # (`formula.py`) competes in the reranked pool
+    rerank_declared: bool = True  # when the prompt declares its uniform outright with every field typed ("uniform
+    # fields: step (u32), ring_size (u32)"; `declared.py`) and no pool member has it: the model's answer decoded after
+    # that struct (forced first tokens) competes in the reranked pool (seventeenth session)
+    declared_beams: int = 2  # valid beams of that decoding in the pool
     rerank_steps: bool = True  # when the prompt bounds its result ("then clamp to [-1, 1]", "never below 0", "capped
     # at 99"), each pool member's twin with that bound applied to its stored value competes (`steps.py`)
     step_bonus: float = 0.0  # nats added to such a twin's rerank score

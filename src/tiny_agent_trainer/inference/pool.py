@@ -3,7 +3,8 @@
 `Pooling` is a mixin of `api.Generator`. Its `_rerank` gathers the pool in stages, each its own method: the
 model's answer and its next valid beams (and the answer rewritten to write a separate output when the prompt
 wants one), the nearest verified training shaders (renamed to the answer's names where the interfaces match),
-kernels transcribed from the prompt (`formula.py`, `colour_formula.py`, `word_formula.py`), the answer to the
+kernels transcribed from the prompt (`formula.py`, `colour_formula.py`, `word_formula.py`), the model's answer
+decoded after the uniform struct the prompt declares (`declared.py`), the answer to the
 request without a bound the prompt words after it (`steps.py`), and then rewrites of every member: twins with
 that bound applied, variants that carry the prompt's numbers, f32 twins of integer members. The filters of
 `kept_members` (interface, races) drop members the prompt contradicts; generator + reviewer likelihood
@@ -86,6 +87,8 @@ class Pooling:
             self._pool_retrieved(pool, prompt, donor, o, seen, timings)
         if o.rerank_formula:
             self._pool_transcribed(pool, prompt, seen, timings)
+        if o.rerank_declared:
+            self._pool_declared(pool, prompt, o, seen, timings)
         step = self._pool_step_base(pool, prompt, code0, o, seen, timings) if o.rerank_steps else None
         self._pool_rewrites(pool, prompt, step, o)
         if self.on_pool is not None:  # tooling (benchmarks/bench_pools.py): the pool before its filters
@@ -170,6 +173,34 @@ class Pooling:
                 pool.transcribed.add(code)
             pool.add(code, res, None, entry)
 
+    def _pool_declared(self, pool: Pool, prompt: str, o: Options, seen: dict, timings: dict) -> None:
+        """When the prompt declares its uniform outright, every field typed (`declared.py`), and no member has those
+        fields (nor the same struct under other names, which `_pool_rewrites` renames): the model's answer decoded after that struct, forced as its first tokens (left open, so the model
+        may add a field the prompt did not declare); its first `declared_beams` valid beams join the pool."""
+        from .declared import declared_uniform, matches, struct_text, with_declared_names
+
+        fields = declared_uniform(prompt)
+        text = struct_text(fields) if fields else None
+        if text is None or any(matches(c, fields) or with_declared_names(c, fields) is not None
+                               for c, *_ in pool.members):  # a member has it, or will under its names (rewrites)
+            return
+        prefix = self.tokenizer.encode_codes([text[:-len("}\n")]])[0]
+        cons = self.constraint if o.constrained else None
+        with self._decoding(timings):  # encoding included
+            hyps = self.decoder.generate([self.encode_prompt(prompt)[0]], self._config(o), constraint=cons,
+                                         prefix=prefix)[0]
+        added = 0
+        for h in sorted(hyps, key=lambda h: (not h.finished, -h.score)):
+            if added >= o.declared_beams:
+                break
+            key = tuple(h.tokens)
+            if h.finished and key not in seen:
+                code, res = self._check(h, timings)
+                seen[key] = entry = dict(_entry(h, res, _diag_dicts(res)), source="declared")
+                if getattr(res, "ok", False) is True and code not in pool.codes:
+                    pool.add(code, res, h, entry)
+                    added += 1
+
     def _pool_step_base(self, pool: Pool, prompt: str, code0: str | None, o: Options, seen: dict, timings: dict):
         """A bound in the prompt's words (`steps.py`), or None: the request without it is decoded once more and its
         first valid beam joins the pool (a small model answers "scale by gain" better than "scale by gain, then
@@ -197,8 +228,9 @@ class Pooling:
 
     def _pool_rewrites(self, pool: Pool, prompt: str, step, o: Options) -> None:
         """Rewrites of every member, each keeping its member's marks: twins with the prompt's bound applied, variants
-        that carry the prompt's numbers (which replace their member), f32 twins of integer members."""
-        from .fixes import adopt_numbers
+        that carry the prompt's numbers and variants with the uniform fields the prompt declares (which replace
+        their member), f32 twins of integer members."""
+        from .fixes import adopt_prompt_numbers
         from .steps import with_step
 
         for code, _, h, entry in list(pool.members) if step is not None else ():
@@ -208,13 +240,24 @@ class Pooling:
                 pool.stepped.add(var)
         drifted: set[str] = set()  # members whose variant with the prompt's numbers is in the pool (it replaces them)
         for code, _, h, entry in list(pool.members):  # variants that carry the prompt's numbers (the model may drift)
-            var = adopt_numbers(code, prompt)
+            var = adopt_prompt_numbers(code, prompt)
             pool.add_variant("numbers", var, h, entry, numbers_from_prompt=True)
             if pool.inherit(code, var):
                 drifted.add(code)
         if o.prompt_numbers and drifted:
             pool.members = [m for m in pool.members if m[0] not in drifted]
             pool.codes -= drifted
+        if o.interface_check:  # members whose uniform fits the declared one but for its names: renamed, in their place
+            from .declared import declared_uniform, with_declared_names
+
+            fields, renamed = declared_uniform(prompt), set()
+            for code, _, h, entry in list(pool.members) if fields else ():
+                var = with_declared_names(code, fields)
+                pool.add_variant("declared", var, h, entry, declared_names=True)
+                if pool.inherit(code, var):
+                    renamed.add(code)
+            pool.members = [m for m in pool.members if m[0] not in renamed]
+            pool.codes -= renamed
         if o.interface_check:  # the f32 twins the element-type rule keeps (`kept_members` filters below)
             from .fixes import as_float
             from .interface import integer_storage, speaks_of_integers

@@ -206,6 +206,16 @@ def _rename_interface(code: str, sig: list[Token], buffers: dict[str, str], fiel
     return "".join(parts)
 
 
+def rename_fields(code: str, names: list[str]) -> str | None:
+    """`code` with its uniform struct's fields renamed, in order, to `names` (declarations and `<uniform>.field`
+    accesses); None when the struct has another number of fields or `names` repeats one."""
+    u = struct_of_uniform(code)
+    if u is None or len(u[2]) != len(names) or len(set(names)) != len(names):
+        return None
+    fields = {old: new for (old, _), new in zip(u[2], names) if old != new}
+    return _rename_interface(code, significant(tokenize(code)), {}, fields) if fields else code
+
+
 def adopt_names(code: str, donor: str) -> str | None:
     """`code` with its buffer and uniform-field names replaced by `donor`'s, binding by binding and
     field by field, when the two interfaces match in everything but names; None when they do not match
