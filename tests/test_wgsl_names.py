@@ -87,3 +87,42 @@ def test_stores_to_element_0_finds_single_results(body, want):
             "@group(0) @binding(2) var<storage, read_write> hist: array<atomic<u32>>;\n"
             f"var<workgroup> tile: array<f32, 64>;\nfn main() {{ {body} }}\n")
     assert stores_to_element_0(code) is want
+
+
+SUM = """var<workgroup> partial: array<f32, 256>;
+@group(0) @binding(0) var<storage, read> vals: array<f32>;
+@group(0) @binding(1) var<storage, read_write> total: array<f32>;
+
+@compute @workgroup_size(256)
+fn main(@builtin(local_invocation_id) lid: vec3<u32>) {
+    let t = lid.x;
+    var acc = 0.0;
+    for (var i = t; i < arrayLength(&vals); i = i + 256u) {
+        acc = acc + {read}[i];
+    }
+    partial[t] = acc;
+    workgroupBarrier();
+    if (t == 0u) {
+        total[0] = partial[0];
+    }
+}
+"""
+
+
+def test_read_unused_input_mends_a_read_of_the_output_where_the_unread_input_was_meant(wgpu_runtime):
+    """Seventeenth session: the model's "acc + total[i]" for "total of everything in `vals` -> total[0]"."""
+    from tiny_agent_trainer.wgsl.names import read_unused_input
+
+    mended = read_unused_input(SUM.replace("{read}", "total"))
+    assert mended == SUM.replace("{read}", "vals")
+    assert "total[0] = partial[0];" in mended and "arrayLength(&vals)" in mended  # stores stay
+    wgpu_runtime.compile(mended)
+    assert read_unused_input(SUM.replace("{read}", "vals")) is None  # the input is read: nothing to mend
+    acc = SUM.replace("{read}", "vals").replace("total[0] = partial[0];", "total[0] += partial[0];")
+    assert read_unused_input(acc.replace("acc + vals[i]", "acc + total[i]")) is None  # a compound update: left alone
+    two = SUM.replace("{read}", "total").replace(
+        "var<storage, read> vals: array<f32>;", "var<storage, read> vals: array<f32>;\n"
+        "@group(0) @binding(2) var<storage, read> weights: array<f32>;")
+    assert read_unused_input(two) is None  # two unread inputs: which one was meant is not known
+    assert read_unused_input(SUM.replace("{read}", "total").replace("read> vals: array<f32>", "read> vals: array<u32>")) \
+        is None  # another element type

@@ -229,7 +229,8 @@ class Pooling:
     def _pool_rewrites(self, pool: Pool, prompt: str, step, o: Options) -> None:
         """Rewrites of every member, each keeping its member's marks: twins with the prompt's bound applied, variants
         that carry the prompt's numbers and variants with the uniform fields the prompt declares (which replace
-        their member), f32 twins of integer members."""
+        their member), twins that read the input a member left unread where it reads its output
+        (`wgsl.names.read_unused_input`), f32 twins of integer members."""
         from .fixes import adopt_prompt_numbers
         from .steps import with_step
 
@@ -258,6 +259,13 @@ class Pooling:
                     renamed.add(code)
             pool.members = [m for m in pool.members if m[0] not in renamed]
             pool.codes -= renamed
+        if o.interface_check:  # a member that reads its output where an input it never reads was meant: mended
+            from ..wgsl.names import read_unused_input
+
+            for code, _, h, entry in list(pool.members):
+                var = read_unused_input(code)
+                pool.add_variant("input", var, h, entry, input_read=True)
+                pool.inherit(code, var)
         if o.interface_check:  # the f32 twins the element-type rule keeps (`kept_members` filters below)
             from .fixes import as_float
             from .interface import integer_storage, speaks_of_integers

@@ -109,6 +109,31 @@ def reads_an_output(code: str) -> bool:
     return any(_after(sig, j) != "=" for _, j in indexed_uses(sig, storage_outputs(code)))
 
 
+def read_unused_input(code: str) -> str | None:
+    """The model's wrong-buffer slip mended: when exactly one read-only storage input is never indexed and the one
+    `read_write` output of the same type is read (`acc + total[i]` where `vals` was meant), those reads of the
+    output (not its stores, not `arrayLength`) read the input instead; None when the shader is not such a case
+    (a compound update `out[i] += ...` reads and writes at once: left alone)."""
+    binds = interface(code)[0]
+    ins = [(n, t) for _, a, n, t in binds if a == "<storage,read>"]
+    outs = [(n, t) for _, a, n, t in binds if a.rstrip(">").endswith(",read_write") and "atomic" not in t]
+    sig = significant(tokenize(code))
+    unused = [(n, t) for n, t in ins if not indexed_uses(sig, {n})]
+    if len(unused) != 1 or len(outs) != 1 or unused[0][1] != outs[0][1]:
+        return None
+    uses = indexed_uses(sig, {outs[0][0]})
+    if any(_after(sig, j) in _COMPOUND for _, j in uses):
+        return None
+    reads = [sig[n] for n, j in uses if _after(sig, j) != "="]
+    if not reads:
+        return None
+    parts, last = [], 0
+    for t in reads:
+        parts += [code[last:t.start], unused[0][0]]
+        last = t.end
+    return "".join(parts) + code[last:]
+
+
 def uses_uniform(code: str) -> bool:
     """Whether `code` uses a uniform: one that is declared and named again (an unused declaration is dead
     code that binds nothing the caller must pass)."""
