@@ -1,4 +1,4 @@
-"""The interface a prompt declares outright: its uniform's fields, in order, with their scalar types, and buffers' access.
+"""The interface a prompt declares outright: its uniform's fields in order with their scalar types, and buffer access.
 
 Users who know WGSL often spell the parameters out: "uniform fields: step (u32), ring_size (u32)",
 "params struct (uniform): decay: f32, sample_rate: f32", "Uniform params: offset (u32) then stride (u32)",
@@ -40,18 +40,6 @@ _ITEM = re.compile(r"^\s*`?(?P<name>[A-Za-z_]\w*)`?\s*(?:\(\s*(?P<t1>" + _TYPE +
 _SPLIT = re.compile(r",\s*(?:and|then)\s+|,|\s+(?:and|then)\s+")
 
 
-def _split(text: str) -> list[str]:
-    """`text` split at commas, "and", "then" outside parentheses ("cols (u32, in that order)" stays whole)."""
-    out, depth, start = [], 0, 0
-    for m in re.finditer(r"[()]|" + _SPLIT.pattern, text):
-        if m.group(0) == "(":
-            depth += 1
-        elif m.group(0) == ")":
-            depth = max(0, depth - 1)
-        elif depth == 0:
-            out.append(text[start:m.start()])
-            start = m.end()
-    return out + [text[start:]]
 _TICKED_AFTER = re.compile(r"\b(?:(?P<ty>" + _TYPE + r")\s+)?uniforms?\s+(?:(?P<ty2>" + _TYPE + r"|float)\s+)?(?P<list>"
                            r"`[A-Za-z_]\w*`(?:(?:\s*,\s*|\s+and\s+|,\s+and\s+)`[A-Za-z_]\w*`)*)", re.I)
 _TICKED_BEFORE = re.compile(r"`(?P<name>[A-Za-z_]\w*)`\s+uniform\b(?:\s*\(\s*(?P<ty>" + _TYPE + r")\b[^)]*\))?", re.I)
@@ -71,8 +59,23 @@ _NOT_FIELDS = {"uniform", "uniforms", "params", "parameters", "parameter", "stru
                "values", "number", "numbers", "scalar", "scalars", "constant", "constants", "block", "per"}
 
 
-_PROSE = {"place", "only", "read", "write", "written", "here", "also", "too", "then", "so", "now", "both", "input", "output",
-          "inputs", "outputs", "order", "size"}
+# words a backwards list may start with that are prose, not names ("... in place, lo and hi are uniforms")
+_PROSE = {"place", "only", "read", "write", "written", "here", "also", "too", "then", "so", "now", "both", "input",
+          "output", "inputs", "outputs", "order", "size"}
+
+
+def _split(text: str) -> list[str]:
+    """`text` split at commas, "and", "then" outside parentheses ("cols (u32, in that order)" stays whole)."""
+    out, depth, start = [], 0, 0
+    for m in re.finditer(r"[()]|" + _SPLIT.pattern, text):
+        if m.group(0) == "(":
+            depth += 1
+        elif m.group(0) == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            out.append(text[start:m.start()])
+            start = m.end()
+    return out + [text[start:]]
 
 
 def _name_ok(name: str) -> bool:
@@ -114,7 +117,8 @@ def _forward(sent: str) -> list[list[tuple[str, str | None]]]:
         intro = _INTRO.match(sent, u.end())
         rest = sent[intro.end():]
         rest = re.split(r"(?<=\S)\.(?=\s|$)", rest)[0]  # the sentence's end, not "0.5"
-        ty = u.group("ty") or intro.group("t") or intro.group("t3") or intro.group("t4") or ("f32" if intro.group("f") else None)
+        ty = u.group("ty") or intro.group("t") or intro.group("t3") or intro.group("t4") or \
+            ("f32" if intro.group("f") else None)
         got = _items(rest, ty)
         if not got:
             continue
@@ -125,7 +129,7 @@ def _forward(sent: str) -> list[list[tuple[str, str | None]]]:
     return found
 
 
-def declared_uniform(prompt: str) -> list[tuple[str, str]] | None:
+def declared_uniform(prompt: str) -> list[tuple[str, str | None]] | None:
     """[(field, type or None)] of the uniform the prompt declares outright, in its order (the type where the prompt
     writes one); None when it declares none (or gives one field two types)."""
     found: list[list[tuple[str, str | None]]] = []
@@ -171,7 +175,7 @@ def struct_text(fields: list[tuple[str, str | None]]) -> str | None:
 
 def matches(code: str, fields: list[tuple[str, str | None]]) -> bool:
     """Whether the shader's uniform struct has every declared field, with its type where the prompt wrote one
-    (the prompt may declare only some fields: "lo and a uniform hi, hi is a uniform f32")."""
+    (the prompt may declare only some of them: "clamp to [lo, hi]; hi is an f32 uniform")."""
     from ..wgsl.names import struct_of_uniform
 
     u = struct_of_uniform(code)
@@ -193,14 +197,13 @@ def with_declared_names(code: str, fields: list[tuple[str, str | None]]) -> str 
     return rename_fields(code, [n for n, _ in fields])
 
 
-_ACCESS = {"read": "read", "read-only": "read", "readonly": "read", "input": "read", "in": "read",
-           "write": "read_write", "written": "read_write", "read_write": "read_write", "output": "read_write",
-           "out": "read_write", "read-write": "read_write"}
+_ACCESS = {"read": "read", "read-only": "read", "readonly": "read", "input": "read", "write": "read_write",
+           "written": "read_write", "read_write": "read_write", "read-write": "read_write", "output": "read_write"}
 _ACC = r"(read-only|readonly|read_write|read-write|read|written|write|input|output)"
 _ELEM = r"(vec4<f32>|f32|u32|i32)"
 # "gain_db (f32, read)", "`rng_state` (u32, read)", "`velocities` (read-only)"
-_PAREN = re.compile(r"(?<![\w.])(?:`(?P<tick>[A-Za-z_]\w*)`\s*|(?P<name>[A-Za-z_]\w*)\s+)\(\s*(?:(?P<ty>" + _ELEM + r")\s*,\s*)?(?P<acc>" + _ACC +
-                    r")\s*(?:,[^()]*)?\)", re.I)
+_PAREN = re.compile(r"(?<![\w.])(?:`(?P<tick>[A-Za-z_]\w*)`\s*|(?P<name>[A-Za-z_]\w*)\s+)\(\s*(?:(?P<ty>" + _ELEM +
+                    r")\s*,\s*)?(?P<acc>" + _ACC + r")\s*(?:,[^()]*)?\)", re.I)
 # "`encoded`: array<f32>, read-only", "`velocities` is a read-only array<vec4<f32>>", "`positions` is an
 # array<vec4<f32>> updated in place", "`src` is read-only"
 _IS = re.compile(r"`(?P<name>[A-Za-z_]\w*)`\s+is\s+(?:an?\s+|the\s+)?(?:(?P<acc1>read-only|readonly|read_write)\s+)?"

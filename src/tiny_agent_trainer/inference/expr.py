@@ -2,10 +2,10 @@
 
 `parse_prefix` reads the longest prefix of a text that is an expression, after `normalise` has turned
 maths notation into Python (`|v|` -> `abs(v)`, `x^2` -> `x**2` for floats or XOR for u32 words, `3t` ->
-`3*t`, `a[i]` -> `a`, C's `c ? a : b` and "if c then a, else b" -> `a if c else b`, `28u` -> `28`, backticks dropped); `Constants` makes
-`pi`, `tau` and `e^x` numbers and `exp`; `emit` writes a node as WGSL with the fewest parentheses WGSL
-allows (bit operations always parenthesised, small integer powers as products since `pow` is undefined
-below 0, a table `FUNCS` mapping `relu6`, `sigmoid`, `lerp`, `clip`... to WGSL), given a binding of each
+`3*t`, `a[i]` -> `a`, C's `c ? a : b` and "if c then a, else b" -> `a if c else b`, `28u` -> `28`, backticks
+dropped); `Constants` makes `pi`, `tau` and `e^x` numbers and `exp`; `emit` writes a node as WGSL with the
+fewest parentheses WGSL allows (bit operations always parenthesised, small integer powers as products since `pow` is
+undefined below 0, a table `FUNCS` mapping `relu6`, `sigmoid`, `lerp`, `clip`... to WGSL), given a binding of each
 free name to its WGSL text (`x[i]`, `params.k`, a `let`).
 It does NOT decide what a name is (buffer, uniform, element), which text is a formula, or what kernel to
 write around it: `formula.py` and `colour_formula.py` do.
@@ -69,7 +69,7 @@ def normalise(text: str, ints: bool = False) -> str:
     else:
         text = text.replace("^", "**")
     text = ELEMENT_I.sub(r"\1", text)  # `a[i]` is the element of buffer `a`, as in `out[i] = a[i] - b[i]`
-    words = _IF_THEN.match(text)  # "if c <= 0.04 then c / 12.92, else c * 2" is `(c / 12.92) if (c <= 0.04) else (...)`
+    words = _IF_THEN.match(text)  # "if c <= 0.04 then c / 12.92, else c * 2": `(c / 12.92) if (c <= 0.04) else ...`
     if words:
         text = "({1}) if ({0}) else ({2})".format(*(g.strip() for g in words.group(1, 2, 3))) + text[words.end():]
     ternary = re.fullmatch(r"([^?:]+)\?([^?:]+):([^?:]+)", text)  # C's `c ? a : b` is Python's `a if c else b`

@@ -23,7 +23,9 @@ The reviewer decides whether the transcription explains the prompt better than t
 shader and the retrieved ones; this module never decides, never validates (the caller runs naga),
 and handles only elementwise maps: `f32`, or `u32` when the prompt speaks of unsigned words or bits and of
 nothing signed or float (then `^` is XOR, "XOR"/"AND"/"OR"/"mod" are operators, literals are `3u`, and
-bit operations get the parentheses WGSL requires); no colours, 2D grids or reductions: it returns nothing
+bit operations get the parentheses WGSL requires), or `i32` when it says i32 or signed integers and nothing
+unsigned or float (seventeenth session; literals are plain integers, the index is `i32(i)`); no colours, 2D grids or
+reductions: it returns nothing
 for prompts that mention them (per-channel colour formulas are `colour_formula.py`'s). `a[i]` is the element of buffer `a` (a neighbour like `a[i-1]` is out of
 scope) and a bare `i` the element's index.
 """
@@ -362,7 +364,8 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
             raise Reject("name")
         if scalar:
             uniforms.append(n)
-        elif (n in _PLACEHOLDERS or n in once or re.search(r"\b(?:every|each|per)\s+(?:(?:element|value|entry|sample|item|number)\s+)?%s\b" % n, prompt)) and \
+        elif (n in _PLACEHOLDERS or n in once or re.search(r"\b(?:every|each|per)\s+(?:(?:element|value|entry|sample|"
+                                                           r"item|number)\s+)?%s\b" % n, prompt)) and \
                 n not in indexed and not buffer_cue(prompt, n) and not any(b and w == n for _, w, b in words):
             placeholders.append(n)  # `x`, `v`... or a short name written only in the formula ("f = 440 * 2^((n - 69) / 12)")
         else:

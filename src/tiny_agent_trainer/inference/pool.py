@@ -6,7 +6,8 @@ wants one), the nearest verified training shaders (renamed to the answer's names
 kernels transcribed from the prompt (`formula.py`, `colour_formula.py`, `word_formula.py`), the model's answer
 decoded after the uniform struct the prompt declares (`declared.py`), the answer to the
 request without a bound the prompt words after it (`steps.py`), and then rewrites of every member: twins with
-that bound applied, variants that carry the prompt's numbers, f32 twins of integer members. The filters of
+that bound applied, variants that carry the prompt's numbers, variants with the declared uniform's field names, twins
+that read an input the member never reads where it reads its output, f32 twins of integer members. The filters of
 `kept_members` (interface, races) drop members the prompt contradicts; generator + reviewer likelihood
 (`rerank.Reranker`) plus `bonus` picks the winner. `Pool` holds the members and the marks that earn bonuses.
 This module does NOT decode the first answer, repair invalid ones or fall back (`api.py`, `repair.py`), and
@@ -175,8 +176,9 @@ class Pooling:
 
     def _pool_declared(self, pool: Pool, prompt: str, o: Options, seen: dict, timings: dict) -> None:
         """When the prompt declares its uniform outright, every field typed (`declared.py`), and no member has those
-        fields (nor the same struct under other names, which `_pool_rewrites` renames): the model's answer decoded after that struct, forced as its first tokens (left open, so the model
-        may add a field the prompt did not declare); its first `declared_beams` valid beams join the pool."""
+        fields (nor the same struct under other names, which `_pool_rewrites` renames): the model's answer decoded
+        after that struct, forced as its first tokens (left open, so the model may add a field the prompt did not
+        declare); its first `declared_beams` valid beams join the pool."""
         from .declared import declared_uniform, matches, struct_text, with_declared_names
 
         fields = declared_uniform(prompt)

@@ -2,7 +2,8 @@
 (bindings and uniform-struct fields), and give one shader another's names when the two interfaces
 match in everything but names (`adopt_names`), tell an in-place update from a map (`reads_an_output`), and
 rewrite an in-place update into a map that writes a new output buffer (`separate_output`); whether a shader
-uses its uniform (`uses_uniform`) and writes a single result (`stores_to_element_0`).
+uses its uniform (`uses_uniform`) and writes a single result (`stores_to_element_0`); rename a uniform struct's
+fields (`rename_fields`) and mend a read of the output where an unread input was meant (`read_unused_input`).
 
 Used by inference (a retrieved training shader takes the names of the model's candidate) and by
 training (a reviewer's negative example: another training shader with this one's names).
