@@ -207,6 +207,19 @@ def test_generate_applies_a_bound_in_words_as_a_second_step_unless_told_not_to()
     assert off.returncode == 0 and d2["ok"] and not any(c.get("bounded") for c in d2["candidates"])
 
 
+def test_generate_decodes_after_a_declared_uniform_struct_unless_told_not_to():
+    """Seventeenth session: typed uniform fields and no candidate with that struct: one more decoding after it."""
+    prompt = "Take a strided slice of src_signal into picked. Uniform params: offset (u32) then stride (u32)."
+    on = cli("generate", "--prompt", prompt, "--json")
+    assert on.returncode == 0, on.stderr
+    d = json.loads(on.stdout)
+    forced = [c for c in d["candidates"] if c.get("source") == "declared"]  # judged by naga like every candidate
+    assert d["ok"] and forced and all(c["tokens"] > 0 and c["finished"] for c in forced)
+    off = json.loads(cli("generate", "--prompt", prompt, "--json", "--no-declared").stdout)
+    assert off["ok"] and not any(c.get("source") == "declared" for c in off["candidates"])
+    assert "--declared" in " ".join(cli("generate", "--help").stdout.split())
+
+
 def test_generate_help_states_the_apis_retrieval_bonus_and_the_flag_reaches_it():
     from tiny_agent_trainer.inference.api import Options
 
