@@ -185,16 +185,22 @@ def matches(code: str, fields: list[tuple[str, str | None]]) -> bool:
     return all(n in have and (t is None or have[n] == t) for n, t in fields)
 
 
-def with_declared_names(code: str, fields: list[tuple[str, str | None]]) -> str | None:
-    """`code` with its uniform fields renamed to the declared ones, in order, when its struct has as many fields and
-    the declared types (`params.coeffs_shrink` -> `params.shrink`); None when it does not fit or already matches."""
-    from ..wgsl.names import rename_fields, struct_of_uniform
+def fits_but_for_names(code: str, fields: list[tuple[str, str | None]]) -> bool:
+    """Whether the shader's uniform struct has as many fields as declared, of the declared types, but not the
+    declared names (`with_declared_names` renames it)."""
+    from ..wgsl.names import struct_of_uniform
 
     u = struct_of_uniform(code)
-    if u is None or len(u[2]) != len(fields) or matches(code, fields) or \
-            any(t is not None and have.replace(" ", "") != t for (_, have), (_, t) in zip(u[2], fields)):
-        return None
-    return rename_fields(code, [n for n, _ in fields])
+    return u is not None and len(u[2]) == len(fields) and not matches(code, fields) and \
+        all(t is None or have.replace(" ", "") == t for (_, have), (_, t) in zip(u[2], fields))
+
+
+def with_declared_names(code: str, fields: list[tuple[str, str | None]]) -> str | None:
+    """`code` with its uniform fields renamed to the declared ones, in order, when it `fits_but_for_names`
+    (`params.coeffs_shrink` -> `params.shrink`); None when it does not fit or already matches."""
+    from ..wgsl.names import rename_fields
+
+    return rename_fields(code, [n for n, _ in fields]) if fits_but_for_names(code, fields) else None
 
 
 _ACCESS = {"read": "read", "read-only": "read", "readonly": "read", "input": "read", "write": "read_write",

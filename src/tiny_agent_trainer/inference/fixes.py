@@ -128,20 +128,24 @@ def _value(text: str) -> float | None:
         return None
 
 
-def adopt_numbers(code: str, prompt: str) -> str | None:
-    """`code` with its unmatched float literals replaced, in order of appearance, by the prompt's
-    numbers that no literal of the code equals (absolute values: the sign is a separate token); None
-    when nothing is unmatched or the two unmatched lists differ in length."""
-    toks = tokenize(code)
-    lits = [t for t in toks if t.kind == "float"]
-    lit_vals = {abs(v) for t in toks if t.kind in ("float", "int") and (v := _value(t.text)) is not None}
-    prompt_nums: list[tuple[str, float]] = []
-    for m in _PROMPT_NUM.finditer(prompt):
+def _distinct(pattern: re.Pattern, prompt: str) -> list[tuple[str, float]]:
+    """The numbers of `prompt` that `pattern` matches, as (text, value), each value once, in order."""
+    out: list[tuple[str, float]] = []
+    for m in pattern.finditer(prompt):
         v = _value(m.group(0))
-        if v is not None and v not in [p for _, p in prompt_nums]:
-            prompt_nums.append((m.group(0), v))
+        if v is not None and v not in [q for _, q in out]:
+            out.append((m.group(0), v))
+    return out
+
+
+def _drifted(toks: list, lits: list, prompt_nums: list[tuple[str, float]], structural_wanted: bool = True
+             ) -> list[tuple[str, tuple[str, float]]] | None:
+    """The literals of `lits` whose values the prompt lacks (not 0 or 1), in order, each paired with a prompt number
+    that no literal of `toks` equals (0 and 1 among them only with `structural_wanted`); None when nothing is
+    unmatched or the two lists differ in length."""
+    lit_vals = {abs(v) for t in toks if t.kind in ("float", "int") and (v := _value(t.text)) is not None}
     prompt_vals = {v for _, v in prompt_nums}
-    want = [(txt, v) for txt, v in prompt_nums if v not in lit_vals]
+    want = [(txt, v) for txt, v in prompt_nums if v not in lit_vals and (structural_wanted or v not in (0.0, 1.0))]
     have: list[str] = []
     for t in lits:
         v = _value(t.text)
@@ -149,10 +153,22 @@ def adopt_numbers(code: str, prompt: str) -> str | None:
             have.append(t.text)
     if not want or len(want) != len(have):
         return None
-    new = {old: (txt if "." in txt or "e" in txt.lower() else txt + ".0") for old, (txt, _) in zip(have, want)}
+    return list(zip(have, want))
+
+
+def adopt_numbers(code: str, prompt: str) -> str | None:
+    """`code` with its unmatched float literals replaced, in order of appearance, by the prompt's
+    numbers that no literal of the code equals (absolute values: the sign is a separate token); None
+    when nothing is unmatched or the two unmatched lists differ in length."""
+    toks = tokenize(code)
+    pairs = _drifted(toks, [t for t in toks if t.kind == "float"], _distinct(_PROMPT_NUM, prompt))
+    if pairs is None:
+        return None
+    new = {old: (txt if "." in txt or "e" in txt.lower() else txt + ".0") for old, (txt, _) in pairs}
     return substitute_tokens(code, ("float",), new)
 
 
+# hex too (0xFFFF is 65535), not "32-bit" or "3-tap" (words, not constants)
 _PROMPT_INT = re.compile(r"(?<![\w.])(?:0[xX][0-9a-fA-F]+|\d+)(?![\w.])(?!-[A-Za-z])")
 
 
@@ -177,22 +193,11 @@ def adopt_integers(code: str, prompt: str) -> str | None:
                         break
                 skip.add(k)
                 k += 1
-    lit_vals = {abs(v) for t in toks if t.kind in ("float", "int") and (v := _value(t.text)) is not None}
-    prompt_nums: list[tuple[str, float]] = []
-    for m in _PROMPT_INT.finditer(prompt):  # hex too (0xFFFF is 65535), not "32-bit" or "3-tap" (words, not constants)
-        v = _value(m.group(0))
-        if v is not None and v not in [q for _, q in prompt_nums]:
-            prompt_nums.append((m.group(0), v))
-    prompt_vals = {v for _, v in prompt_nums}
-    want = [(txt, v) for txt, v in prompt_nums if v not in lit_vals and v not in (0.0, 1.0)]
-    have: list[str] = []
-    for n, t in enumerate(toks):
-        v = _value(t.text) if t.kind == "int" and n not in skip and not t.text.lower().startswith("0x") else None
-        if v is not None and v not in prompt_vals and v not in (0.0, 1.0) and t.text not in have:
-            have.append(t.text)
-    if not want or len(want) != len(have):
+    lits = [t for n, t in enumerate(toks) if t.kind == "int" and n not in skip and not t.text.lower().startswith("0x")]
+    pairs = _drifted(toks, lits, _distinct(_PROMPT_INT, prompt), structural_wanted=False)
+    if pairs is None:
         return None
-    new = {old: str(int(v)) + re.sub(r"^\d+", "", old) for old, (_, v) in zip(have, want)}
+    new = {old: str(int(v)) + re.sub(r"^\d+", "", old) for old, (_, v) in pairs}
     return substitute_tokens(code, ("int",), new)
 
 

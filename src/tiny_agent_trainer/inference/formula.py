@@ -193,10 +193,10 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
         if got is None or not re.search(r"[-+*/^&|%(]", got[1]):
             continue
         names = set(free_names(got[0])) - MODULES
-        if len(names) == 1 and all(n in _PLACEHOLDERS or len(n) == 1 and n != INDEX for n in names):
-            out.append((None, "bare", got[0], m.start()))
-        elif names and INDEX not in names and all(re.search(r"`%s`" % re.escape(n), prompt) or buffer_cue(prompt, n)
-                                                  for n in names):  # "atan2(im, re) ... to `phase`": named buffers
+        one_placeholder = len(names) == 1 and all(n in _PLACEHOLDERS or len(n) == 1 and n != INDEX for n in names)
+        named_buffers = names and INDEX not in names and all(  # "atan2(im, re) ... to `phase`": buffers it names
+            re.search(r"`%s`" % re.escape(n), prompt) or buffer_cue(prompt, n) for n in names)
+        if one_placeholder or named_buffers:
             out.append((None, "bare", got[0], m.start()))
     # a function applied to a name: "log1p applied to inp -> dst", "relu6 pre_act -> post_act", "tanh of `x` into y"
     for m in [*_APPLIED_TO.finditer(prompt), *_APPLIED.finditer(prompt)]:

@@ -51,6 +51,12 @@ class Pool:
             self._seen[(kind, var)] = entry = dict(base, **flag)
             self.add(var, res, h, entry)
 
+    def drop(self, codes: set[str]) -> None:
+        """Members replaced by their rewrites leave the pool, and `codes` forgets them (a filter may not bring them
+        back)."""
+        self.members = [m for m in self.members if m[0] not in codes]
+        self.codes -= codes
+
     def inherit(self, code: str, var: str | None) -> bool:
         """A rewrite `var` of `code` in the pool keeps its marks (bonuses); whether it is in the pool."""
         if var is None or var not in self.codes:
@@ -179,11 +185,11 @@ class Pooling:
         fields (nor the same struct under other names, which `_pool_rewrites` renames): the model's answer decoded
         after that struct, forced as its first tokens (left open, so the model may add a field the prompt did not
         declare); its first `declared_beams` valid beams join the pool."""
-        from .declared import declared_uniform, matches, struct_text, with_declared_names
+        from .declared import declared_uniform, fits_but_for_names, matches, struct_text
 
         fields = declared_uniform(prompt)
         text = struct_text(fields) if fields else None
-        if text is None or any(matches(c, fields) or with_declared_names(c, fields) is not None
+        if text is None or any(matches(c, fields) or fits_but_for_names(c, fields)
                                for c, *_ in pool.members):  # a member has it, or will under its names (rewrites)
             return
         prefix = self.tokenizer.encode_codes([text[:-len("}\n")]])[0]
@@ -248,8 +254,7 @@ class Pooling:
             if pool.inherit(code, var):
                 drifted.add(code)
         if o.prompt_numbers and drifted:
-            pool.members = [m for m in pool.members if m[0] not in drifted]
-            pool.codes -= drifted
+            pool.drop(drifted)
         if o.interface_check:  # members whose uniform fits the declared one but for its names: renamed, in their place
             from .declared import declared_uniform, with_declared_names
 
@@ -259,8 +264,7 @@ class Pooling:
                 pool.add_variant("declared", var, h, entry, declared_names=True)
                 if pool.inherit(code, var):
                     renamed.add(code)
-            pool.members = [m for m in pool.members if m[0] not in renamed]
-            pool.codes -= renamed
+            pool.drop(renamed)
         if o.interface_check:  # a member that reads its output where an input it never reads was meant: mended
             from ..wgsl.names import read_unused_input
 
