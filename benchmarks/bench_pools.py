@@ -103,14 +103,13 @@ def rescore(lines: list[dict], reviewer: str) -> None:
     checkpoint directory; several, comma-separated: the mean of their scores), in place. The pool does not depend
     on the reviewer, so a recorded pool judges a new reviewer exactly, with no generation and no GPU."""
     from tiny_agent_trainer.inference.loading import load_model
-    from tiny_agent_trainer.inference.rerank import teacher_forced_means
+    from tiny_agent_trainer.inference.rerank import reviewer_means
 
     rs = [load_model(Path(p), "cpu") for p in reviewer.split(",")]
     for line in lines:
         codes = [m["code"] for m in line["members"]]
         if codes:
-            revs = [teacher_forced_means(r, r.tokenizer.encode_codes(codes),
-                                         [r.tokenizer.encode_prompt(line["prompt"])] * len(codes)) for r in rs]
+            revs = [reviewer_means(r, line["prompt"], codes) for r in rs]
             for k, m in enumerate(line["members"]):
                 m["rev"] = sum(v[k] for v in revs) / len(revs)
 

@@ -8,8 +8,9 @@ a candidate must fit both directions. Both terms are per-token means with equal 
 any measurement (the coder-reviewer rule), not tuned on a benchmark.
 
 A bundle ships its reviewer in a `reviewer/` folder (`REVIEWER_DIR`). `Reranker.scores(prompt, codes)`
-returns one score per code (higher is better); `teacher_forced_means` is the batched, teacher-forced
-log-likelihood both terms use.
+returns one score per code (higher is better); `reviewer_means` is the reviewer's term alone (also used to rescore
+recorded pools, `benchmarks/bench_pools.py`); `teacher_forced_means` is the batched, teacher-forced log-likelihood
+both terms use.
 
 This module does NOT decode, validate or collect candidates (see `api.Generator`, which reranks the
 naga-valid beams plus the nearest retrieval examples) and does NOT train.
@@ -65,7 +66,12 @@ class Reranker:
     def scores(self, prompt: str, codes: Sequence[str]) -> list[float]:
         if not codes:
             return []
-        g, r = self.generator.tokenizer, self.reviewer.tokenizer
+        g = self.generator.tokenizer
         fwd = teacher_forced_means(self.generator, [g.encode_prompt(prompt)] * len(codes), g.encode_codes(list(codes)))
-        rev = teacher_forced_means(self.reviewer, r.encode_codes(list(codes)), [r.encode_prompt(prompt)] * len(codes))
-        return [f + v for f, v in zip(fwd, rev)]
+        return [f + v for f, v in zip(fwd, reviewer_means(self.reviewer, prompt, codes))]
+
+
+def reviewer_means(reviewer, prompt: str, codes: Sequence[str]) -> list[float]:
+    """Mean log p(prompt | code) under `reviewer` (a loaded wgsl2nl model), one per code: the reviewer's term."""
+    r = reviewer.tokenizer
+    return teacher_forced_means(reviewer, r.encode_codes(list(codes)), [r.encode_prompt(prompt)] * len(codes))
