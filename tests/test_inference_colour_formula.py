@@ -113,3 +113,21 @@ def test_the_vector_form_comes_first_and_the_channel_by_channel_form_stands_in_w
 ])
 def test_no_candidate_outside_the_scope(prompt):
     assert colour_candidates(prompt) == []
+
+
+def test_channel_assignments_map_a_float_to_colours_or_mix_the_channels():
+    from tiny_agent_trainer.validation import validate
+
+    codes = colour_candidates("colour the depth values of `depth01` into RGBA `tinted`: red = 1 - d, green = d * d, "
+                              "blue = d, alpha = 0.5")
+    assert codes and "var<storage, read> depth01: array<f32>;" in codes[0]
+    assert "var<storage, read_write> tinted: array<vec4<f32>>;" in codes[0]
+    assert "tinted[i] = vec4<f32>(1.0 - t, t * t, t, 0.5);" in codes[0] and validate(codes[0]).ok
+    codes = colour_candidates("swap the channels of the rgba pixels in `frame_in` into `frame_out`: R' = 0.5 g + "
+                              "0.5 b, G' = r, B' = r")
+    assert codes and "frame_out[i] = vec4<f32>(0.5 * c.g + 0.5 * c.b, c.r, c.r, c.a);" in codes[0]
+    assert validate(codes[0]).ok
+    # a step after the assignments is not transcribed
+    assert colour_candidates("rgba pixels `a` into `b`: r = g, g = r, b = b, then clamp everything to 1") == []
+    # two channels only: nothing
+    assert colour_candidates("pixels `a` into `b`: r = g, g = r") == []

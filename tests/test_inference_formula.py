@@ -74,6 +74,16 @@ CASES = [
      "out_v = max(in_v - threshold, 0) * gain for the buffers in_v and out_v.",
      "out_v[i] = max(in_v[i] - params.threshold, 0.0) * params.gain;", ["in_v"], "out_v",
      [("gain", 2.0), ("threshold", 0.1)], False),
+    # eighteenth session: short names standing for one word of a backticked name, a backticked target kept,
+    # "the only uniform", uniform fields with notes in parentheses, a lone "height" that is not a grid's
+    ("ratio of `sell_total` over `buy_total` into `margin`: margin = (sell - buy) / buy",
+     "margin[i] = (sell_total[i] - buy_total[i]) / buy_total[i];", ["sell_total", "buy_total"], "margin", [], False),
+    ("Fade the `echo` buffer in place: echo[i] *= fb. fb is the only uniform value.",
+     "echo[i] = echo[i] * params.fb;", [], "echo", [("fb", 0.5)], True),
+    ("Ball height after a while. Inputs: `y0` (start height) and `vy` (upward speed). Uniform params: `dt` (seconds "
+     "since launch) and `grav` (a positive acceleration). Output: `y` = y0 + vy*dt - grav*dt²/2.",
+     "y[i] = y0[i] + vy[i] * params.dt - params.grav * (params.dt * params.dt) / 2.0;", ["y0", "vy"], "y",
+     [("dt", 0.5), ("grav", 9.8)], False),
 ]
 
 
@@ -414,3 +424,42 @@ def test_square_roots_and_formulas_that_go_on_in_notation_we_cannot_read():
     assert formula_candidates("y = x + 2 @ 3 for the buffer x") == []
     assert "h16[i] = (h[i] >> 16u) ^ (h[i] & 65535u);" in formula_candidates(
         "h16 = (h >> 16) ^ (h & 0xFFFF)   // fold each 32-bit hash of the u32 words")[0]  # a comment is not `/`
+
+
+def test_an_integer_field_declared_in_the_uniform_is_converted_in_a_float_formula(tmp_path):
+    prompt = ("Savings growth for every deposit in `deposit`: grown = deposit * (1 + r / k)^(k * t). Params struct: "
+              "r (f32, e.g. 0.03), k (u32, times per year), t (f32). Output buffer: `grown`.")
+    codes = formula_candidates(prompt)
+    assert codes and "    k: u32," in codes[0]
+    assert "grown[i] = deposit[i] * pow(1.0 + params.r / f32(params.k), f32(params.k) * params.t);" in codes[0]
+    ref = codes[0].replace("pow(1.0 + params.r / f32(params.k), f32(params.k) * params.t)",
+                           "exp(f32(params.k) * params.t * log(1.0 + params.r / f32(params.k)))")
+    path = tmp_path / "grow.toml"
+    path.write_text(f"""[[task]]
+id = "grow"
+category = "formula"
+prompt = "grow"
+threads = [300]
+reference = '''
+{ref}'''
+[[task.buffers]]
+binding = 0
+access = "read"
+type = "array<f32>"
+count = 300
+fill = "uniform(1,100)"
+[[task.buffers]]
+binding = 1
+access = "read_write"
+type = "array<f32>"
+count = 300
+fill = "zeros"
+[[task.buffers]]
+binding = 2
+access = "uniform"
+scalars = ["f32", "u32", "f32"]
+values = [0.03, 12, 5.0]
+""")
+    assert judge_source(load_tasks(path)[0], codes[0]) == "pass"
+    # without the declaration the u32 word still keeps the formula out (not a float formula we can type)
+    assert formula_candidates("grown = deposit * (1 + r / k)^(k * t) where k is a u32 and the rest f32") == []

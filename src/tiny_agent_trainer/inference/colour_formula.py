@@ -70,10 +70,13 @@ def _splat(text: str, vec: str) -> str:
 
 
 def colour_candidates(prompt: str) -> list[str]:
-    """WGSL kernels applying the prompt's per-channel formula to each pixel's r, g, b (and a, if said); []
-    when the prompt is not about colours or spells out no formula in one channel name."""
-    if not _COLOUR.search(prompt) or _MIXED.search(prompt):
+    """WGSL kernels applying the prompt's per-channel formula to each pixel's r, g, b (and a, if said), or its
+    channel-by-channel assignments (`channel_candidates`); [] when the prompt is not about colours or spells out
+    no formula in one channel name."""
+    if not _COLOUR.search(prompt):
         return []
+    if _MIXED.search(prompt):
+        return channel_candidates(prompt)
     codes: list[str] = []
     for target, op, node, pos in formula._formulas(prompt):
         bounded = isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("clamp", "min", "max")
@@ -82,7 +85,79 @@ def colour_candidates(prompt: str) -> list[str]:
         codes = _kernels(prompt, target, op, node)
         if codes:
             break
-    return codes
+    return codes or channel_candidates(prompt)
+
+
+# "red = t", "G' = 0.7 * r + 0.3 * g", "blue becomes 1 - t", "alpha = 1": one assignment per output channel
+_ASSIGN = re.compile(r"(?<![\w.'`])`?(?P<ch>red|green|blue|alpha|[rgbaRGBA])(?:'|_out|_new)?`?\s*(?:=(?!=)|->|\bbecomes\b)\s*")
+_MORE = re.compile(r"\b(?:clamp\w*|clip\w*|saturat\w*|then|afterwards|at\s+(?:most|least)|never|cap\w*|limit\w*|"
+                   r"if|unless|otherwise|when|normali[sz]\w*)\b", re.I)  # a step beyond the assignments: not transcribed
+_CHANNEL_OF = {"red": "r", "green": "g", "blue": "b", "alpha": "a"}
+_NEIGHBOURS = re.compile(r"\b(?:block|blur\w*|neighbo\w*|kernel|width|height|rows?|cols?|columns?|grid|2d|"
+                         r"\d+\s*x\s*\d+)\b", re.I)
+
+
+def channel_candidates(prompt: str) -> list[str]:
+    """A kernel writing each output pixel from the prompt's channel assignments ("red = t, green = 1 - |2t - 1|,
+    blue = 1 - t, alpha = 1" on a float map; "r' = 0.393 r + 0.769 g + 0.189 b, ..." on colours): r, g and b must
+    all be given; alpha is the input's (or 1.0 from a float input) unless assigned. The names r, g, b, a (red...)
+    read the input colour; one other name is the element of a float input; the rest must be uniforms the prompt
+    names. [] otherwise."""
+    if _NEIGHBOURS.search(prompt):
+        return []
+    found: dict[str, ast.expr] = {}
+    rest = prompt  # the words outside the assignments
+    for m in _ASSIGN.finditer(prompt):
+        ch = _CHANNEL_OF.get(m.group("ch").lower(), m.group("ch").lower())
+        text = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)\s+(?=[rgba]\b|red\b|green\b|blue\b|alpha\b)", r"\1*",
+                      prompt[m.end():])  # "0.393 r + 0.769 g": products
+        got = expr.parse_prefix(text, bare_ok=True)
+        if got is None or ch in found:
+            continue
+        found[ch] = got[0]
+        rest = rest.replace(prompt[m.start():m.end()] + got[1], " ", 1)
+    if not {"r", "g", "b"} <= set(found) or _MORE.search(rest):
+        return []
+    said = uniform_names(prompt)
+    reads = {"r", "g", "b", "a", "red", "green", "blue", "alpha"}
+    free = list(dict.fromkeys(n for e in found.values() for n in expr.free_names(e) if n not in expr.MODULES))
+    uniforms = [n for n in free if n in said and n.lower() not in reads]
+    elems = [n for n in free if n not in uniforms and n.lower() not in reads]
+    colour_in = any(n.lower() in reads for n in free)
+    if len(elems) > 1 or elems and colour_in or not elems and not colour_in or \
+            any(not legal(u) or u.lower() in STOP for u in uniforms):
+        return []
+    named = prompt_buffers(prompt, min_names=1)
+    in_place = says_in_place(prompt)
+    ins = [n for n in (named[0] if named else []) if n not in uniforms and n not in free]
+    outs = [n for n in (named[1] if named else []) if n not in uniforms and n not in free]
+    ticked = [n for n in dict.fromkeys(re.findall(r"`([A-Za-z_]\w*)`", prompt)) if n not in uniforms and n not in free]
+    if not in_place and not outs and len(ticked) == 2:  # "map (buffer `heat`) to colours in `colors`": in, then out
+        ins, outs = ticked[:1], ticked[1:]
+    if in_place:
+        if not colour_in or elems:
+            return []
+        src = dst = (outs or ins or ["pixels"])[0]
+    else:
+        if len(ins) > 1 or len(outs) > 1:
+            return []
+        src, dst = (ins[0] if ins else _DEFAULT_IN), (outs[0] if outs else _DEFAULT_OUT)
+        if src == dst:
+            return []
+    bind = {u: f"{formula._PARAMS}.{u}" for u in uniforms}
+    bind.update({n: f"c.{_CHANNEL_OF.get(n.lower(), n.lower())}" for n in free if n.lower() in reads})
+    bind.update({n: "t" for n in elems})
+    try:
+        parts = [expr.emit(found[ch], bind) for ch in "rgb"]
+        alpha = expr.emit(found["a"], bind) if "a" in found else "c.a" if colour_in else "1.0"
+    except expr.Reject:
+        return []
+    let = f"    let c = {src}[i];" if colour_in else f"    let t = {src}[i];"
+    code = formula.map_kernel([] if in_place else [src], dst, uniforms, "vec4<f32>", "f32",
+                              [let, f"    {dst}[i] = vec4<f32>({', '.join(parts)}, {alpha});"])
+    if not colour_in:  # a float map in, colours out
+        code = code.replace(f"var<storage, read> {src}: array<vec4<f32>>", f"var<storage, read> {src}: array<f32>")
+    return [code]
 
 
 def _kernels(prompt: str, target: str | None, op: str, node: ast.expr) -> list[str]:

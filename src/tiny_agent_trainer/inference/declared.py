@@ -133,6 +133,7 @@ def declared_uniform(prompt: str) -> list[tuple[str, str | None]] | None:
     """[(field, type or None)] of the uniform the prompt declares outright, in its order (the type where the prompt
     writes one); None when it declares none (or gives one field two types)."""
     found: list[list[tuple[str, str | None]]] = []
+    prompt = re.sub(r"\b([ei])\.([eg])\.", r"\1\2", prompt)  # "(f32, e.g. 0.05)" does not end a sentence
     for sent in _SENTENCE.split(prompt):
         if not re.search(r"\buniforms?\b|\bParams\b", sent, re.I):
             continue

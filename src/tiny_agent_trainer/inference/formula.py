@@ -38,6 +38,7 @@ import re
 from ..dataset.naming import BUILTINS
 from .expr import (AUGOPS, ELEMENT_I, FUNCS, INDEX, MODULES, PREC, Reject, balanced, emit, emit_p, free_names, paren,
                    parse_prefix, u32_literals)
+from .declared import declared_uniform
 from .prompt_words import (CLAUSE_END, IN_CUE, OUT_CUE, STOP, UNIFORM_WORDS, VERBS, buffer_cue, first_pos, legal,
                            mentions, output_name, reserved, says_in_place, stated_order, uniform_names, uniform_order)
 
@@ -262,11 +263,28 @@ class _Inline(ast.NodeTransformer):
         return copy.deepcopy(self.exprs[node.id]) if node.id in self.exprs else node
 
 
+def _integer_fields(prompt: str) -> dict[str, str]:
+    """The uniform fields the prompt declares as `u32` or `i32` ("n (u32, periods per year)"): a float formula may
+    use them (converted), so their type words do not make it an integer formula."""
+    return {n: t for n, t in declared_uniform(prompt) or [] if t in ("u32", "i32")}
+
+
+def _scope_text(prompt: str) -> str:
+    """The prompt as the scope checks read it: without the type notes of declared integer fields and, when nothing
+    speaks of a grid, without a lone "height" ("initial height" of a projectile is not an image's)."""
+    for name in _integer_fields(prompt):
+        prompt = re.sub(r"(`?\b%s\b`?\s*(?:\(\s*|:\s*|\s+as\s+))[ui]32\b" % re.escape(name), r"\1", prompt)
+    if not re.search(r"\b(?:width|rows?|cols?|columns?|grid|2d|image|images|pixels?)\b", prompt, re.I):
+        prompt = re.sub(r"\bheights?\b", "h", prompt, flags=re.I)
+    return prompt
+
+
 def formula_candidates(prompt: str) -> list[str]:
     """WGSL kernels transcribing the prompt's explicit elementwise formulas (most specific first); [] if none."""
-    ints = _U32_WORDS.search(prompt) is not None and _NOT_U32.search(prompt) is None
-    signed = not ints and _I32_WORDS.search(prompt) is not None and _NOT_I32.search(prompt) is None
-    if not ints and not signed and _NOT_F32.search(re.sub(r"reduction\s*=\s*['\"]none['\"]", "", prompt)):
+    scope = _scope_text(prompt)
+    ints = _U32_WORDS.search(prompt) is not None and _NOT_U32.search(scope) is None
+    signed = not ints and _I32_WORDS.search(prompt) is not None and _NOT_I32.search(scope) is None
+    if not ints and not signed and _NOT_F32.search(re.sub(r"reduction\s*=\s*['\"]none['\"]", "", scope)):
         return []
     codes: list[str] = []
     try:
@@ -287,7 +305,7 @@ def element_kernel(prompt: str, node: ast.expr) -> str | None:
     """A float kernel applying `node`, an expression in the placeholder element `v`, to the input the prompt names
     (its output and in-place update read from the words as for a bare rule); None for prompts outside this
     module's scope (integers, colours, grids, reductions) or when the words do not give a kernel."""
-    if _NOT_F32.search(prompt):
+    if _NOT_F32.search(_scope_text(prompt)):
         return None
     try:
         return _kernel(prompt, None, "bare", node, 0, branch_words_ok=True)  # "then" joins the steps
@@ -305,12 +323,40 @@ def _named(prompt: str, name: str) -> bool:
         % (n, n, n, n, n, n), prompt) is not None)
 
 
+def _aliases(prompt: str, free: list[str], target: str | None) -> dict[str, str]:
+    """Short names of the formula that stand for longer backticked names of the prompt, one word of them: `new` and
+    `old` of "from `old_price` to `new_price`: (new - old) / old"; only where exactly one backticked name has that
+    word and the short name itself is not one of the prompt's names."""
+    ticked = [w for w in dict.fromkeys(re.findall(r"`([A-Za-z_]\w*)`", prompt)) if w not in free and w != target]
+    out: dict[str, str] = {}
+    for n in free:
+        if len(n) < 2 or n in _PLACEHOLDERS or n == INDEX or f"`{n}`" in prompt or buffer_cue(prompt, n) or \
+                n in uniform_names(prompt):
+            continue
+        hits = [w for w in ticked if n.lower() in w.lower().split("_")[:2] and w not in out.values()]
+        if len(hits) == 1:
+            out[n] = hits[0]
+    return out
+
+
+def _renamed(node: ast.expr, alias: dict[str, str]) -> ast.expr:
+    node = copy.deepcopy(node)
+    for x in ast.walk(node):
+        if isinstance(x, ast.Name) and x.id in alias:
+            x.id = alias[x.id]
+    return node
+
+
 def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, ty: str = "f32",
             steps: list[tuple[str, ast.expr]] = (), branch_words_ok: bool = False) -> str | None:
     assigned = target is not None  # the prompt wrote `target = ...` (else the output comes from its words)
     local = {n for n, _ in steps}  # "h" of "h = clamp(...); d = mix(a, b, h)": a `let` of the kernel
     free = [n for e in [*(e for _, e in steps), node] for n in free_names(e) if n not in MODULES and n not in local]
     free = list(dict.fromkeys(free))
+    alias = _aliases(prompt, free, target)  # "`old_price` to `new_price` ... (new - old) / old"
+    if alias:
+        node, steps = _renamed(node, alias), [(n, _renamed(e, alias)) for n, e in steps]
+        free = list(dict.fromkeys(alias.get(n, n) for n in free))
     words = mentions(prompt)
     if op == "bare" and not branch_words_ok and _BRANCH.search(prompt):
         return None
@@ -323,8 +369,8 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
     if target is not None and target not in free and re.search(r"(?<![\w.`])%s(?![\w`])" % re.escape(target),
                                                                prompt[pos + len(target):]) is None:
         alt = output_name(prompt, set(free) | {target})  # "f = 440 * ...; write them to `freqs`"
-        if alt and (f"`{alt}`" in prompt or re.search(r"_|\d", alt)):  # written like a name, not "to amplitude"
-            target = alt
+        if alt and (f"`{alt}`" in prompt or re.search(r"_|\d", alt)) and f"`{target}`" not in prompt:
+            target = alt  # written like a name, not "to amplitude"; a backticked target stays
     if target is None and bare and says_in_place(prompt):  # "in place (x & (x - 1))": the one buffer named
         named = [w for w in re.findall(r"`?([A-Za-z_]\w*)`?\s+(?:buffer|array)\b|\b(?:buffer|array)\s+`?([A-Za-z_]\w*)|"
                                        r"\b[Ii]n[- ]place\s+on\s+`?([A-Za-z_]\w*)", prompt)
@@ -352,7 +398,7 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
     if not assigned and isinstance(node, ast.BinOp) and all(isinstance(x, ast.Name) for x in (node.left, node.right)) \
             and any(re.fullmatch(r"[a-z]{3,}", x.id) and not _named(prompt, x.id) for x in (node.left, node.right)):
         raise Reject("words")  # "given as arguments - part of a particle system", "in: x / out: y": prose, not maths
-    said_uniform = uniform_names(prompt)
+    said_uniform = uniform_names(prompt) | {n for n, _ in declared_uniform(prompt) or []}
     uniforms, buffers, placeholders = [], [], []
     for n in free:
         if n in (target, INDEX):  # `i` is the element's index ("element i is start + i * step")
@@ -400,8 +446,9 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
     for b in buffers:
         bind[b] = f"{wn.get(b, b)}[i]"
     bind[target] = f"{wn.get(target, target)}[i]"
+    fields = _integer_fields(prompt) if ty == "f32" else {}  # "n (u32)" in a float formula: f32(params.n)
     for u in uniforms:
-        bind[u] = f"{_PARAMS}.{wn.get(u, u)}"
+        bind[u] = f"f32({_PARAMS}.{wn.get(u, u)})" if u in fields else f"{_PARAMS}.{wn.get(u, u)}"
     bind[INDEX] = {"f32": f"f32({INDEX})", "i32": f"i32({INDEX})"}.get(ty, INDEX)
     lets = []
     for n, e in steps:
@@ -418,16 +465,19 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
         expr = f"{target}[i] {op[0]} {paren(*emit_p(node, bind), PREC[AUGOPS[op]] + 1)}"
     if ty != "f32":
         expr = u32_literals(expr, ty)
-    return map_kernel(buffers, target, uniforms, ty, ty, [*lets, f"    {target}[i] = {expr};"])
+    types = {wn.get(u, u): fields[u] for u in fields if u in uniforms}
+    return map_kernel(buffers, target, uniforms, ty, ty, [*lets, f"    {target}[i] = {expr};"], types)
 
 
-def map_kernel(inputs: list[str], output: str, uniforms: list[str], elem: str, field: str, body: list[str]) -> str:
-    """The conventions' one-element-per-invocation kernel: a `Params` struct of `uniforms` (each `field`), the
-    `inputs` read and the `output` written as `array<elem>` (bound in that order, then the uniform), the index
-    guard on `output`, then `body` (indented lines)."""
+def map_kernel(inputs: list[str], output: str, uniforms: list[str], elem: str, field: str, body: list[str],
+               types: dict[str, str] | None = None) -> str:
+    """The conventions' one-element-per-invocation kernel: a `Params` struct of `uniforms` (each `field`, or its
+    type in `types`), the `inputs` read and the `output` written as `array<elem>` (bound in that order, then the
+    uniform), the index guard on `output`, then `body` (indented lines)."""
     lines = []
+    types = types or {}
     if uniforms:
-        lines += ["struct Params {", *[f"    {u}: {field}," for u in uniforms], "};", ""]
+        lines += ["struct Params {", *[f"    {u}: {types.get(u, field)}," for u in uniforms], "};", ""]
     for k, b in enumerate(inputs):
         lines.append(f"@group(0) @binding({k}) var<storage, read> {b}: array<{elem}>;")
     lines.append(f"@group(0) @binding({len(inputs)}) var<storage, read_write> {output}: array<{elem}>;")

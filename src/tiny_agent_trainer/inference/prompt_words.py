@@ -139,8 +139,9 @@ def uniform_names(prompt: str) -> set[str]:
     out.update(re.findall(r"(?<![\w.])([A-Za-z_]\w*)`?\s+is\s+an?\s+(?:[uif]32|float|u?int)\b[^.;]*?\b(?:field|member)s?\s+"
                           r"of\s+(?:the\s+)?(?:uniform|param)", prompt))  # "lr is an f32, the only field of the uniform"
     for clause in re.split(r"[,;.!?()]", prompt):
-        out.update(re.findall(r"(?<![\w.])([A-Za-z_]\w*)`?\s+(?:is|being)\s+(?:an?\s+)?(?:\w+\s+)?(?:uniform|param|argument)",
-                              clause))  # "lr is an f32 uniform", "here a is a argument"
+        out.update(re.findall(r"(?<![\w.])([A-Za-z_]\w*)`?\s+(?:is|being)\s+(?:an?\s+|the\s+)?(?:(?:only|single|sole|one)\s+)?"
+                              r"(?:\w+\s+)?(?:uniform|param|argument)",
+                              clause))  # "lr is an f32 uniform", "here a is a argument", "gain is the only uniform"
         out.update(re.findall(r"(?<![\w.])([A-Za-z_]\w*)`?\s+is\s+\w+\s+(?:in\s+)?as\s+(?:an?\s+)?(?:\w+\s+)?"
                               r"(?:uniform|param|argument)", clause))  # "c is passed (psased) as a uniform"
         out.update(re.findall(r"(?<![\w.])([A-Za-z_]\w*)`?\s*:\s*(?:an?\s+)?(?:[uif]32\s+)?(?:uniform|param)",
