@@ -145,7 +145,7 @@ class ParamDef:
     names: list  # name pool
     values: list  # uniform values / constant texts
     scalar: str = "f32"
-    # a pair (lo/hi): `key` is "K,K2", names are 2-tuples, values are 2-tuples
+    # a tuple (lo/hi, x/y/z): `key` is "K,K2" (or "K,K2,K3"), names and values are tuples of that length
 
 
 @dataclass
@@ -183,16 +183,24 @@ class MapOp(Variant):
             return nm.U_IN, nm.U_PAIRS, nm.U_OUT, ("x",), ("a", "b")
         return nm.F_IN, nm.F_PAIRS, nm.F_OUT, ("x",), ("a", "b")
 
+    def _acc_pool(self):
+        """Names of the output of an accumulating op (it is also read); the first is the unnamed default."""
+        return ["y", "acc", "total", "dst", "out"]
+
+    def _out_type(self):
+        """Type of the output buffer (the inputs' type unless a subclass converts)."""
+        return self._types()[0]
+
     def draw(self, rng: random.Random, named: bool) -> Instance:
         ins_pool, pair_pool, out_pool, d1, d2 = self._pools()
         if named:
             ins = [nm.pick(rng, ins_pool)] if self.nin == 1 else list(nm.pick(rng, pair_pool))
             out = nm.pick(rng, out_pool, avoid=ins) if not self.inplace else ins[0]
             if self.accumulate:
-                out = nm.pick(rng, ["y", "acc", "total", "dst", "out"], avoid=ins)
+                out = nm.pick(rng, self._acc_pool(), avoid=ins)
         else:
             ins = list(d1) if self.nin == 1 else list(d2)
-            out = ins[0] if self.inplace else ("y" if self.accumulate else "out")
+            out = ins[0] if self.inplace else (self._acc_pool()[0] if self.accumulate else "out")
         typ, _ = self._types()
         used = set(ins) | {out}
         slots: dict[str, Slot] = {}
@@ -203,7 +211,7 @@ class MapOp(Variant):
         for p in self.params:
             keys = p.key.split(",")
             if self.mode == "uniform":
-                if len(keys) == 2:
+                if len(keys) > 1:
                     pnames = list(nm.pick(rng, p.names, avoid=used | nm.RESERVED))
                     vals = list(rng.choice(p.values))
                 else:
@@ -217,7 +225,7 @@ class MapOp(Variant):
                     osub[key] = pname
                     slots[key] = param_slot(rng, pname, True)
             else:
-                if len(keys) == 2:
+                if len(keys) > 1:
                     texts = [str(t) for t in rng.choice(p.values)]
                 else:
                     texts = [nm.num_text(rng, p.values)[0]]
@@ -234,7 +242,7 @@ class MapOp(Variant):
         body = [ln.format(A=ins[0], B=ins[1] if self.nin > 1 else "", **wsub) for ln in self.pre]
         body.append(f"{out}[i] = {expr};")
         wg = (rng.choice((64, 64, 128, 256)),)
-        bufs = [("read", n, typ) for n in (ins if not self.inplace else [])] + [("read_write", out, typ)]
+        bufs = [("read", n, typ) for n in (ins if not self.inplace else [])] + [("read_write", out, self._out_type())]
         code = emit(bufs, fields, body, wg, header=guard_1d(out))
         count = stable_choice(COUNTS_1D, code)
         specs = []

@@ -6,7 +6,8 @@ frames; so no operation and no phrasing template is shared between train and tes
 small sample of whole train-side instances (same code never in both train and val).
 About `augment.AUG_P` of the prompts get surface noise (`augment.py`; names and numbers kept), and
 since generator 2.9 about `interface_spec.SPEC_P` an interface sentence read from the shader
-(`interface_spec.py`: buffers in binding order, access, types, uniform fields).
+(`interface_spec.py`: buffers in binding order, access, types, uniform fields); generator 2.10 adds
+the family domain (`families/domain*.py`: formulas asked for by name, about 11% of the pairs).
 Prompts are unique across the whole output. Same (count, seed) -> same pairs, in the same order.
 This module does NOT run shaders (see `verify.py`) or write files (see `build.py`).
 """
@@ -22,7 +23,7 @@ from .augment import AUG_P, maybe_augment
 from .interface_spec import SPEC_P, maybe_specify
 from .phrasing import FRAMES, TEST_FRAMES, compose, frames_for
 
-GENERATOR_VERSION = "2.9"
+GENERATOR_VERSION = "2.10"
 
 # operations never seen in training (at least one per family; the rest of the family is trained)
 TEST_VARIANTS = frozenset({

@@ -4,8 +4,9 @@ Families: unary, binary, parametric, constant, inplace (`elementwise`, u32 and c
 integer (`bits`), 2d (`grid`), reduction (`reduce`);
 second tables of the same families in `elementwise2`, `color2`, `bits2`, `grid2`, `reduce2`; third tables
 (generator 2.8) in `grid3`, `reduce3`, `bits3` (with gathers) and `color3`; two-step
-compositions of the element-wise tables in `compose`. This package does NOT phrase prompts or
-verify shaders; it only defines operations (code, buffers, oracle, phrase fragments).
+compositions of the element-wise tables in `compose`; named domain formulas (physics, audio, finance,
+games, vec4 vectors keeping w, integer tricks; generator 2.10) in the family domain (`domain`,
+`domain2`). This package does NOT phrase prompts or verify shaders; it only defines operations (code, buffers, oracle, phrase fragments).
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ def all_variants() -> list[Variant]:
     from . import elementwise
     mods = [elementwise]
     for name in ("elementwise2", "color", "color2", "bits", "bits2", "grid", "grid2", "reduce", "reduce2", "inplace",
-                 "compose", "grid3", "reduce3", "bits3", "color3"):
+                 "compose", "grid3", "reduce3", "bits3", "color3", "domain", "domain2"):
         try:
             mods.append(__import__(f"{__name__}.{name}", fromlist=["VARIANTS"]))
         except ModuleNotFoundError as e:
