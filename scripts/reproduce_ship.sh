@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproduce the shipped bundle (src/tiny_agent_trainer/bundled/default) from scratch on one GPU: the exact
-# sequence that produced it (docs/model-card.md), about 118 minutes on an H100.
+# sequence that produced it (docs/model-card.md), about 124 minutes on an H100.
 # Generator (model.safetensors):
 #   stage 1: generator at commit 806b1e0 (120k pairs, 353 curated), `train --preset small`, 470 s
 #   stage 2: generator 2.1 (240k pairs, 514 curated), config/ship_stage2.toml, init from stage 1, 330 s
@@ -13,7 +13,9 @@
 #   stage 15: generator 2.8 (68 new operations: commit 0b71252), config/ship_stage15_lr3_seed1.toml, init from
 #       stage 11, 380 s
 #   stage 16: generator 2.9 (interface sentences: commit 853a7ef), config/ship_stage16.toml, init from stage 15,
-#       380 s -> the shipped generator
+#       380 s
+#   stage 17: generator 2.10 (named domain formulas: commit 0576465), config/ship_stage17.toml, init from stage 16,
+#       350 s (final weights) -> the shipped generator
 # Reviewer (reviewer/, reranks candidates; shader -> description):
 #   R1: data of commit f925dc4 (generator 2.1, 911 curated), `--preset reviewer` from scratch, 300 s
 #   R2: data of commit c448fe3 (generator 2.2), config/reviewer_stage2.toml, init from R1, 300 s (final weights)
@@ -36,8 +38,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$(mkdir -p "${WORK:-$ROOT/runs/reproduce}" && cd "${WORK:-$ROOT/runs/reproduce}" && pwd)
 PY=${PYTHON:-python3}
-if [ "${SMOKE:-0}" = 1 ]; then N1=400 N2=800 T1=5 T2=5 T3=5 TR=5 TR3=5 TR5=5 T8=5 T10=5 T11=5 T15=5 TR13=5 TR14=5 T16=5
-else N1=120000 N2=240000 T1=470 T2=330 T3=290 TR=300 TR3=330 TR5=250 T8=320 T10=380 T11=390 T15=380 TR13=280 TR14=200 T16=380; fi
+if [ "${SMOKE:-0}" = 1 ]; then N1=400 N2=800 T1=5 T2=5 T3=5 TR=5 TR3=5 TR5=5 T8=5 T10=5 T11=5 T15=5 TR13=5 TR14=5 T16=5 T17=5
+else N1=120000 N2=240000 T1=470 T2=330 T3=290 TR=300 TR3=330 TR5=250 T8=320 T10=380 T11=390 T15=380 TR13=280 TR14=200 T16=380 T17=350; fi
 run() { echo "+ $*" >&2; "$@"; }
 
 build_at() {  # build_at COMMIT OUT COUNT: the dataset that the generator of COMMIT builds, in a worktree
@@ -98,7 +100,11 @@ stage reviewer_stage14b.toml "$WORK/rev13-bundle" "$WORK/data9" rev14b "$TR14" l
 
 # generator stage 16 on generator 2.9 (interface sentences: commit 853a7ef); R14b is its reviewer
 build_at 853a7ef "$WORK/data10" "$N2"
-stage ship_stage16.toml "$WORK/stage15-bundle" "$WORK/data10" stage16 "$T16" best "$WORK/bundle"
+stage ship_stage16.toml "$WORK/stage15-bundle" "$WORK/data10" stage16 "$T16" best "$WORK/stage16-bundle"
+
+# generator stage 17 on generator 2.10 (named domain formulas: commit 0576465)
+build_at 0576465 "$WORK/data11" "$N2"
+stage ship_stage17.toml "$WORK/stage16-bundle" "$WORK/data11" stage17 "$T17" latest "$WORK/bundle"
 run rm -rf "$WORK/bundle/reviewer"
 run cp -r "$WORK/rev14b-bundle" "$WORK/bundle/reviewer"
 # grammar-constrained decoding by default, as shipped (meta.json "inference")

@@ -84,6 +84,9 @@ CASES = [
      "since launch) and `grav` (a positive acceleration). Output: `y` = y0 + vy*dt - grav*dt²/2.",
      "y[i] = y0[i] + vy[i] * params.dt - params.grav * (params.dt * params.dt) / 2.0;", ["y0", "vy"], "y",
      [("dt", 0.5), ("grav", 9.8)], False),
+    # "read `a`, write `b`" name the input and the output; the name after an arrow starts the map
+    ("Rational squash as a kernel: read `raw_lvl`, write `soft_lvl`, every value v -> v / (1 + v * v).",
+     "soft_lvl[i] = raw_lvl[i] / (1.0 + raw_lvl[i] * raw_lvl[i]);", ["raw_lvl"], "soft_lvl", [], False),
 ]
 
 

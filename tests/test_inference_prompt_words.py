@@ -39,6 +39,8 @@ def test_prompt_interface_counts_named_inputs_and_outputs(prompt, want):
     ("premultiply `src_px` by its alpha into `out_px` (rgba float4 buffers)", (["src_px"], ["out_px"])),
     # "the output (buffer) is NAME" / "the input is NAME" (fourteenth session)
     ("Cube the samples. The input buffer is raw_s and the output buffer is cubed_s.", (["raw_s"], ["cubed_s"])),
+    # "read NAME, write NAME" (eighteenth session)
+    ("cube root kernel: read `vol_in`, write `side_out`", (["vol_in"], ["side_out"])),
 ])
 def test_prompt_buffers_reads_typed_and_arrow_notation(prompt, want):
     from tiny_agent_trainer.inference.prompt_words import prompt_buffers
@@ -100,3 +102,10 @@ def test_uniform_fields_follow_the_clause_that_lists_them():
     prompt = "A sigmoid with a temperature and a centre. Uniform fields, in order: centre (f32), temperature (f32)."
     assert uniform_order(prompt, ["temperature", "centre"]) == ["centre", "temperature"]
     assert uniform_order("scale by gain then add bias", ["gain", "bias"]) == ["gain", "bias"]  # no listing: as given
+
+
+def test_a_call_after_write_is_no_output_name():
+    from tiny_agent_trainer.inference.prompt_words import output_name
+
+    assert output_name("for every sample s write exp2(s) please", set()) is None
+    assert output_name("for every sample s write `exp_s`", set()) == "exp_s"

@@ -360,6 +360,7 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
     words = mentions(prompt)
     if op == "bare" and not branch_words_ok and _BRANCH.search(prompt):
         return None
+    arrow = op == "->"  # "x -> f(x)": the name after the arrow starts the map, it is no output
     bare, mapped, op = op == "bare", op in ("->", "bare"), "=" if op in ("->", "bare") else op  # "x -> f(x)": a map whose output may be unnamed
     indexed = {m.group(1) for m in ELEMENT_I.finditer(prompt)}  # names the prompt writes as `a[i]`
     stop = CLAUSE_END.search(prompt, pos)  # the formula's clause: a short name used only there is its own name
@@ -376,7 +377,7 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
                                        r"\b[Ii]n[- ]place\s+on\s+`?([A-Za-z_]\w*)", prompt)
                  for w in w if w and w.lower() not in STOP and legal(w)]
         target, op = (named[0] if named else "data"), "bare-in-place"
-    if target is None and mapped and output_name(prompt, set()) in free:  # "u + 1.5 into u": in place
+    if target is None and mapped and not arrow and output_name(prompt, set()) in free:  # "u + 1.5 into u": in place
         target = output_name(prompt, set())
     if target is None:
         target = output_name(prompt, set(free))

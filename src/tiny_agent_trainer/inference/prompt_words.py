@@ -28,7 +28,8 @@ UNIFORM_WORDS = re.compile(r"\b(uniforms?|params?|parameters?|constants?|scalars
 OUT_CUE = re.compile(r"(?:->|=>|\binto|\bto|\boutput(?:\s+buffer)?(?:\s+(?:is|will\s+be|should\s+be))?|\bout|"
                       r"\b(?:stor|sav|plac)e[sd]?(?:\s+\w+){0,3}\s+in|"
                       r"\bputs?(?:\s+\w+){0,3}\s+in|\bresults?\s+in|"
-                      r"\bwrites?(?:\s+\w+)?\s+(?:to|in))"  # then type words may stand before the name ("-> u32 `y`")
+                      r"\bwrites?(?:\s+\w+)?\s+(?:to|in)|\bwrite)"  # "write `y`"; then type words may stand before
+                      # the name ("-> u32 `y`")
                       r"(?:\s+(?:the|a|an|new|separate|[uif]32|f16|float|uint|int|array(?:<\w+>)?|buffer))*\s*[:`]?\s*$",
                       re.I)
 IN_CUE = re.compile(r"(?:\bin|\bfrom|\bover|\bof|\binput(?:\s+buffer)?(?:\s+is)?|\bcalled|\bnamed|\breads?)\s*[:`]?\s*$", re.I)
@@ -231,7 +232,8 @@ VERBS = set("compute calculate apply produce get make write store give return ev
 def output_name(prompt: str, taken: set[str]) -> str | None:
     best = None
     for pos, name, _ in mentions(prompt):
-        if name in taken or name.lower() in STOP or name.lower() in VERBS or not legal(name):
+        if name in taken or name.lower() in STOP or name.lower() in VERBS or not legal(name) or \
+                re.match(r"\s*\(", prompt[pos + len(name):]):  # "write ln(1 + v)": a call, not a name
             continue
         if OUT_CUE.search(prompt[max(0, pos - 24):pos]):
             best = name  # the last output cue wins ("... from x -> y")
