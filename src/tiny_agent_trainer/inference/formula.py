@@ -36,9 +36,9 @@ import copy
 import re
 
 from ..dataset.naming import BUILTINS
+from .declared import declared_uniform
 from .expr import (AUGOPS, ELEMENT_I, FUNCS, INDEX, MODULES, PREC, Reject, balanced, emit, emit_p, free_names, paren,
                    parse_prefix, u32_literals)
-from .declared import declared_uniform
 from .prompt_words import (CLAUSE_END, IN_CUE, OUT_CUE, STOP, UNIFORM_WORDS, VERBS, buffer_cue, first_pos, legal,
                            mentions, output_name, reserved, says_in_place, stated_order, uniform_names, uniform_order)
 
@@ -329,9 +329,9 @@ def _aliases(prompt: str, free: list[str], target: str | None) -> dict[str, str]
     word and the short name itself is not one of the prompt's names."""
     ticked = [w for w in dict.fromkeys(re.findall(r"`([A-Za-z_]\w*)`", prompt)) if w not in free and w != target]
     out: dict[str, str] = {}
+    said = uniform_names(prompt)
     for n in free:
-        if len(n) < 2 or n in _PLACEHOLDERS or n == INDEX or f"`{n}`" in prompt or buffer_cue(prompt, n) or \
-                n in uniform_names(prompt):
+        if len(n) < 2 or n in _PLACEHOLDERS or n == INDEX or f"`{n}`" in prompt or buffer_cue(prompt, n) or n in said:
             continue
         hits = [w for w in ticked if n.lower() in w.lower().split("_")[:2] and w not in out.values()]
         if len(hits) == 1:

@@ -231,9 +231,9 @@ VERBS = set("compute calculate apply produce get make write store give return ev
 
 def output_name(prompt: str, taken: set[str]) -> str | None:
     best = None
-    for pos, name, _ in mentions(prompt):
+    for pos, name, tick in mentions(prompt):
         if name in taken or name.lower() in STOP or name.lower() in VERBS or not legal(name) or \
-                re.match(r"\s*\(", prompt[pos + len(name):]):  # "write ln(1 + v)": a call, not a name
+                not tick and re.match(r"\s*\(", prompt[pos + len(name):]):  # "write ln(1 + v)": a call, not a name
             continue
         if OUT_CUE.search(prompt[max(0, pos - 24):pos]):
             best = name  # the last output cue wins ("... from x -> y")
