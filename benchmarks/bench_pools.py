@@ -8,7 +8,7 @@ and its verdict from the judge (wgpu, the task's reference, 3 trials). One JSON 
 lines under other settings without running a model or a GPU, with the filters of the code on the path:
 
     python benchmarks/bench_pools.py --bench benchmarks/dev.toml --out /tmp/pools-dev.jsonl
-    python benchmarks/bench_pools.py --replay /tmp/pools-dev.jsonl --retrieval-bonus 0.6 0.3 --formula-bonus 2.0
+    python benchmarks/bench_pools.py --replay /tmp/pools-dev.jsonl --retrieval-bonus 0.1 0.3 --formula-bonus 2.0
     python benchmarks/bench_pools.py --replay /tmp/pools-*.jsonl --reviewer runs/reviewer2/bundle
 
 `--reviewer` rescores every member with another reviewer before the replay (the pool does not depend on the
@@ -136,8 +136,11 @@ def main() -> None:
     ap.add_argument("--set", action="append", default=[], metavar="OPTION=VALUE",
                     help="a generation option (inference.options.Options), e.g. retrieval_scan=4")
     ap.add_argument("--replay", nargs="*", default=None, help="recorded JSONL files to replay")
-    ap.add_argument("--retrieval-bonus", nargs="*", type=float, default=[0.6])
-    ap.add_argument("--formula-bonus", nargs="*", type=float, default=[2.0])
+    from tiny_agent_trainer.inference.options import Options
+
+    ap.add_argument("--retrieval-bonus", nargs="*", type=float, default=[Options().retrieval_bonus],
+                    help="default: generate's (inference.options.Options)")
+    ap.add_argument("--formula-bonus", nargs="*", type=float, default=[Options().formula_bonus])
     ap.add_argument("--fwd-weight", nargs="*", type=float, default=[1.0])
     ap.add_argument("--step-bonus", nargs="*", type=float, default=[0.0])
     ap.add_argument("--reviewer", default=None,

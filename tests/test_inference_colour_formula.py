@@ -67,6 +67,35 @@ access = "read_write"
 type = "array<vec4<f32>>"
 count = 200
 fill = "uniform(0,1)"
+
+[[task]]
+id = "depth_tint"
+category = "chromatic"
+prompt = "tint"
+threads = [300]
+reference = '''
+@group(0) @binding(0) var<storage, read> depth01: array<f32>;
+@group(0) @binding(1) var<storage, read_write> tinted: array<vec4<f32>>;
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+    let i = gid.x;
+    if (i >= arrayLength(&tinted)) { return; }
+    let d = depth01[i];
+    tinted[i] = vec4<f32>(1.0 - d, d * d, d, 0.5);
+}
+'''
+[[task.buffers]]
+binding = 0
+access = "read"
+type = "array<f32>"
+count = 300
+fill = "uniform(0,1)"
+[[task.buffers]]
+binding = 1
+access = "read_write"
+type = "array<vec4<f32>>"
+count = 300
+fill = "zeros"
 """
 
 
@@ -115,7 +144,7 @@ def test_no_candidate_outside_the_scope(prompt):
     assert colour_candidates(prompt) == []
 
 
-def test_channel_assignments_map_a_float_to_colours_or_mix_the_channels():
+def test_channel_assignments_map_a_float_to_colours_or_mix_the_channels(tasks):
     from tiny_agent_trainer.validation import validate
 
     codes = colour_candidates("colour the depth values of `depth01` into RGBA `tinted`: red = 1 - d, green = d * d, "
@@ -123,6 +152,7 @@ def test_channel_assignments_map_a_float_to_colours_or_mix_the_channels():
     assert codes and "var<storage, read> depth01: array<f32>;" in codes[0]
     assert "var<storage, read_write> tinted: array<vec4<f32>>;" in codes[0]
     assert "tinted[i] = vec4<f32>(1.0 - t, t * t, t, 0.5);" in codes[0] and validate(codes[0]).ok
+    assert judge_source(tasks["depth_tint"], codes[0]) == "pass"  # runs on wgpu like the hand-written reference
     codes = colour_candidates("swap the channels of the rgba pixels in `frame_in` into `frame_out`: R' = 0.5 g + "
                               "0.5 b, G' = r, B' = r")
     assert codes and "frame_out[i] = vec4<f32>(0.5 * c.g + 0.5 * c.b, c.r, c.r, c.a);" in codes[0]
