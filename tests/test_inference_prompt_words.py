@@ -15,6 +15,10 @@ import pytest
     ("square `vals`", None),  # one name, no output named
     ("rescale 0..1 -> 0..255 for every value", None),  # ranges, not names
     ("x, y -> the distance", None),  # no output name after the arrow
+    # algorithm and format names in prose are no buffers (eighteenth session); in backticks they are
+    ("one pcg32 step for every state in `rng_in`, new states to `rng_out`", (1, 1)),
+    ("widen the float16 codes of `half_bits` to float32 and write them to `wide_vals`", (1, 1)),
+    ("convert `rgba8` into `rgb565`", (1, 1)),
 ])
 def test_prompt_interface_counts_named_inputs_and_outputs(prompt, want):
     from tiny_agent_trainer.inference.prompt_words import prompt_interface

@@ -240,6 +240,9 @@ def output_name(prompt: str, taken: set[str]) -> str | None:
     return best
 
 
+# names of algorithms and formats written in prose, not buffers: "one xorshift32 step", "to rgb565", "as int16"
+_ALGORITHM = re.compile(r"(?:xorshift|xoshiro|xoroshiro|splitmix|pcg|crc|sha|md|murmur|fnv|adler|utf|ucs|rgba?|bgra?|argb|"
+                        r"u?int|float|fp|bf|log|exp|atan|ieee|base|q)\d+[a-z]?(?:_\d+)?", re.I)
 _NAME_LIKE = re.compile(r"`([A-Za-z_]\w*)`|(?<![\w.])([A-Za-z_]\w*)(?=\[)|(?<![\w.`])([A-Za-z]\w*_\w*|[A-Za-z]+\d\w*)"
                         r"(?![\w(`]|\.\w)")  # not `np.sqrt`; a name may end a sentence
 
@@ -284,7 +287,7 @@ def prompt_buffers(prompt: str, min_names: int = 2) -> tuple[list[str], list[str
         stop = STOP - {n for n in listed if len(n) == 1}
         if name in uniforms or name in (n for _, n in names) or not legal(name) or name.lower() in stop \
                 or re.fullmatch(r"(?:[iu]32|f(?:16|32)|vec\d\w*|mat\d\w*|(?:u?int|float|half)[234]|workgroup_size|\w*_t)",
-                                name, re.I):
+                                name, re.I) or prompt[pos] != "`" and _ALGORITHM.fullmatch(name):
             continue
         names.append((pos, name))
     if says_in_place(prompt):
