@@ -104,6 +104,27 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"[a-z0-9]+", text.lower()))
 
 
+def benchmark_near_copies(fragments: list[str]) -> list[tuple[str, str, str]]:
+    """(benchmark file, task id, fragment) for every fragment (its `{placeholders}` blanked) whose word set is a
+    near-copy (Jaccard >= MAX_JACCARD) of a benchmark prompt; word sets computed once per fragment."""
+    from tiny_agent_trainer.spec import SpecError
+
+    frags = [re.sub(r"\{\w+\}", " ", f) for f in fragments]
+    fsets = [_words(f) for f in frags]
+    close = []
+    for path in sorted((ROOT / "benchmarks").glob("*.toml")):
+        try:
+            bench = load_bench(path)
+        except SpecError:
+            continue
+        for b in bench:
+            bw = _words(b.prompt)
+            for f, fw in zip(frags, fsets):
+                if fw and bw and len(fw & bw) / len(fw | bw) >= MAX_JACCARD:
+                    close.append((path.name, b.id, f))
+    return close
+
+
 def _jaccard(a: str, b: str) -> float:
     wa, wb = _words(a), _words(b)
     return len(wa & wb) / max(1, len(wa | wb))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 import re
-from pathlib import Path
 
 import pytest
 
@@ -14,10 +13,8 @@ from tiny_agent_trainer.dataset import naming as nm
 from tiny_agent_trainer.dataset.families import by_id
 from tiny_agent_trainer.dataset.generate import generate
 from tiny_agent_trainer.dataset.phrasing import compose
-from tiny_agent_trainer.spec import SpecError, load_bench
-from test_curated_data import MAX_JACCARD, _words
+from test_curated_data import benchmark_near_copies
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -87,19 +84,7 @@ def test_generated_prompts_use_the_descriptions():
 def test_descriptions_are_not_copies_of_benchmark_prompts():
     """A description must not be a near-copy (word-set Jaccard >= MAX_JACCARD, the curated pairs' rule) of any
     benchmark prompt. Word sets are computed once per fragment (3,000 fragments x 236 prompts)."""
-    frags = [re.sub(r"\{\w+\}", " ", f) for kinds in D.table().values() for fs in kinds.values() for f in fs]
-    fsets = [_words(f) for f in frags]
-    close = []
-    for path in sorted((ROOT / "benchmarks").glob("*.toml")):
-        try:
-            bench = load_bench(path)
-        except SpecError:
-            continue
-        for b in bench:
-            bw = _words(b.prompt)
-            for f, fw in zip(frags, fsets):
-                if fw and bw and len(fw & bw) / len(fw | bw) >= MAX_JACCARD:
-                    close.append((path.name, b.id, f))
+    close = benchmark_near_copies([f for kinds in D.table().values() for fs in kinds.values() for f in fs])
     assert not close, close[:10]
 
 

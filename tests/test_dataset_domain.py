@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import random
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,10 +14,9 @@ from tiny_agent_trainer.dataset.families import all_variants, by_id, domain, dom
 from tiny_agent_trainer.dataset.generate import TEST_VARIANTS, generate
 from tiny_agent_trainer.dataset.oracle import parse_bindings, parse_struct_fields
 from tiny_agent_trainer.dataset.phrasing import _resolve
-from tiny_agent_trainer.spec import SCALARS, SpecError, load_bench
-from test_curated_data import MAX_JACCARD, _words
+from tiny_agent_trainer.spec import SCALARS
+from test_curated_data import benchmark_near_copies
 
-ROOT = Path(__file__).resolve().parents[1]
 DOMAIN = domain.VARIANTS + domain2.VARIANTS
 
 
@@ -152,17 +150,5 @@ def test_family_size_weight_and_no_held_out_ops():
 
 def test_fragments_are_not_copies_of_benchmark_prompts():
     """Same rule as the hand-written descriptions (word-set Jaccard below MAX_JACCARD against every benchmark)."""
-    frags = [re.sub(r"\{\w+\}", " ", f) for v in DOMAIN for fs in (v.vp, v.np_, v.el, v.fx) for f in fs]
-    fsets = [_words(f) for f in frags]
-    close = []
-    for path in sorted((ROOT / "benchmarks").glob("*.toml")):
-        try:
-            bench = load_bench(path)
-        except SpecError:
-            continue
-        for b in bench:
-            bw = _words(b.prompt)
-            for f, fw in zip(frags, fsets):
-                if fw and bw and len(fw & bw) / len(fw | bw) >= MAX_JACCARD:
-                    close.append((path.name, b.id, f))
+    close = benchmark_near_copies([f for v in DOMAIN for fs in (v.vp, v.np_, v.el, v.fx) for f in fs])
     assert not close, close[:10]

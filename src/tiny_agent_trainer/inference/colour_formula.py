@@ -127,23 +127,18 @@ def channel_candidates(prompt: str) -> list[str]:
     if len(elems) > 1 or elems and colour_in or not elems and not colour_in or \
             any(not legal(u) or u.lower() in STOP for u in uniforms):
         return []
-    named = prompt_buffers(prompt, min_names=1)
     in_place = says_in_place(prompt)
-    ins = [n for n in (named[0] if named else []) if n not in uniforms and n not in free]
-    outs = [n for n in (named[1] if named else []) if n not in uniforms and n not in free]
-    ticked = [n for n in dict.fromkeys(re.findall(r"`([A-Za-z_]\w*)`", prompt)) if n not in uniforms and n not in free]
-    if not in_place and not outs and len(ticked) == 2:  # "map (buffer `heat`) to colours in `colors`": in, then out
-        ins, outs = ticked[:1], ticked[1:]
     if in_place:
         if not colour_in or elems:
             return []
-        src = dst = (outs or ins or ["pixels"])[0]
+        named = prompt_buffers(prompt, min_names=1)  # ([], [the one buffer]) or None for an in-place prompt
+        outs = [n for n in (named[1] if named else []) if n not in uniforms and n not in free]
+        src = dst = outs[0] if outs else "pixels"
     else:
-        if len(ins) > 1 or len(outs) > 1:
+        ends = _ends(prompt, set(uniforms) | set(free), ticked_pair=True)
+        if ends is None:
             return []
-        src, dst = (ins[0] if ins else _DEFAULT_IN), (outs[0] if outs else _DEFAULT_OUT)
-        if src == dst:
-            return []
+        src, dst = ends
     bind = {u: f"{formula._PARAMS}.{u}" for u in uniforms}
     bind.update({n: f"c.{_CHANNEL_OF.get(n.lower(), n.lower())}" for n in free if n.lower() in reads})
     bind.update({n: "t" for n in elems})
@@ -160,6 +155,23 @@ def channel_candidates(prompt: str) -> list[str]:
     return [code]
 
 
+def _ends(prompt: str, exclude: set[str], ticked_pair: bool = False) -> tuple[str, str] | None:
+    """(input, output) buffer names of a per-pixel kernel that is not in place: the inputs and outputs the prompt
+    names, less `exclude` (uniforms, channel names), one each at most (`src` / `dst` when unnamed); with
+    `ticked_pair`, two backticked names and no output cue are the input, then the output ("map (buffer `heat`) to
+    colours in `colors`"). None when the names do not give one of each."""
+    named = prompt_buffers(prompt, min_names=1)
+    ins = [n for n in (named[0] if named else []) if n not in exclude]
+    outs = [n for n in (named[1] if named else []) if n not in exclude]
+    ticked = [n for n in dict.fromkeys(re.findall(r"`([A-Za-z_]\w*)`", prompt)) if n not in exclude]
+    if ticked_pair and not outs and len(ticked) == 2:
+        ins, outs = ticked[:1], ticked[1:]
+    if len(ins) > 1 or len(outs) > 1:
+        return None
+    src, dst = (ins[0] if ins else _DEFAULT_IN), (outs[0] if outs else _DEFAULT_OUT)
+    return None if src == dst else (src, dst)
+
+
 def _kernels(prompt: str, target: str | None, op: str, node: ast.expr) -> list[str]:
     """The kernel written on `c.rgb` at once (the style of the training shaders; scalars beside the vector are
     splatted) and channel by channel (naga's fallback where the vector form does not type-check); [] when the
@@ -174,18 +186,15 @@ def _kernels(prompt: str, target: str | None, op: str, node: ast.expr) -> list[s
     uniforms = sorted(dict.fromkeys(n for n in free if n != ch), key=lambda n: first_pos(prompt, n))
     if any(u not in said or not legal(u) or u.lower() in STOP for u in uniforms):
         return []  # every other name is one the prompt calls a uniform (not "wise" of "channel-wise")
-    named = prompt_buffers(prompt, min_names=1)
     in_place = says_in_place(prompt)
     if in_place:
+        named = prompt_buffers(prompt, min_names=1)
         src = dst = (named[1][0] if named and named[1] else "pixels")
     else:
-        ins = [n for n in (named[0] if named else []) if n not in uniforms and n != ch]
-        outs = [n for n in (named[1] if named else []) if n not in uniforms and n != ch]
-        if len(ins) > 1 or len(outs) > 1:
+        ends = _ends(prompt, set(uniforms) | {ch})
+        if ends is None:
             return []
-        src, dst = (ins[0] if ins else _DEFAULT_IN), (outs[0] if outs else _DEFAULT_OUT)
-        if src == dst:
-            return []
+        src, dst = ends
     alpha = _ALPHA_TOO.search(prompt) is not None
     fields = {u: f"{formula._PARAMS}.{u}" for u in uniforms}
     values = []
