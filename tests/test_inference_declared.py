@@ -150,3 +150,26 @@ def test_declared_buffers_agree_with_the_references_and_generated_shaders():
     assert len(pairs) > 20 and all(has_buffers(p.inst.code, declared_buffers(p.prompt)) for p in pairs)
     assert not has_buffers(KERNEL, {"x": ("read_write", None)}) and has_buffers(KERNEL, {"x": ("read", "f32")})
     assert not has_buffers(KERNEL, {"x": ("read", "u32")}) and not has_buffers(KERNEL, {"y": ("read", None)})
+
+
+@pytest.mark.parametrize("prompt, want", [
+    ("P, Q and R are u32 in the uniform, in that order.", [("P", "u32"), ("Q", "u32"), ("R", "u32")]),
+    ("The uniform carries gain (f32) followed by shift (u32).", [("gain", "f32"), ("shift", "u32")]),
+    ("Uniform fields: lo_v, hi_v, step_v - right now 0, 1, 0.5.", [("lo_v", None), ("hi_v", None), ("step_v", None)]),
+    ("Parameters (uniform, in this order): top, mid, k.", [("top", None), ("mid", None), ("k", None)]),
+    ("The size is in the uniform (cols, rows as u32).", [("cols", "u32"), ("rows", "u32")]),
+])
+def test_more_ways_of_declaring_the_uniform(prompt, want):
+    assert declared_uniform(prompt) == want
+
+
+def test_a_struct_with_the_declared_fields_in_another_order_is_reordered():
+    from tiny_agent_trainer.inference.declared import with_declared_order
+
+    code = ("struct Params {\n    m: u32,\n    k: u32,\n    n: u32,\n}\n\n"
+            "@group(0) @binding(0) var<uniform> params: Params;\n")
+    out = with_declared_order(code, [("m", "u32"), ("n", "u32"), ("k", "u32")])
+    assert struct_of_uniform(out)[2] == [("m", "u32"), ("n", "u32"), ("k", "u32")]
+    assert out.endswith("@group(0) @binding(0) var<uniform> params: Params;\n")
+    assert with_declared_order(out, [("m", "u32"), ("n", "u32"), ("k", "u32")]) is None  # already in order
+    assert with_declared_order(code, [("m", None), ("n", None)]) is None  # not the same fields

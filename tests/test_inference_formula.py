@@ -466,3 +466,46 @@ values = [0.03, 12, 5.0]
     assert judge_source(load_tasks(path)[0], codes[0]) == "pass"
     # without the declaration the u32 word still keeps the formula out (not a float formula we can type)
     assert formula_candidates("grown = deposit * (1 + r / k)^(k * t) where k is a u32 and the rest f32") == []
+
+
+def test_a_rule_starting_with_bars_and_short_names_standing_for_backticked_buffers():
+    # "|a - b| / ...": a bare rule may open with an absolute value; `near` and `far` name one word of each buffer
+    code = formula_candidates("gap ratio of `near_d` and `far_d`: |near - far| / max(|far|, 0.001), stored to `gap_r`")[0]
+    assert "var<storage, read> near_d" in code and "var<storage, read> far_d" in code
+    assert "gap_r[i] = abs(near_d[i] - far_d[i]) / max(abs(far_d[i]), 0.001);" in code
+
+
+def test_names_bound_in_words_and_an_arrow_assignment():
+    code = formula_candidates("Logistic curve y = top / (1 + exp(-k * (x - mid))). Uniform fields top, k, mid. "
+                              "x comes from `dose_mg`, y goes to `response`.")[0]
+    assert "var<storage, read> dose_mg" in code and "var<storage, read_write> response" in code
+    assert "response[i] = params.top / (1.0 + exp(-params.k * (dose_mg[i] - params.mid)));" in code
+    code = formula_candidates("Decay the charge in place on `cap_v`: Q <- Q * exp(-dt / tau), where the uniform "
+                              "fields are dt and tau.")[0]
+    assert "cap_v[i] = cap_v[i] * exp(-params.dt / params.tau);" in code  # `tau` is a field, not 2 pi
+
+
+def test_an_article_is_no_use_of_a_one_letter_name():
+    code = formula_candidates("Write a shader that takes the values in `heading_raw` and wraps them with "
+                              "a - 360 * floor(a / 360), storing them in `heading`.")[0]
+    assert "heading[i] = heading_raw[i] - 360.0 * floor(heading_raw[i] / 360.0);" in code
+
+
+def test_a_piecewise_rule_written_one_case_per_line():
+    code = formula_candidates("Gamma-ish curve per element, input `lin_v`, output `enc_v`:\n"
+                              "- v < 0.018 -> 4.5 * v\n- otherwise -> 1.099 * v ^ 0.45 - 0.099")[0]
+    assert "enc_v[i] = select(1.099 * pow(lin_v[i], 0.45) - 0.099, 4.5 * lin_v[i], lin_v[i] < 0.018);" in code
+
+
+def test_multiplying_a_buffer_in_place_by_a_rule_of_its_index_and_length():
+    code = formula_candidates("Ramp in, in place: multiply each sample of `pcm_buf` by i / L, where L is the "
+                              "length of the buffer.")[0]
+    assert "pcm_buf[i] = pcm_buf[i] * (f32(i) / f32(arrayLength(&pcm_buf)));" in code
+
+
+def test_snapping_to_a_grid_is_a_map_and_a_width_field_is_no_image():
+    code = formula_candidates("Quantise `xs` to a grid: `q` = step * round(xs / step). step sits in the uniform.")
+    assert code and "q[i] = params.step * round(xs[i] / params.step);" in code[0]
+    code = formula_candidates("bump = amp * exp(-x * x / width), x from `pos`, into `bump_out`. "
+                              "Uniform fields: amp, width.")
+    assert code and "params.width" in code[0]

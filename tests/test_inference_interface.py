@@ -65,7 +65,8 @@ def test_fitting_keeps_what_the_prompts_words_allow():
     assert fitting("halve the values in place", codes) == [0]
     assert fitting("multiply the values by the factor k", codes) == [1, 2]  # a parameter: a uniform may be there
     assert fitting("multiply the values by the uniform k", codes) == [2]  # called a uniform: there must be one
-    assert fitting("overwrite the values with their halves", codes) == [0, 1]  # an update: in place or not
+    assert fitting("overwrite the values with their halves", codes) == [0]  # overwriting is updating in place
+    assert fitting("update the values with their halves", codes) == [0, 1]  # an update: in place or not
     assert fitting("halve the values", [IN_PLACE]) == [0]  # a rule that would empty the pool is skipped
     assert fitting("halve `x` into `y`", codes) == [1]  # one input, one output named
 
@@ -92,8 +93,8 @@ def test_a_member_that_reads_fewer_buffers_than_the_prompt_names_inputs_leaves_t
                       "@group(0) @binding(1) var<storage, read> c: array<f32>;\n@group(0) @binding(2) var<storage, read_write> y"
                       ).replace("x[i] * 0.5", "select(0.0, 1.0, x[i] > c[i])")
     assert validate(two, deep=True).ok
-    assert fitting("y[i] = 1.0 where x[i] > c[i], else 0.0", [MAP, two]) == [1]
-    assert fitting("y[i] = 1.0 where x[i] > 0.5, else 0.0", [MAP, two]) == [0, 1]  # one input named: both may do
+    assert fitting("y[i] = step(c[i], x[i])", [MAP, two]) == [1]
+    assert fitting("y[i] = step(0.5, x[i])", [MAP, two]) == [0, 1]  # one input named: both may do
 
 
 def test_a_one_element_result_needs_a_store_to_element_0():
@@ -182,3 +183,38 @@ def test_a_prompt_about_colours_keeps_members_with_a_vec4_colour_array():
     assert not says_colour("ELU with alpha = 1")  # alpha alone is a parameter's name as often as a channel
     assert fitting("halve the rgb of x into y", [MAP, colour]) == [1]
     assert fitting("halve x into y", [MAP, colour]) == [0, 1]
+
+
+def _body(expr: str) -> str:
+    return MAP.replace("x[i] * 0.5", expr)
+
+
+def test_words_naming_one_operator_keep_the_members_that_use_it():
+    xor = _body("u32(x[i]) ^ 3u").replace("array<f32>", "array<u32>").replace("u32(x[i])", "x[i]")
+    both = [xor, xor.replace("^", "&")]
+    assert fitting("bitwise AND of each word with 3", both) == [1]
+    assert fitting("XOR each word with 3", both) == [0]
+    shl, shr = (xor.replace("x[i] ^ 3u", f"x[i] {op} 3u") for op in ("<<", ">>"))
+    assert fitting("shift every word left by 3 bits", [shr, shl]) == [1]
+
+
+def test_a_border_kept_apart_wrapping_and_piecewise_words():
+    clamped = _body("x[min(i + 1u, arrayLength(&x) - 1u)]")
+    bordered = _body("select(x[i + 1u], x[i], i == arrayLength(&x) - 1u)")
+    assert fitting("blend with the right neighbour; border cells are copied unchanged", [clamped, bordered]) == [1]
+    assert fitting("blend with the right neighbour, border cells kept, wrapping", [clamped, bordered]) == [0, 1]
+    assert fitting("blend with the right neighbour, clamping at the border", [clamped, bordered]) == [0]  # min()
+    wrapped = _body("x[(i + 1u) % arrayLength(&x)]")
+    assert fitting("take the right neighbour on a toroidal grid", [clamped, wrapped]) == [1]
+    plain, branch = _body("x[i] * x[i]"), _body("select(x[i], x[i] * x[i], x[i] < 1.0)")
+    assert fitting("x squared when x < 1, otherwise x", [plain, branch]) == [1]
+    assert fitting("x squared, then saturate to [0, 1]", [plain, _body("clamp(x[i] * x[i], 0.0, 1.0)")]) == [1]
+    assert fitting("x squared (no clamping needed)", [plain, _body("clamp(x[i] * x[i], 0.0, 1.0)")]) == [0, 1]
+
+
+def test_counted_inputs_need_as_many_buffers():
+    two = MAP.replace("@group(0) @binding(1) var<storage, read_write> y",
+                      "@group(0) @binding(1) var<storage, read> c: array<f32>;\n@group(0) @binding(2) var<storage, read_write> y"
+                      ).replace("x[i] * 0.5", "x[i] * c[i]")
+    assert fitting("multiply two arrays element by element", [MAP, two]) == [1]
+    assert fitting("halve every element", [MAP, two]) == [0, 1]

@@ -113,3 +113,42 @@ def test_a_call_after_write_is_no_output_name():
 
     assert output_name("for every sample s write exp2(s) please", set()) is None
     assert output_name("for every sample s write `exp_s`", set()) == "exp_s"
+
+
+@pytest.mark.parametrize("prompt, want", [
+    ("relu6(acts, inplace=True)", True),
+    ("scale the samples and write them back into that same buffer", True),
+    ("y is overwritten with a*x + y", True),
+    ("update the weights in situ", True),
+    ("copy `src` into `dst`", False),
+    ("write the sum to a new buffer", False),
+])
+def test_words_of_updating_in_place(prompt, want):
+    from tiny_agent_trainer.inference.prompt_words import says_in_place
+
+    assert says_in_place(prompt) is want
+
+
+@pytest.mark.parametrize("prompt, want", [
+    ("XOR two arrays of u32 words", 2),
+    ("distance between three vectors of points", 3),
+    ("the product of a pair of frames", 2),
+    ("inputs lo_b then hi_b, output mid_b", 2),
+    ("input `t`, output `poly`", 0),  # one input, then the output: no count
+    ("split the samples into two arrays", 0),  # outputs, not inputs
+    ("square every value", 0),
+])
+def test_inputs_counted_outright(prompt, want):
+    from tiny_agent_trainer.inference.prompt_words import min_inputs
+
+    assert min_inputs(prompt) == want
+
+
+def test_names_said_to_live_in_a_uniform_and_a_backticked_output_first():
+    from tiny_agent_trainer.inference.prompt_words import output_name, uniform_names
+
+    assert uniform_names("y = lo + span * x; lo and span live in a uniform") >= {"lo", "span"}
+    assert uniform_names("gain, bias and step are passed as uniforms") >= {"gain", "bias", "step"}
+    # the last output cue names a plain word, but a backticked name had a cue too
+    assert output_name("Divide `a` by `b` and put it in `q`; no need to guard", set()) == "q"
+    assert output_name("halve x, storing the result in `half_x`", set()) == "half_x"

@@ -60,3 +60,13 @@ def test_a_chain_becomes_a_kernel_that_matches_a_hand_written_reference(k, tmp_p
     assert codes == [_reference(inputs, output, uniforms, body, in_place)]
     task = load_cases([CASES[k]], tmp_path_factory.mktemp("words"), "w")[0]
     assert judge_source(task, codes[0]) == "pass"
+
+
+def test_a_linear_remap_in_words_with_uniform_ends_or_numbers():
+    code = word_candidates("Linearly map each value in `knob_raw` from [k_lo, k_hi] onto [v_lo, v_hi] and store it "
+                           "in `knob_v`. Uniform fields: k_lo, k_hi, v_lo, v_hi.")[0]
+    assert ("knob_v[i] = params.v_lo + (knob_raw[i] - params.k_lo) * ((params.v_hi - params.v_lo) / "
+            "(params.k_hi - params.k_lo));") in code
+    code = word_candidates("rescale the bytes in `b8` from [0, 255] to [-1, 1] into `bf`")[0]
+    assert "bf[i] = -1.0 + (b8[i] - 0.0) * ((1.0 - -1.0) / (255.0 - 0.0));" in code
+    assert word_candidates("map the values from [lo, hi] onto [0, 1]") == []  # lo and hi are no uniforms: no kernel

@@ -32,12 +32,12 @@ _INTRO = re.compile(r"(?:\s*(?P<w>struct|params|parameters?|fields?|block|buffer
                     r"(?P<f>floats?)|(?:both|all)\s+(?P<t3>" + _TYPE + r")|"
                     r"an?(?=\s+(?:single|only|one|struct|fields?|" + _TYPE + r")\b)|[:{,])\b|\s*[:{,]|"
                     r"\s*\(\s*uniform\s*(?:,\s*(?:both|all)\s+(?P<t4>" + _TYPE + r"))?\s*(?:,\s*in\s+(?:this|that)\s+"
-                    r"order)?\s*\))*", re.I)
+                    r"order)?\s*\)|\s*\)(?=\s*:))*", re.I)  # "Parameters (uniform, in this order): a, b"
 _LISTY = re.compile(r"[:{]|\b(?:fields?|has|holds?|contains?|with|carries|order)\b", re.I)
 _ITEM = re.compile(r"^\s*`?(?P<name>[A-Za-z_]\w*)`?\s*(?:\(\s*(?P<t1>" + _TYPE + r")\b[^)]*\)|:\s*(?P<t2>" + _TYPE +
                    r")\b|\s+as\s+(?P<t3>" + _TYPE + r")\b)?\s*(?:\([^)]*\))?\s*(?:in\s+(?:this|that)\s+order\s*)?"
-                   r"(?:\}.*|[;:,]\s*)?$")
-_SPLIT = re.compile(r",\s*(?:and|then)\s+|,|\s+(?:and|then)\s+")
+                   r"(?:\}.*|[;:,]\s*|\s+[-–—]\s.*)?$")  # "out_max - currently 0.1, ...": a note after the last field
+_SPLIT = re.compile(r",\s*(?:and|then)\s+|,|\s+(?:and|then|followed\s+by)\s+")
 
 
 _TICKED_AFTER = re.compile(r"\b(?:(?P<ty>" + _TYPE + r")\s+)?uniforms?\s+(?:(?P<ty2>" + _TYPE + r"|float)\s+)?(?P<list>"
@@ -48,6 +48,9 @@ _NAMES = r"(?P<list>(?:`?[A-Za-z_]\w*`?(?:\s*,\s*|\s+and\s+|,\s+and\s+))*`?[A-Za
 _ARE = re.compile(r"(?<![\w.`-])" + _NAMES + r"\s*(?::|\bare\b|\bis\s+an?\b)\s*(?:(?P<ty>" + _TYPE +
                   r")\s+)?uniforms?\b(?!\s+(?:float\s+|[uif]32\s+)?`)(?:\s*\(\s*(?P<ty2>" + _TYPE + r")\b[^)]*\)|"
                   r"\s+(?P<ty3>" + _TYPE + r"|float)\b)?", re.I)
+# "M, N and K are u32 in the uniform", "origin and step live in a uniform"
+_ARE_IN = re.compile(r"(?<![\w.`-])" + _NAMES + r"\s+(?:are|live|sit|come)\s+(?:(?P<ty>" + _TYPE + r")s?\s+)?"
+                     r"(?:in|inside|from)\s+(?:the\s+|an?\s+)?(?:\w+\s+)?(?:uniform|params)\b", re.I)
 # "`alpha` is an f32 in the uniform params struct", "dt (f32) lives in the uniform", "`sat` is the only uniform field"
 _LIVES = re.compile(r"(?<![\w.`])`?(?P<name>[A-Za-z_]\w*)`?\s*(?:\(\s*(?P<ty>" + _TYPE + r")\b[^)]*\)\s*)?"
                     r"(?:is|lives|sits|comes)\s+(?:in\s+)?(?:an?\s+|the\s+)?(?:(?:only|single|one)\s+)?"
@@ -149,8 +152,15 @@ def declared_uniform(prompt: str) -> list[tuple[str, str | None]] | None:
                 names = names[1:]
             if all(_name_ok(n) and n.lower() not in STOP for n in names):
                 found.append([(n, m.group("ty") or m.group("ty2") or m.group("ty3")) for n in names])
+        for m in _ARE_IN.finditer(sent):
+            names = [n for n in re.findall(r"[A-Za-z_]\w*", m.group("list")) if n.lower() != "and"]
+            if len(names) > 1 and all(_name_ok(n) and n.lower() not in STOP | _PROSE for n in names):
+                found.append([(n, m.group("ty")) for n in names])
         for m in _LIVES.finditer(sent):
-            if _name_ok(m.group("name")):
+            listed = re.match(r"\s*\(([^()]*)\)", sent[m.end():])  # "size is in the uniform (width, height as u32)"
+            if listed and len(_items(listed.group(1), None)) > 1:
+                found.append(_items(listed.group(1), None))
+            elif _name_ok(m.group("name")):
                 found.append([(m.group("name"), m.group("ty") or m.group("ty2") or m.group("ty3"))])
     fields: list[tuple[str, str | None]] = []
     for group in sorted(found, key=len, reverse=True):  # the longest list gives the order
@@ -202,6 +212,26 @@ def with_declared_names(code: str, fields: list[tuple[str, str | None]]) -> str 
     from ..wgsl.names import rename_fields
 
     return rename_fields(code, [n for n, _ in fields]) if fits_but_for_names(code, fields) else None
+
+
+def with_declared_order(code: str, fields: list[tuple[str, str | None]]) -> str | None:
+    """`code` with its uniform struct's fields in the declared order, when it declares exactly the declared fields
+    in another order ("M, N and K are u32 in the uniform, in that order" and a struct `M, K, N`): the shader reads
+    fields by name, so only the layout the host writes changes; None when it does not apply."""
+    from ..wgsl.names import uniform_declaration
+
+    u = uniform_declaration(code)
+    if u is None or u[1] is None:
+        return None
+    body = u[1]
+    lines = re.findall(r"[^,\n]*\w+\s*:\s*[^,}\n]+,?[ \t]*(?://[^\n]*)?", body.group(1))
+    named = {re.match(r"\s*(?:@\w+(?:\([^)]*\))?\s*)*(\w+)", line).group(1): line for line in lines}
+    order = [n for n, _ in fields]
+    if len(named) != len(lines) or sorted(named) != sorted(order) or list(named) == order:
+        return None
+    indent = re.match(r"\s*", lines[0]).group(0) if lines else "    "
+    text = "".join(f"{indent}{named[n].strip().rstrip(',')},\n" for n in order)
+    return code[:body.start(1)] + "\n" + text + code[body.end(1):]
 
 
 _ACCESS = {"read": "read", "read-only": "read", "readonly": "read", "input": "read", "write": "read_write",

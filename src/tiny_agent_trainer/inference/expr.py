@@ -79,9 +79,11 @@ def normalise(text: str, ints: bool = False) -> str:
     return re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)(?![eE][-+]?\d)(?![dD]\b|[xX][0-9a-fA-F]|st\b|nd\b|rd\b|th\b)(?=[A-Za-z_(])", r"\1*", text)
 
 
-def parse_prefix(text: str, bare_ok: bool = False, ints: bool = False) -> tuple[ast.expr, str] | None:
+def parse_prefix(text: str, bare_ok: bool = False, ints: bool = False,
+                 names: frozenset[str] = frozenset()) -> tuple[ast.expr, str] | None:
     """The longest prefix of `text` (cut at a word or symbol boundary) that is a non-trivial expression (with
-    `bare_ok`, also a lone name or number: the right side of `x += bias`)."""
+    `bare_ok`, also a lone name or number: the right side of `x += bias`); `names` are the prompt's own names,
+    never constants (a uniform field `tau` is a time constant, not 2 pi)."""
     # a formula ends with its sentence, clause or comment (a question, not the `?` of `c ? a : b`)
     stop = re.search(r"[.;!](?:\s|$)|\?(?:\s*$|\s+[A-Z])|\s[–—]\s|\n|\s//", text)
     text = text[:stop.start()] if stop else text
@@ -91,7 +93,7 @@ def parse_prefix(text: str, bare_ok: bool = False, ints: bool = False) -> tuple[
         if not src or compound_word(src):
             continue
         try:
-            node = Constants().visit(ast.parse(normalise(src, ints), mode="eval").body)
+            node = Constants(names).visit(ast.parse(normalise(src, ints), mode="eval").body)
         except (SyntaxError, ValueError):
             continue
         if bare_ok and isinstance(node, (ast.Name, ast.Constant)) and ok_shape(node):
@@ -121,8 +123,11 @@ def compound_word(src: str) -> bool:
 class Constants(ast.NodeTransformer):
     """`pi`, `π` and `tau` are numbers and `e^x` is `exp(x)`, not buffers called `pi` or `e`."""
 
+    def __init__(self, names: frozenset[str] = frozenset()):
+        self.names = names
+
     def visit_Name(self, node: ast.Name) -> ast.AST:
-        value = {"pi": math.pi, "π": math.pi, "PI": math.pi, "tau": math.tau}.get(node.id)
+        value = None if node.id in self.names else {"pi": math.pi, "π": math.pi, "PI": math.pi, "tau": math.tau}.get(node.id)
         return ast.Constant(value) if value is not None else node
 
     def visit_BinOp(self, node: ast.BinOp) -> ast.AST:

@@ -16,7 +16,13 @@ formula does not (a short name is a placeholder when it appears nowhere outside 
 the prompt speaks of a branch or a second step; a rule left of an arrow writes the name on its right
 ("base ** expo -> result"); a bound after the formula wraps it ("but never past max_hp", "capped at 30",
 "then clamp to [0, 1]"); statements that use earlier ones ("h = ...; d = mix(a, b, h)") become `let`s of
-one kernel, and a name set to a number ("k = 0.25") is that number. Bindings follow the conventions (inputs, then outputs, then one uniform struct, each in
+one kernel, and a name set to a number ("k = 0.25") is that number. Nineteenth session: names bound in words ("x comes
+from `wavelength_nm`, y goes to `model_counts`", "a from `sdf_sphere`"), `T <- ...` and `y := ...` assignments (a short
+target of an in-place prompt is the buffer it names: "in place on `temps`: T <- ..."), a piecewise rule one case per
+line ("- v <= 0.04045 -> v / 12.92", "- otherwise -> ..."), "multiply each sample of `clip` by (1 - i / N)" (an update,
+in place when the prompt says so), a name said to be the buffer's length ("N is the length of the buffer") read as
+`arrayLength`, a bare rule opening with `|...|`, the article "a" never counted as a use of a name `a`, and a uniform
+field `tau` never read as 2 pi. Bindings follow the conventions (inputs, then outputs, then one uniform struct, each in
 order of first mention, or in the order a sentence lists the buffers: "num and den are float buffers"). The words around the formula are read by `prompt_words.py`, which also tells the
 pool filters how many buffers the prompt names (`prompt_interface`).
 The reviewer decides whether the transcription explains the prompt better than the model's own
@@ -37,8 +43,8 @@ import re
 
 from ..dataset.naming import BUILTINS
 from .declared import declared_uniform
-from .expr import (AUGOPS, ELEMENT_I, FUNCS, INDEX, MODULES, PREC, Reject, balanced, emit, emit_p, free_names, paren,
-                   parse_prefix, u32_literals)
+from .expr import (AUGOPS, ELEMENT_I, FUNCS, INDEX, MODULES, PREC, Constants, Reject, balanced, emit, emit_p, free_names,
+                   normalise, paren, parse_prefix, u32_literals)
 from .prompt_words import (CLAUSE_END, IN_CUE, OUT_CUE, STOP, UNIFORM_WORDS, VERBS, buffer_cue, first_pos, legal,
                            mentions, output_name, reserved, says_in_place, stated_order, uniform_names, uniform_order)
 
@@ -138,11 +144,16 @@ def _starts_a_rule(prompt: str, start: int) -> bool:
 def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, ast.expr, int]]:
     """(target or None, update operator or "=", expression, position) for every formula span of the prompt."""
     out = []
+    named = frozenset(n for n in ("tau",) if _named(prompt, n))  # "uniform fields ambient, dt, tau": not 2 pi
+
+    def _parse(text: str, bare_ok: bool = False, ints: bool = False):
+        return parse_prefix(text, bare_ok, ints, named)
+
     for m in _ELEMENT_OF.finditer(prompt):  # "each element of dest becomes p[i] + (q[i] - p[i]) * w"
-        got = parse_prefix(prompt[m.end():], ints=ints)
+        got = _parse(prompt[m.end():], ints=ints)
         if got is not None:
             out.append((m.group(1), "=", got[0], m.start()))
-    for m in re.finditer(r"(?:`?([A-Za-z_]\w*)(?:\[\w*\])?'?`?\s*([-+*/]?=)(?![=>])\s*)|\|\s*\w+\s*\|\s*=(?!=)\s*|"
+    for m in re.finditer(r"(?:`?([A-Za-z_]\w*)(?:\[\w*\])?'?`?\s*([-+*/]?=|<-|←|:=)(?![=>])\s*)|\|\s*\w+\s*\|\s*=(?!=)\s*|"
                          r"i\.e\.,?\s*|\blike\s+|:\s*|`|"
                          r"^\s*|\b(?i:computes?|calculates?|evaluates?|applies?|apply|returns?|gives?|as|writes?|"
                          r"stores?|outputs?|produces?|(?:should|must|will)\s+be|is|equals?|becomes?)\s+", prompt):
@@ -150,7 +161,7 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
         clause = re.split(r"[.;!]\s", prompt[:m.start()])[-1]
         if "?" in clause and m.group(0).strip() == ":":  # the else branch of `c ? a : b`, read whole above
             continue
-        got = parse_prefix(rest, bare_ok=(m.group(2) or "=") != "=", ints=ints)
+        got = _parse(rest, bare_ok=m.group(2) in AUGOPS, ints=ints)
         if got is None:
             continue
         node, src = got
@@ -162,7 +173,7 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
         target = m.group(1) if m.group(1) and m.group(2) else None
         if target is not None and target.lower() in (STOP - _NOUNS) | {"with", "weight", "beta"}:
             target = None
-        op = m.group(2) or "="
+        op = m.group(2) if m.group(2) in AUGOPS else "="  # "T <- ...", "y := ...": assignments
         bound = _bound(after, ints)  # "hp += regen but never past max_hp"
         if bound is not None:
             if op != "=" and target is not None:  # the update is written out so that the bound takes all of it
@@ -172,9 +183,22 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
             if bound is not None:
                 node = ast.Call(ast.Name(bound[0]), [node, *bound[1:]], [])
         out.append((target, op, node, m.start()))
+    for m in _CASE.finditer(prompt):  # "- v <= 0.04045 -> v / 12.92\n- otherwise -> ((v + 0.055) / 1.055) ^ 2.4"
+        other = _ELSE.match(prompt, m.end())
+        parts = [_whole(t, ints, named) for t in (m.group("cond"), m.group("val"), other.group("val"))] if other else []
+        if parts and all(parts) and isinstance(parts[0], ast.Compare):
+            out.append((None, "=", ast.IfExp(parts[0], parts[1], parts[2]), m.start()))
+    for m in _SCALE.finditer(prompt):  # "multiply sample i of `clip` by (1 - i / N)": an update of the buffer
+        got = _parse(prompt[m.end():], bare_ok=True, ints=ints)
+        if got is not None and m.group(2).lower() not in STOP:
+            op = "*=" if m.group(1).lower() in ("multiply", "scale") else "/="
+            if says_in_place(prompt):
+                out.append((m.group(2), op, got[0], m.start()))
+            else:
+                out.append((None, "=", ast.BinOp(ast.Name(m.group(2)), AUGOPS[op](), got[0]), m.start()))
     # a map's rule: "t -> 1.0 - pow(1.0 - t, 3.0)", "a, b -> sqrt(a * b)", "f(x) = x / (1 + |x|)", "h(t) = v0*t - 4.9*t*t"
     for m in [*_ARROW_MAP.finditer(prompt), *_DEFINITION.finditer(prompt)]:
-        got = parse_prefix(prompt[m.end():], ints=ints)
+        got = _parse(prompt[m.end():], ints=ints)
         if got is not None and set(re.findall(r"\w+", m.group(1))) <= set(free_names(got[0])):
             out.append((None, "->", got[0], m.start()))
     for m in _ARROW_INTO.finditer(prompt):  # "base ** expo -> result": the rule on the arrow's left, the output on its right
@@ -182,21 +206,22 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
         for k in [0] + [j.end() for j in re.finditer(r"[\s(:;,]", left)]:
             if re.search(r"\b(?:and|or|of|with|between|than|by)\s*$", left[:k], re.I):
                 continue  # "max of |a| and |b| -> out": the rule is more than what follows "and"
-            got = parse_prefix(left[k:], ints=ints)
+            got = _parse(left[k:], ints=ints)
             if got is not None and got[1] == left[k:].strip():
                 out.append((m.group(1), "=", got[0], k))
                 break
     # a bare rule: "the curve 1.5*s - 0.5*s^3", or over buffers the prompt names: "the phase atan2(im, re) to `phase`"
-    for m in re.finditer(r"(?:^|(?<=[\s(]))(?=[\d(]|[A-Za-z]\w*\s*[-+*/^&|%(])", prompt):
+    for m in re.finditer(r"(?:^|(?<=[\s(]))(?=[\d(]|\|\s*[A-Za-z]|[A-Za-z]\w*\s*[-+*/^&|%(])", prompt):
         if not _starts_a_rule(prompt, m.start()):
             continue
-        got = parse_prefix(prompt[m.end():], ints=ints)
+        got = _parse(prompt[m.end():], ints=ints)
         if got is None or not re.search(r"[-+*/^&|%(]", got[1]):
             continue
         names = set(free_names(got[0])) - MODULES
         one_placeholder = len(names) == 1 and all(n in _PLACEHOLDERS or len(n) == 1 and n != INDEX for n in names)
+        alias = _aliases(prompt, sorted(names), None)  # "atan2(east, north)" of `wind_east` and `wind_north`
         named_buffers = names and INDEX not in names and all(  # "atan2(im, re) ... to `phase`": buffers it names
-            re.search(r"`%s`" % re.escape(n), prompt) or buffer_cue(prompt, n) for n in names)
+            re.search(r"`%s`" % re.escape(n), prompt) or buffer_cue(prompt, n) or n in alias for n in names)
         if one_placeholder or named_buffers:
             out.append((None, "bare", got[0], m.start()))
     # a function applied to a name: "log1p applied to inp -> dst", "relu6 pre_act -> post_act", "tanh of `x` into y"
@@ -208,13 +233,30 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
     return out
 
 
+_SCALE = re.compile(r"\b(multiply|scale|divide)\s+(?:(?:each|every|all)\s+)?(?:(?:the\s+)?(?:samples?|elements?|values?|"
+                    r"entry|entries|items?)\s+(?:i\s+)?(?:of|in)\s+)?`([A-Za-z_]\w*)`\s+by\s+", re.I)
+# one case of a piecewise rule per line ("- v <= 0.04045 -> v / 12.92", "x < 0: 0.01 * x"), then the other case
+_CASE = re.compile(r"(?:^|\n)[ \t]*(?:[-*•][ \t]*)?(?:(?:if|for|when)[ \t]+)?(?P<cond>[^\n:;]*?(?:<=|>=|<|>|==)[^\n:;]*?)"
+                   r"[ \t]*(?:->|→|=>|:)[ \t]*(?P<val>[^\n;]+?)[ \t]*(?=\n|$)")
+_ELSE = re.compile(r"\n[ \t]*(?:[-*•][ \t]*)?(?:otherwise|else)[ \t]*(?:->|→|=>|:|,)?[ \t]*(?P<val>[^\n;]+?)[ \t]*(?=\n|$)",
+                   re.I)
+
+
+def _whole(text: str, ints: bool, names: frozenset[str]) -> ast.expr | None:
+    """`text` (stripped of a final full stop) as one expression, or None."""
+    try:
+        return Constants(names).visit(ast.parse(normalise(text.strip().rstrip("."), ints), mode="eval").body)
+    except (SyntaxError, ValueError):
+        return None
+
+
 def _constants(prompt: str) -> dict[str, ast.expr]:
     """Names the prompt sets to a number ("polynomial smin, k = 0.25"), not example values of a uniform
     ("e.g. offset=5") nor names it calls uniforms."""
     said = uniform_names(prompt)
     out: dict[str, ast.expr] = {}
     for m in re.finditer(r"(?<![\w.`])`?([A-Za-z_]\w*)`?\s*=\s*(-?\d+(?:\.\d+)?|-?\.\d+)"
-                         r"(?=\s*(?:[,;)]|$|\.(?:\s|$)|\s+(?:and|or|for|in|with|as)\b))", prompt):
+                         r"(?=\s*(?:[,;:)]|$|\.(?:\s|$)|\s+(?:and|or|for|in|with|as)\b))", prompt):
         if m.group(1) not in said and m.group(1) != INDEX and not re.search(
                 r"\b(?:e\.g\.|eg|for example|for instance|typically|say|such as|like|default)\W*$",
                 prompt[max(0, m.start() - 24):m.start()], re.I):
@@ -276,6 +318,12 @@ def _scope_text(prompt: str) -> str:
         prompt = re.sub(r"(`?\b%s\b`?\s*(?:\(\s*|:\s*|\s+as\s+))[ui]32\b" % re.escape(name), r"\1", prompt)
     if not re.search(r"\b(?:width|rows?|cols?|columns?|grid|2d|image|images|pixels?)\b", prompt, re.I):
         prompt = re.sub(r"\bheights?\b", "h", prompt, flags=re.I)
+    if "width" in uniform_names(prompt) and not re.search(r"\b(?:heights?|rows?|cols?|columns?|grid|2d|image|images|"
+                                                          r"pixels?)\b", prompt, re.I):
+        prompt = re.sub(r"\bwidth\b", "w", prompt)  # a Gaussian's `width` field is no image's width
+    if re.search(r"\bsnap\w*\b|\bquanti[sz]\w*", prompt, re.I) and not re.search(
+            r"\b(?:width|heights?|rows?|cols?|columns?|2d|image|images|pixels?)\b", prompt, re.I):
+        prompt = re.sub(r"\bgrid\b", "lattice", prompt, flags=re.I)  # "snap positions to a grid" is a map
     return prompt
 
 
@@ -339,6 +387,38 @@ def _aliases(prompt: str, free: list[str], target: str | None) -> dict[str, str]
     return out
 
 
+_ARTICLE = re.compile(r"(?<![\w.`])[Aa]\s+(?!(?:and|or|is|are|from|to|into|in|of|with|as|by|then|comes?|goes|holds?|"
+                      r"times|plus|minus|over|under|and|if|else|otherwise)\b)(?=[A-Za-z]{2,})")
+# "x comes from `wavelength_nm`", "a from `sdf_sphere`", "y goes to `model_counts`", "d into `sdf_union`"
+_FROM = re.compile(r"(?<![\w.`])([A-Za-z_]\w*)\s+(?:(?:comes?|is\s+read|is\s+taken|are\s+read)\s+)?from\s+"
+                   r"(?:the\s+)?(?:buffer\s+)?`([A-Za-z_]\w*)`")
+_INTO = re.compile(r"(?<![\w.`])([A-Za-z_]\w*)\s+(?:(?:goes|is\s+written|is\s+stored|gets\s+written|lands)\s+)?"
+                   r"(?:in)?to\s+(?:the\s+)?(?:buffer\s+)?`([A-Za-z_]\w*)`")
+
+
+def _bound_names(prompt: str, free: list[str], target: str | None) -> tuple[dict[str, str], str | None]:
+    """The formula's names the prompt binds to buffers in words ("x comes from `wavelength_nm`, y goes to
+    `model_counts`"): {input name: buffer} and the buffer the target goes to (or None)."""
+    ins = {m.group(1): m.group(2) for m in _FROM.finditer(prompt)
+           if m.group(1) in free and m.group(1) != m.group(2) and (len(m.group(1)) == 1 or m.group(1).lower() not in STOP)}
+    out = next((m.group(2) for m in _INTO.finditer(prompt) if target and m.group(1) == target != m.group(2)), None)
+    return ins, out
+
+
+def _LENGTH_OF(name: str) -> re.Pattern:
+    """"N is the length of the buffer", "n = number of elements", "where L is arrayLength": `name` is the length."""
+    return re.compile(r"(?<![\w.`])`?%s`?\s+(?:is|=|being|denotes|means)\s+(?:the\s+)?(?:(?:buffer|array|input|clip|"
+                      r"signal)(?:'s)?\s+|total\s+)?(?:length|size|number\s+of\s+(?:elements|samples|entries|values|items)|"
+                      r"element\s+count|arrayLength)\b" % re.escape(name))
+
+
+def _in_place_buffers(prompt: str) -> list[str]:
+    """The buffers an in-place prompt names ("`temps` buffer", "array vals", "in place on `clip`")."""
+    return [w for w in re.findall(r"`?([A-Za-z_]\w*)`?\s+(?:buffer|array)\b|\b(?:buffer|array)\s+`?([A-Za-z_]\w*)|"
+                                  r"\b[Ii]n[- ]place\s+on\s+`?([A-Za-z_]\w*)", prompt)
+            for w in w if w and w.lower() not in STOP and legal(w)]
+
+
 def _renamed(node: ast.expr, alias: dict[str, str]) -> ast.expr:
     node = copy.deepcopy(node)
     for x in ast.walk(node):
@@ -353,7 +433,10 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
     local = {n for n, _ in steps}  # "h" of "h = clamp(...); d = mix(a, b, h)": a `let` of the kernel
     free = [n for e in [*(e for _, e in steps), node] for n in free_names(e) if n not in MODULES and n not in local]
     free = list(dict.fromkeys(free))
-    alias = _aliases(prompt, free, target)  # "`old_price` to `new_price` ... (new - old) / old"
+    alias, into = _bound_names(prompt, free, target)  # "x comes from `wavelength_nm`, y goes to `model_counts`"
+    if into:
+        target = into
+    alias.update(_aliases(prompt, [n for n in free if n not in alias], target))  # "`old_price` ... (new - old) / old"
     if alias:
         node, steps = _renamed(node, alias), [(n, _renamed(e, alias)) for n, e in steps]
         free = list(dict.fromkeys(alias.get(n, n) for n in free))
@@ -362,9 +445,11 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
         return None
     arrow = op == "->"  # "x -> f(x)": the name after the arrow starts the map, it is no output
     bare, mapped, op = op == "bare", op in ("->", "bare"), "=" if op in ("->", "bare") else op  # "x -> f(x)": a map whose output may be unnamed
-    indexed = {m.group(1) for m in ELEMENT_I.finditer(prompt)}  # names the prompt writes as `a[i]`
+    indexed = {m.group(1) for m in ELEMENT_I.finditer(prompt)} | {m.group(2) for m in _SCALE.finditer(prompt)}
+    # names the prompt writes as `a[i]` or scales as a whole ("multiply each sample of `pcm` by ...")
     stop = CLAUSE_END.search(prompt, pos)  # the formula's clause: a short name used only there is its own name
     outside = prompt[:pos] + prompt[stop.start():] if stop else prompt[:pos]
+    outside = _ARTICLE.sub("", outside)  # "write a compute shader": the article is no use of a name `a`
     once = {n for n in free if len(n) <= 2 and (len(re.findall(r"(?<![\w.])%s(?!\w)" % re.escape(n), prompt)) == 1
                                                 or not re.search(r"(?<![\w.`])%s(?![\w`])" % re.escape(n), outside))}
     if target is not None and target not in free and re.search(r"(?<![\w.`])%s(?![\w`])" % re.escape(target),
@@ -373,10 +458,14 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
         if alt and (f"`{alt}`" in prompt or re.search(r"_|\d", alt)) and f"`{target}`" not in prompt:
             target = alt  # written like a name, not "to amplitude"; a backticked target stays
     if target is None and bare and says_in_place(prompt):  # "in place (x & (x - 1))": the one buffer named
-        named = [w for w in re.findall(r"`?([A-Za-z_]\w*)`?\s+(?:buffer|array)\b|\b(?:buffer|array)\s+`?([A-Za-z_]\w*)|"
-                                       r"\b[Ii]n[- ]place\s+on\s+`?([A-Za-z_]\w*)", prompt)
-                 for w in w if w and w.lower() not in STOP and legal(w)]
+        named = _in_place_buffers(prompt)
         target, op = (named[0] if named else "data"), "bare-in-place"
+    elif assigned and target in once and target in free and not _named(prompt, target) and says_in_place(prompt):
+        named = [w for w in _in_place_buffers(prompt) if w not in free and f"`{w}`" in prompt]  # "on `temps`: T <- ..."
+        if len(named) == 1:
+            node, steps = _renamed(node, {target: named[0]}), [(n, _renamed(e, {target: named[0]})) for n, e in steps]
+            free = [named[0] if n == target else n for n in free]
+            target = named[0]
     if target is None and mapped and not arrow and output_name(prompt, set()) in free:  # "u + 1.5 into u": in place
         target = output_name(prompt, set())
     if target is None:
@@ -400,6 +489,8 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
             and any(re.fullmatch(r"[a-z]{3,}", x.id) and not _named(prompt, x.id) for x in (node.left, node.right)):
         raise Reject("words")  # "given as arguments - part of a particle system", "in: x / out: y": prose, not maths
     said_uniform = uniform_names(prompt) | {n for n, _ in declared_uniform(prompt) or []}
+    lengths = [n for n in free if n != target and _LENGTH_OF(n).search(prompt)]  # "where N is the buffer's length"
+    free = [n for n in free if n not in lengths]
     uniforms, buffers, placeholders = [], [], []
     for n in free:
         if n in (target, INDEX):  # `i` is the element's index ("element i is start + i * step")
@@ -451,6 +542,8 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
     for u in uniforms:
         bind[u] = f"f32({_PARAMS}.{wn.get(u, u)})" if u in fields else f"{_PARAMS}.{wn.get(u, u)}"
     bind[INDEX] = {"f32": f"f32({INDEX})", "i32": f"i32({INDEX})"}.get(ty, INDEX)
+    for n in lengths:
+        bind[n] = {"f32": "f32({0})", "i32": "i32({0})"}.get(ty, "{0}").format(f"arrayLength(&{wn.get(target, target)})")
     lets = []
     for n, e in steps:
         name = n if legal(n) and n not in bind and n != target else f"{n}_v"

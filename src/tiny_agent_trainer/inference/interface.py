@@ -35,6 +35,16 @@ at most one uniform of the parameters the prompt mentions), applied to the pool 
      whose uniform struct has every declared field, with the declared type where the prompt writes one;
  13. buffers whose access the prompt writes next to their names ("gain_db (f32, read) -> gain_amp (f32, write)",
      "`src` is read-only"; `declared.declared_buffers`): members that declare each with that access (and type).
+ 14. inputs counted outright ("AND two arrays", "inputs mag then sgn"; `prompt_words.min_inputs`): members with that
+     many storage buffers, plus one for the output unless the update is in place (nineteenth session);
+ 15. words that name one operator (`word_operators`): "AND" / "XOR" / "shift ... left" need `&` / `^` / `<<`; the
+     maximum (minimum) of a reduction needs `max(` (`min(`); a mean without words of maxima has no `max(`; a sum
+     without words of means does not divide by the count;
+ 16. border cells written apart ("boundary cells are copied unchanged", "pixels on the border get 0") and no word
+     of clamping or wrapping: members that test for the border (`== 0u`, `== w - 1u`...), not a clamped stencil;
+     "wrap around" / "toroidal" on a grid: members that use `%`;
+ 17. a piecewise rule in words ("... when |d| < 1, otherwise ..."): members that branch (`select`, `if`, `step`,
+     `min`/`max`/`clamp`...); "saturate" / "clamp" / "clip" (not "no clamping"): members with `clamp`/`min`/`max`.
 
 This module does NOT score, validate or decode (see `api.py`, `rerank.py`); it reads prompts and
 shader text only.
@@ -46,8 +56,8 @@ from collections.abc import Callable, Sequence
 
 from ..wgsl.names import interface, reads_an_output, separate_output, stores_to_element_0, uses_uniform
 from .declared import declared_buffers, declared_uniform, has_buffers, matches
-from .prompt_words import (fits_interface, mentions_parameters, prompt_buffers, prompt_interface, says_in_place,
-                           uniform_names)
+from .prompt_words import (fits_interface, mentions_parameters, min_inputs, prompt_buffers, prompt_interface,
+                           says_in_place, uniform_names)
 
 DEFAULT_OUTPUTS = ("out", "result", "dst")  # a new output's name when the prompt names none (first one unused)
 
@@ -154,6 +164,62 @@ def integer_storage(code: str) -> bool:
 _ELEMENT_0 = re.compile(r"`?([A-Za-z_]\w*)`?\[0u?\]")
 
 
+_BIT_WORDS = [  # (words of the prompt, the operator the shader must use)
+    (re.compile(r"\bAND\b|\bbitwise[- ]and\b|\band\s+mask\b", re.I if False else 0), re.compile(r"[^&]&[^&]")),
+    (re.compile(r"\bXOR\b|\bxor\b|\bexclusive[- ]or\b"), re.compile(r"\^")),
+    (re.compile(r"\bleft[- ]shift|\bshift\w*\s+(?:\w+\s+){0,4}?left\b|<<", re.I), re.compile(r"<<")),
+    (re.compile(r"\bright[- ]shift|\bshift\w*\s+(?:\w+\s+){0,4}?right\b|>>", re.I), re.compile(r">>")),
+]
+_MAX_WORDS = re.compile(r"\b(?:max(?:imum)?|largest|biggest|highest|peak)\b", re.I)
+_MIN_WORDS = re.compile(r"\b(?:min(?:imum)?|smallest|lowest|fastest|cheapest)\b", re.I)
+_SUM_WORDS = re.compile(r"\b(?:sum|add\s+up|adds\s+up|total)\b", re.I)
+_MEAN_WORDS = re.compile(r"\b(?:mean|average|averag\w+|avg\w*|normali[sz]\w*|divid\w*|rms|variance|std)\b", re.I)
+_OTHER_OPS = re.compile(r"\b(?:clamp\w*|clip\w*|relu\w*|saturat\w*|limit\w*|bound\w*|argmax|argmin|index|indices|"
+                        r"scan|prefix|histogram|count\w*|sort\w*)\b", re.I)
+
+
+def word_operators(prompt: str) -> list[Callable[[str], bool]]:
+    """Rules from words that name one operator: "AND"/"XOR"/"shift left" (the shader uses `&`, `^`, `<<`), a
+    maximum or minimum of a reduction (`max(`/`>` or `min(`/`<`), a mean or an average pooling without words of
+    maxima (no `max(`), a sum without words of means (no division by the count)."""
+    rules: list[Callable[[str], bool]] = []
+    for words, op in _BIT_WORDS:
+        if words.search(prompt):
+            rules.append(lambda c, op=op: op.search(re.sub(r"&\s*\w+\s*[\[,)]|&&", " ", c)) is not None)
+    other = _OTHER_OPS.search(prompt) is not None
+    mx, mn = _MAX_WORDS.search(prompt) is not None, _MIN_WORDS.search(prompt) is not None
+    sm, mean = _SUM_WORDS.search(prompt) is not None, _MEAN_WORDS.search(prompt) is not None
+    reduce = one_element_results(prompt) or re.search(r"\b(?:reduc\w*|workgroup|single\s+(?:number|value))\b", prompt, re.I)
+    if reduce and not other and not sm and not mean and mx != mn:
+        rules.append(lambda c: re.search(r"\bmax\(" if mx else r"\bmin\(", c) is not None)
+    if mean and not mx and not mn and not other:
+        rules.append(lambda c: re.search(r"\b(?:max|min)\(", c) is None)
+    if reduce and sm and not mean and not mx and not mn and not other:
+        rules.append(lambda c: re.search(r"/\s*f32\(\s*(?:n|N|arrayLength|len|count)\b", c) is None)
+    if _BORDER_KEPT.search(prompt) and not re.search(r"\bclamp|\bwrap|\btor(?:us|oidal)|\bperiodic", prompt, re.I):
+        rules.append(lambda c: _BORDER_TEST.search(c) is not None)  # "boundary cells are copied unchanged"
+    if re.search(r"\bwrap\w*\s+around|\btor(?:us|oidal)\b|\bperiodic\b", prompt, re.I) and _grid_words(prompt):
+        rules.append(lambda c: "%" in c)  # "neighbours wrap around the edges"
+    if re.search(r"\b(?:when|if|for|where|inside|below|above)\b", prompt, re.I) and re.search(r"\b(?:otherwise|else)\b", prompt, re.I):
+        rules.append(lambda c: _BRANCHES.search(c) is not None)  # a piecewise rule: "0.5*d*d when |d| < 1, otherwise"
+    if re.search(r"(?<!\bno\s)(?<!\bnot\s)(?<!\bwithout\s)\b(?:saturat\w*|clamp\w*|clip\w*)", prompt, re.I):
+        rules.append(lambda c: re.search(r"\b(?:clamp|min|max|saturate|smoothstep)\(", c) is not None)
+    return rules
+
+
+# border cells written apart ("boundary cells are copied unchanged", "pixels on the border get 0")
+_BORDER_KEPT = re.compile(r"\b(?:border|boundary|edge|outermost|outer)\b[^.;]*?\b(?:copied|copy|unchanged|untouched|get\s+0|"
+                          r"are\s+0|=\s*0|set\s+to\s+(?:0|zero)|zero(?:ed)?|keep|kept|stay|fixed|just\s+get)\b|"
+                          r"\b(?:copy|keep|zero)\s+(?:the\s+)?(?:border|boundary|edge)", re.I)
+_BORDER_TEST = re.compile(r"==\s*0u?\b|\b0u?\s*==|==\s*[\w.(&)]+\s*-\s*1u?\b|>=\s*[\w.(&)]+\s*-\s*1u?\b|<\s*1u?\b|"
+                          r"\bx\s*>\s*0u?\s*&&|\binterior\b|\bis_border|\bon_edge|\bborder\b|\bedge\b", re.I)
+_BRANCHES = re.compile(r"\b(?:select|step|min|max|clamp|sign|abs|smoothstep)\(|\bif\s*\((?![^)]*arrayLength)|\?")
+
+
+def _grid_words(prompt: str) -> bool:
+    return re.search(r"\b(?:grid|width|height|rows?|cols?|columns?|2d|image|pixels?|cells?)\b", prompt, re.I) is not None
+
+
 def one_element_results(prompt: str) -> set[str]:
     """Outputs the prompt only ever writes indexed by 0 (`-> max_val[0]`, not also `offsets[i]`, not an input
     like `x[0]`): single results."""
@@ -193,6 +259,10 @@ def fitting(prompt: str, codes: Sequence[str]) -> list[int]:
     want = prompt_interface(prompt)
     if want is not None:
         rules.append(lambda c: fits_interface(c, want))
+    wanted = min_inputs(prompt)
+    if wanted:  # "two arrays": as many storage buffers read, plus an output unless updated in place
+        rules.append(lambda c: sum(1 for b in interface(c)[0] if "storage" in b[1]) >=
+                     wanted + (0 if says_in_place(prompt) else 1))
     if says_in_place(prompt):
         rules.append(reads_an_output)
     elif not may_update_in_place(prompt):
@@ -214,6 +284,7 @@ def fitting(prompt: str, codes: Sequence[str]) -> list[int]:
         rules.append(lambda c: not stores_to_element_0(c))
     if says_colour(prompt):
         rules.append(lambda c: re.search(r"array\s*<\s*vec4\s*<\s*f32\s*>\s*>", c) is not None)
+    rules += word_operators(prompt)
     fields = declared_uniform(prompt)
     if fields:
         rules.append(lambda c: matches(c, fields))

@@ -256,11 +256,12 @@ class Pooling:
         if o.prompt_numbers and drifted:
             pool.drop(drifted)
         if o.interface_check:  # members whose uniform fits the declared one but for its names: renamed, in their place
-            from .declared import declared_uniform, with_declared_names
+            from .declared import declared_uniform, with_declared_names, with_declared_order
 
             fields, renamed = declared_uniform(prompt), set()
             for code, _, h, entry in list(pool.members) if fields else ():
                 var = with_declared_names(code, fields)
+                var = with_declared_order(var or code, fields) or var  # "M, N and K ..., in that order"
                 pool.add_variant("declared", var, h, entry, declared_names=True)
                 if pool.inherit(code, var):
                     renamed.add(code)

@@ -26,9 +26,9 @@ PARAMS = "params"  # the conventions' uniform struct variable
 UNIFORM_WORDS = re.compile(r"\b(uniforms?|params?|parameters?|constants?|scalars?|knobs?|struct|arguments?|"
                            r"configurable)\b", re.I)
 OUT_CUE = re.compile(r"(?:->|=>|\binto|\bto|\boutput(?:\s+buffer)?(?:\s+(?:is|will\s+be|should\s+be))?|\bout|"
-                      r"\b(?:stor|sav|plac)e[sd]?(?:\s+\w+){0,3}\s+in|"
-                      r"\bputs?(?:\s+\w+){0,3}\s+in|\bresults?\s+in|"
-                      r"\bwrites?(?:\s+\w+)?\s+(?:to|in)|\bwrite)"  # "write `y`"; then type words may stand before
+                      r"\b(?:stor|sav|plac)(?:e[sd]?|ing)(?:\s+\w+){0,3}\s+in|"
+                      r"\bput(?:s|ting)?(?:\s+\w+){0,3}\s+in|\bresults?\s+in|"
+                      r"\b(?:writes?|writing)(?:\s+\w+)?\s+(?:to|in)|\bwrite)"  # "write `y`"; then type words may stand before
                       # the name ("-> u32 `y`")
                       r"(?:\s+(?:the|a|an|new|separate|[uif]32|f16|float|uint|int|array(?:<\w+>)?|buffer))*\s*[:`]?\s*$",
                       re.I)
@@ -78,6 +78,11 @@ _HOLDS = re.compile(r"\b(?:uniforms?|params|struct)\s+(?:holds?|has|contains?|ca
                     r"(?:\s*,\s*|\s+(?:then|and)\s+|,\s+(?:then|and)\s+)){1,5}`?[A-Za-z_]\w*`?)", re.I)
 _LIST_INTRO = {"with", "holding", "called", "named", "fields", "field", "order", "layout", "are", "is", "holds", "hold",
                "has", "have", "contains", "contain", "carries"}
+
+
+_LIVE_IN = re.compile(r"(?<![\w.`])((?:`?[A-Za-z_]\w*`?\s*,\s*)*`?[A-Za-z_]\w*`?,?\s+and\s+`?[A-Za-z_]\w*`?)\s+"
+                      r"(?:live|are|sit|come|are\s+stored|are\s+passed|are\s+given)\s+(?:in|from|via|as)\s+"
+                      r"(?:an?\s+|the\s+)?(?:\w+\s+)?(?:uniforms?|params?)\b")
 
 
 def uniform_names(prompt: str) -> set[str]:
@@ -139,6 +144,8 @@ def uniform_names(prompt: str) -> set[str]:
                 out.update(listed)
     out.update(re.findall(r"(?<![\w.])([A-Za-z_]\w*)`?\s+is\s+an?\s+(?:[uif]32|float|u?int)\b[^.;]*?\b(?:field|member)s?\s+"
                           r"of\s+(?:the\s+)?(?:uniform|param)", prompt))  # "lr is an f32, the only field of the uniform"
+    for m in _LIVE_IN.finditer(prompt):  # "origin and step live in a uniform"
+        out.update(n for n in re.findall(r"[A-Za-z_]\w*", m.group(1)) if n.lower() not in STOP)
     for clause in re.split(r"[,;.!?()]", prompt):
         out.update(re.findall(r"(?<![\w.])([A-Za-z_]\w*)`?\s+(?:is|being)\s+(?:an?\s+|the\s+)?(?:(?:only|single|sole|one)\s+)?"
                               r"(?:\w+\s+)?(?:uniform|param|argument)",
@@ -230,14 +237,17 @@ VERBS = set("compute calculate apply produce get make write store give return ev
 
 
 def output_name(prompt: str, taken: set[str]) -> str | None:
-    best = None
+    """The name after the prompt's last output cue ("... from x -> y"), a backticked one before plain words ("put the
+    quotient in `quot`; no need to guard" is `quot`), or None."""
+    best = ticked = None
     for pos, name, tick in mentions(prompt):
         if name in taken or name.lower() in STOP or name.lower() in VERBS or not legal(name) or \
                 not tick and re.match(r"\s*\(", prompt[pos + len(name):]):  # "write ln(1 + v)": a call, not a name
             continue
         if OUT_CUE.search(prompt[max(0, pos - 24):pos]):
-            best = name  # the last output cue wins ("... from x -> y")
-    return best
+            best = name
+            ticked = name if tick else ticked
+    return ticked or best
 
 
 # names of algorithms and formats written in prose, not buffers: "one xorshift32 step", "to rgb565", "as int16"
@@ -248,8 +258,31 @@ _NAME_LIKE = re.compile(r"`([A-Za-z_]\w*)`|(?<![\w.])([A-Za-z_]\w*)(?=\[)|(?<![\
 
 
 def says_in_place(prompt: str) -> bool:
-    """Whether the prompt asks for an in-place update ("in place", "in-place")."""
-    return re.search(r"\bin[- ]place\b", prompt, re.I) is not None
+    """Whether the prompt asks for an in-place update ("in place", "in-place", "inplace=True", "in situ", "write it
+    back into that same buffer", "y is overwritten")."""
+    return _IN_PLACE.search(prompt) is not None
+
+
+_IN_PLACE = re.compile(r"\bin[- ]?place\b|\bin\s+situ\b|\bsame\s+(?:buffer|array)\b|\boverwrit\w*|"
+                       r"\bback\s+(?:in)?to\s+(?:the\s+|that\s+|its\s+)?(?:same|original|input|source)\b", re.I)
+_COUNT_WORDS = {"two": 2, "2": 2, "three": 3, "3": 3, "four": 4, "4": 4, "both": 2, "pair of": 2}
+# "two 128-element f32 vectors", "AND two arrays", "a pair of frames": that many inputs
+_COUNTED = re.compile(r"\b(two|three|four|[234]|pair\s+of)\s+(?:[\w-]+\s+){0,3}?(?:arrays|vectors|buffers|inputs|tensors|"
+                      r"images|frames|lists|signals|streams|sequences|operands|columns)\b", re.I)
+_INPUTS_LIST = re.compile(r"\binputs\s*(?:are\s+|:\s*)?`?[A-Za-z_]\w*`?(?:\s*,\s*|\s+then\s+|,?\s+and\s+|,\s*then\s+)"
+                          r"(?!(?:outputs?|out|results?)\b)`?[A-Za-z_]\w*`?", re.I)
+
+
+def min_inputs(prompt: str) -> int:
+    """How many input buffers the prompt counts outright ("two arrays", "inputs mag then sgn"); 0 when it does not.
+    Not "split into two arrays" (outputs)."""
+    n = 0
+    for m in _COUNTED.finditer(prompt):
+        if not re.search(r"(?:into|to|outputs?|write|produce|split|return)\W+(?:\w+\W+)?$", prompt[:m.start()], re.I):
+            n = max(n, _COUNT_WORDS.get(re.sub(r"\s+", " ", m.group(1).lower()), 0))
+    if _INPUTS_LIST.search(prompt):
+        n = max(n, 2)
+    return n
 
 
 def prompt_interface(prompt: str) -> tuple[int, int] | None:

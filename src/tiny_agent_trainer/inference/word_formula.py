@@ -7,6 +7,7 @@ N, add / subtract N (or "plus" / "minus" N), square, square root, absolute value
 like 5/9 too) or a name the prompt calls a uniform. The chain counts only when nothing before it in its sentence
 names another operation (so "take the mean, then multiply by 2" is left alone) and nothing after it in its sentence
 does ("..., then apply the sigmoid"), except a bound ("then clamp to [0, 1]").
+A linear remap in words ("map each value from [in_min, in_max] onto [out_min, out_max]") is one more such formula.
 This module does NOT read formulas in symbols (`formula.py`), bounds ("then clamp to [0, 1]": `steps.py` twins any
 candidate with those), integers or colours (`formula.py` refuses those prompts), and never decides: the reviewer does.
 """
@@ -101,10 +102,36 @@ def word_chain(prompt: str) -> ast.expr | None:
     return None
 
 
+_END = r"\s*(-?\d+(?:\.\d+)?|-?\.\d+|[A-Za-z_]\w*)\s*"
+# "linearly map each value from [in_min, in_max] onto [out_min, out_max]", "rescale from [0, 255] to [-1, 1]"
+_REMAP = re.compile(r"\b(?:(?:re)?map|(?:re)?scale|convert|transform|normali[sz]e)\w*\b[^.;]*?\bfrom\s+(?:the\s+)?(?:range\s+)?"
+                    r"\[" + _END + "," + _END + r"\]\s+(?:on)?to\s+(?:the\s+)?(?:range\s+)?\[" + _END + "," + _END + r"\]",
+                    re.I)
+
+
+def word_remap(prompt: str) -> ast.expr | None:
+    """The linear map (in the placeholder `v`) of "map ... from [a, b] onto [c, d]": c + (v - a) * (d - c) / (b - a),
+    each end a number or a name the prompt calls a uniform; None otherwise."""
+    from .declared import declared_uniform
+
+    m = _REMAP.search(prompt)
+    if m is None:
+        return None
+    said = uniform_names(prompt) | {n for n, _ in declared_uniform(prompt) or []}
+    ends = [_operand(g, said) for g in m.groups()]
+    if any(e is None for e in ends):
+        return None
+    a, b, c, d = ends
+    v = ast.Name(_PLACEHOLDER)
+    return ast.BinOp(c, ast.Add(), ast.BinOp(ast.BinOp(v, ast.Sub(), a), ast.Mult(),
+                                             ast.BinOp(ast.BinOp(d, ast.Sub(), c), ast.Div(), ast.BinOp(b, ast.Sub(), a))))
+
+
 def word_candidates(prompt: str) -> list[str]:
-    """The kernel of the prompt's arithmetic chain (`formula.element_kernel`), or []."""
-    node = word_chain(prompt)
-    if node is None:
-        return []
-    code = element_kernel(prompt, node)
-    return [code] if code else []
+    """The kernels of the prompt's arithmetic chain and of its linear remap (`formula.element_kernel`), or []."""
+    codes = []
+    for node in (word_chain(prompt), word_remap(prompt)):
+        code = element_kernel(prompt, node) if node is not None else None
+        if code and code not in codes:
+            codes.append(code)
+    return codes
