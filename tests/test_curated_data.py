@@ -19,7 +19,10 @@ the same way after the zenith set, kept for a later session's measurement) and t
 measurement) and the delta set (benchmarks/delta.toml: 48 more, written blind the same way after the ridge set,
 kept for a later session's measurement) and the ember set (benchmarks/ember.toml: 48 more, written blind the same way
 after the delta set, kept for the eighteenth session's final measurement) and the flare set (benchmarks/flare.toml:
-48 more, written blind the same way after the ember set, kept for a later session's measurement).
+48 more, written blind the same way after the ember set, kept for a later session's measurement; run first in the
+nineteenth session) and the glint set (benchmarks/glint.toml: 48 more, written blind the same way at the start of the
+nineteenth session, kept for that session's final measurement) and the haze set (benchmarks/haze.toml: 48 more,
+written blind the same way at the same time, kept for a later session's measurement).
 
 Checks the format and the kernel conventions of every reference, that the paraphrase and development
 prompts are not copies of curated ones, and runs every reference on the (software) GPU against its
@@ -61,6 +64,8 @@ RIDGE = ROOT / "benchmarks" / "ridge.toml"
 DELTA = ROOT / "benchmarks" / "delta.toml"
 EMBER = ROOT / "benchmarks" / "ember.toml"
 FLARE = ROOT / "benchmarks" / "flare.toml"
+GLINT = ROOT / "benchmarks" / "glint.toml"
+HAZE = ROOT / "benchmarks" / "haze.toml"
 HOLDOUT = ROOT / "benchmarks" / "holdout.toml"
 FAMILIES = {"unary", "binary", "parametric", "chromatic", "integer", "2d", "reduction", "inplace"}
 ACCESS = {"read": "storage,read", "read_write": "storage,read_write", "uniform": "uniform"}
@@ -88,11 +93,11 @@ def dev():
 @pytest.fixture(scope="module")
 def fresh():
     # the blind sets: same rules, prefixes fresh_ / blind_ / outside_ / beyond_ / frontier_ / horizon_ / summit_
-    # / vista_ / zenith_ / apex_ / crest_ / ridge_ / delta_ / ember_ / flare_
+    # / vista_ / zenith_ / apex_ / crest_ / ridge_ / delta_ / ember_ / flare_ / glint_ / haze_
     return (load_bench(FRESH) + load_bench(BLIND) + load_bench(OUTSIDE) + load_bench(BEYOND)
             + load_bench(FRONTIER) + load_bench(HORIZON) + load_bench(SUMMIT) + load_bench(VISTA)
             + load_bench(ZENITH) + load_bench(APEX) + load_bench(CREST) + load_bench(RIDGE)
-            + load_bench(DELTA) + load_bench(EMBER) + load_bench(FLARE))
+            + load_bench(DELTA) + load_bench(EMBER) + load_bench(FLARE) + load_bench(GLINT) + load_bench(HAZE))
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +140,7 @@ def test_counts_and_families(curated, paraphrases, dev, holdout, fresh):
     assert len(paraphrases) >= 60
     assert len(dev) >= 48
     assert len(holdout) == 46  # 48 written; two that matched curated training prompts were dropped
-    assert len(fresh) == 720 and set(Counter(t.category for t in fresh).values()) == {90}
+    assert len(fresh) == 816 and set(Counter(t.category for t in fresh).values()) == {102}
     for tasks in (curated, paraphrases, dev, holdout, fresh):
         fams = Counter(t.extra.get("family") for t in tasks)
         assert set(fams) == FAMILIES, fams
@@ -150,7 +155,7 @@ def test_ids_unique_and_prefixed(curated, paraphrases, dev, holdout, fresh):
     assert all(t.id.startswith("dev_") for t in dev)
     assert all(t.id.startswith("holdout_") for t in holdout)
     blind = ("fresh_", "blind_", "outside_", "beyond_", "frontier_", "horizon_", "summit_", "vista_", "zenith_", "apex_",
-             "crest_", "ridge_", "delta_", "ember_", "flare_")
+             "crest_", "ridge_", "delta_", "ember_", "flare_", "glint_", "haze_")
     assert all(t.id.startswith(blind) for t in fresh)
     assert not any(t.id.startswith(("para_", "dev_", "holdout_") + blind) for t in curated)
 
@@ -243,10 +248,10 @@ def runtime(wgpu_runtime):
 
 
 @pytest.mark.parametrize("path", [CURATED, PARAPHRASES, DEV, FRESH, BLIND, OUTSIDE, BEYOND, FRONTIER, HORIZON,
-                                  SUMMIT, VISTA, ZENITH, APEX, CREST, RIDGE, DELTA, EMBER, FLARE],
+                                  SUMMIT, VISTA, ZENITH, APEX, CREST, RIDGE, DELTA, EMBER, FLARE, GLINT, HAZE],
                          ids=["curated", "paraphrases", "dev", "fresh", "blind", "outside", "beyond", "frontier",
                               "horizon", "summit", "vista", "zenith", "apex", "crest", "ridge", "delta", "ember",
-                              "flare"])
+                              "flare", "glint", "haze"])
 def test_references_match_oracles(path, runtime):
     problems = []
     for t in load_bench(path):

@@ -232,3 +232,14 @@ def test_as_float_retypes_integer_storage_and_literals_but_not_atomics_or_bit_pa
     assert as_float(code.replace("+ 1u", "& 0xFFu")) is None  # a bit pattern is no float
     hist = code.replace("read_write> out: array<u32>", "read_write> out: array<atomic<u32>>")
     assert "array<atomic<u32>>" in as_float(hist)
+
+
+def test_well_known_constants_never_drift_to_a_prompt_number():
+    from tiny_agent_trainer.inference.fixes import adopt_numbers
+
+    code = ("@group(0) @binding(0) var<storage, read> a: array<f32>;\n"
+            "@group(0) @binding(1) var<storage, read_write> b: array<f32>;\n"
+            "fn main() {\n    let i = 0u;\n    b[i] = a[i] * 180.0 / 3.141592653589793;\n}\n")
+    assert adopt_numbers(code, "angles reach +/-20 rad; convert them to degrees (180 / pi)") is None  # not pi -> 20
+    drifted = code.replace("3.141592653589793", "2.75")
+    assert "3.5" in adopt_numbers(drifted, "scale by 180 / 3.5")  # a drifted digit still takes the prompt's

@@ -509,3 +509,17 @@ def test_snapping_to_a_grid_is_a_map_and_a_width_field_is_no_image():
     code = formula_candidates("bump = amp * exp(-x * x / width), x from `pos`, into `bump_out`. "
                               "Uniform fields: amp, width.")
     assert code and "params.width" in code[0]
+
+
+def test_a_name_said_to_be_a_declared_integer_uniform_and_unicode_constants():
+    code = formula_candidates("Taper: tapered[i] = sig[i] * sin(pi * i / (M - 1)), where M is the uniform `n_taps` "
+                              "(u32). Input `sig`, output `tapered`.")[0]
+    assert "n_taps: u32," in code and "tapered[i] = sig[i] * sin(3.141592653589793 * f32(i) / (f32(params.n_taps) - 1.0));" in code
+    code = formula_candidates("A-law style squash with λ = 87.6 of `xs` into `ys`: G(x) = sgn(x) · ln(1 + λ|x|)")[0]
+    assert "ys[i] = sign(xs[i]) * log(1.0 + 87.6 * abs(xs[i]));" in code
+
+
+def test_an_in_place_rule_after_ie_updates_the_one_buffer_named():
+    code = formula_candidates("Clamp-free fold: bring every value of `vals` into range in place, i.e. "
+                              "x - 4 * floor(x / 4)")[0]
+    assert "var<storage, read_write> vals" in code and "vals[i] = vals[i] - 4.0 * floor(vals[i] / 4.0);" in code

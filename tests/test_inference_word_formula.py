@@ -70,3 +70,11 @@ def test_a_linear_remap_in_words_with_uniform_ends_or_numbers():
     code = word_candidates("rescale the bytes in `b8` from [0, 255] to [-1, 1] into `bf`")[0]
     assert "bf[i] = -1.0 + (b8[i] - 0.0) * ((1.0 - -1.0) / (255.0 - 0.0));" in code
     assert word_candidates("map the values from [lo, hi] onto [0, 1]") == []  # lo and hi are no uniforms: no kernel
+
+
+def test_a_wrap_into_a_half_open_range():
+    code = word_candidates("bearings in `brg` (radians) -> wrap into [-π, π) and write them to `brg_w`")[0]
+    assert "brg_w[i] = brg[i] - 6.283185307179586 * floor((brg[i] + 3.141592653589793) / 6.283185307179586);" in code
+    code = word_candidates("fold every sample of `u` back into the range [lo, hi), into `w`; lo and hi are uniforms")[0]
+    assert "w[i] = u[i] - (params.hi - params.lo) * floor((u[i] - params.lo) / (params.hi - params.lo));" in code
+    assert word_candidates("wrap `u` into [a, b) and write `w`") == []  # a and b are no uniforms: no kernel

@@ -22,7 +22,7 @@ from .prompt_words import STOP
 FUNCS: dict[str, tuple[int, str]] = {
     **{f: (1, f + "({0})") for f in "exp exp2 log log2 sqrt abs floor ceil round trunc sin cos tan asin acos atan "
                                      "sinh cosh tanh asinh acosh atanh sign fract radians degrees".split()},
-    "ln": (1, "log({0})"), "log10": (1, "(log({0}) / log(10.0))"), "log1p": (1, "log(1.0 + {0})"),
+    "ln": (1, "log({0})"), "sgn": (1, "sign({0})"), "signum": (1, "sign({0})"), "log10": (1, "(log({0}) / log(10.0))"), "log1p": (1, "log(1.0 + {0})"),
     "expm1": (1, "(exp({0}) - 1.0)"), "rsqrt": (1, "inverseSqrt({0})"), "inversesqrt": (1, "inverseSqrt({0})"),
     "arcsin": (1, "asin({0})"), "arccos": (1, "acos({0})"), "arctan": (1, "atan({0})"), "fabs": (1, "abs({0})"),
     "absolute": (1, "abs({0})"), "square": (1, "({0} * {0})"), "saturate": (1, "clamp({0}, 0.0, 1.0)"),
@@ -61,7 +61,8 @@ def normalise(text: str, ints: bool = False) -> str:
     `a[i]` -> a."""
     text = re.sub(r"√\s*([A-Za-z_]\w*|\d+(?:\.\d+)?)", r"sqrt(\1)", text).replace("√", "sqrt")  # √x, √(x + 1)
     text = text.replace("`", "").replace("−", "-").replace("×", "*").replace("·", "*").replace("²", "**2").replace("³", "**3")
-    text = re.sub(r"\|([^|]+)\|", r"abs(\1)", text)
+    text = re.sub(r"\|([^|]+)\|", "\0abs(\\1)", text)
+    text = re.sub(r"(?<=[^\W\d_])\0", "*", text).replace("\0", "")  # "μ|x|" is μ * |x|
     text = re.sub(r"(?<![\w.])(\d+)[uUi](?!\w)", r"\1", text)  # WGSL literals: 28u is 28, not 28 * u
     if ints:  # an integer formula's ^ is XOR, and its operators may be words ("a XOR b", "x mod 7")
         text = re.sub(r"\b(?:XOR|xor)\b", "^", text)
@@ -105,7 +106,7 @@ def parse_prefix(text: str, bare_ok: bool = False, ints: bool = False,
     return None
 
 
-HYPHENED = re.compile(r"(?<![\w.])([A-Za-z]+)((?:-[A-Za-z]+)+)(?![\w(])")
+HYPHENED = re.compile(r"(?<![\w.])([^\W\d_]+)((?:-[^\W\d_]+)+)(?![\w(])")
 
 
 def compound_word(src: str) -> bool:
@@ -113,7 +114,8 @@ def compound_word(src: str) -> bool:
     (three parts, or a part that is a little word), unlike "ask-bid" or "1-g"."""
     for m in HYPHENED.finditer(src):
         parts = [m.group(1), *m.group(2).split("-")[1:]]
-        if len(parts) > 2 or any(p.lower() in STOP | {"wise", "like", "based", "style", "aware", "friendly", "th", "st", "nd"}
+        if len(parts) > 2 or any(p.lower() in STOP | {"wise", "like", "based", "style", "aware", "friendly", "th", "st", "nd",
+                                                      "law", "point", "domain", "order", "level", "bit", "bits"}
                                  or p.lower() in FUNCS for p in parts):  # "leaky-relu", "h-swish"
             return True
     # "base-2 exponential", "float-32"; and prose before a formula: "apply polynomial -2*x*x + 1" is not polynomial - 2

@@ -26,6 +26,7 @@ This module does NOT validate (the caller keeps only rewrites that naga accepts)
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from typing import Iterator
 
@@ -138,6 +139,15 @@ def _distinct(pattern: re.Pattern, prompt: str) -> list[tuple[str, float]]:
     return out
 
 
+# constants a shader writes out that no prompt spells as digits (pi, 2 pi, pi / 180, e, ln 2, sqrt 2...): never drift
+_KNOWN = [math.pi, math.tau, math.pi / 2, math.pi / 4, math.pi / 180, 180 / math.pi, math.e, math.log(2), math.log(10),
+          math.sqrt(2), 1 / math.sqrt(2), 1 / math.log(2), 1 / math.log(10), 1 / math.pi, 1 / math.tau]
+
+
+def _known(v: float) -> bool:
+    return any(abs(abs(v) - k) <= 1e-6 * k for k in _KNOWN)
+
+
 def _drifted(toks: list, lits: list, prompt_nums: list[tuple[str, float]], structural_wanted: bool = True
              ) -> list[tuple[str, tuple[str, float]]] | None:
     """The literals of `lits` whose values the prompt lacks (not 0 or 1), in order, each paired with a prompt number
@@ -149,7 +159,8 @@ def _drifted(toks: list, lits: list, prompt_nums: list[tuple[str, float]], struc
     have: list[str] = []
     for t in lits:
         v = _value(t.text)
-        if v is not None and v not in prompt_vals and v not in (0.0, 1.0) and t.text not in have:
+        if v is not None and v not in prompt_vals and v not in (0.0, 1.0) and t.text not in have and not (
+                _known(v) and not any(abs(abs(v) - p) <= 1e-5 * abs(v) for p in prompt_vals)):  # "use pi = 3.14159265"
             have.append(t.text)
     if not want or len(want) != len(have):
         return None

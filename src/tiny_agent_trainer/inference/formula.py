@@ -227,7 +227,7 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
     # a function applied to a name: "log1p applied to inp -> dst", "relu6 pre_act -> post_act", "tanh of `x` into y"
     for m in [*_APPLIED_TO.finditer(prompt), *_APPLIED.finditer(prompt)]:
         func, name = m.group(1).lower(), m.group(2)
-        if FUNCS.get(func, (0,))[0] == 1 and name.lower() not in STOP | VERBS | _NOT_ARGUMENTS \
+        if FUNCS.get(func, (0,))[0] == 1 and func not in ("f32", "float") and name.lower() not in STOP | VERBS | _NOT_ARGUMENTS \
                 and not _VARIANT.search(prompt[:m.start()]):
             out.append((None, "=", ast.parse(f"{func}({name})", mode="eval").body, m.start()))
     return out
@@ -255,8 +255,8 @@ def _constants(prompt: str) -> dict[str, ast.expr]:
     ("e.g. offset=5") nor names it calls uniforms."""
     said = uniform_names(prompt)
     out: dict[str, ast.expr] = {}
-    for m in re.finditer(r"(?<![\w.`])`?([A-Za-z_]\w*)`?\s*=\s*(-?\d+(?:\.\d+)?|-?\.\d+)"
-                         r"(?=\s*(?:[,;:)]|$|\.(?:\s|$)|\s+(?:and|or|for|in|with|as)\b))", prompt):
+    for m in re.finditer(r"(?<![\w.`])`?([^\W\d]\w*)`?\s*=\s*(-?\d+(?:\.\d+)?|-?\.\d+)"
+                         r"(?=\s*(?:[,;:)]|$|\.(?:\s|$)|\s+(?:and|or|for|in|with|as|of|on|at|to|from|into)\b))", prompt):
         if m.group(1) not in said and m.group(1) != INDEX and not re.search(
                 r"\b(?:e\.g\.|eg|for example|for instance|typically|say|such as|like|default)\W*$",
                 prompt[max(0, m.start() - 24):m.start()], re.I):
@@ -330,7 +330,7 @@ def _scope_text(prompt: str) -> str:
 def formula_candidates(prompt: str) -> list[str]:
     """WGSL kernels transcribing the prompt's explicit elementwise formulas (most specific first); [] if none."""
     scope = _scope_text(prompt)
-    ints = _U32_WORDS.search(prompt) is not None and _NOT_U32.search(scope) is None
+    ints = _U32_WORDS.search(scope) is not None and _NOT_U32.search(scope) is None  # not "`n` (u32)" of a float rule
     signed = not ints and _I32_WORDS.search(prompt) is not None and _NOT_I32.search(scope) is None
     if not ints and not signed and _NOT_F32.search(re.sub(r"reduction\s*=\s*['\"]none['\"]", "", scope)):
         return []
@@ -392,6 +392,8 @@ _ARTICLE = re.compile(r"(?<![\w.`])[Aa]\s+(?!(?:and|or|is|are|from|to|into|in|of
 # "x comes from `wavelength_nm`", "a from `sdf_sphere`", "y goes to `model_counts`", "d into `sdf_union`"
 _FROM = re.compile(r"(?<![\w.`])([A-Za-z_]\w*)\s+(?:(?:comes?|is\s+read|is\s+taken|are\s+read)\s+)?from\s+"
                    r"(?:the\s+)?(?:buffer\s+)?`([A-Za-z_]\w*)`")
+_IS_NAMED = re.compile(r"(?<![\w.`])([A-Za-z_]\w*)\s+(?:is|=|being|denotes)\s+(?:the\s+)?(?:uniform|buffer|field|input|"
+                       r"array)\s+`([A-Za-z_]\w*)`")  # "where N is the uniform `frame_len`"
 _INTO = re.compile(r"(?<![\w.`])([A-Za-z_]\w*)\s+(?:(?:goes|is\s+written|is\s+stored|gets\s+written|lands)\s+)?"
                    r"(?:in)?to\s+(?:the\s+)?(?:buffer\s+)?`([A-Za-z_]\w*)`")
 
@@ -399,7 +401,7 @@ _INTO = re.compile(r"(?<![\w.`])([A-Za-z_]\w*)\s+(?:(?:goes|is\s+written|is\s+st
 def _bound_names(prompt: str, free: list[str], target: str | None) -> tuple[dict[str, str], str | None]:
     """The formula's names the prompt binds to buffers in words ("x comes from `wavelength_nm`, y goes to
     `model_counts`"): {input name: buffer} and the buffer the target goes to (or None)."""
-    ins = {m.group(1): m.group(2) for m in _FROM.finditer(prompt)
+    ins = {m.group(1): m.group(2) for m in [*_FROM.finditer(prompt), *_IS_NAMED.finditer(prompt)]
            if m.group(1) in free and m.group(1) != m.group(2) and (len(m.group(1)) == 1 or m.group(1).lower() not in STOP)}
     out = next((m.group(2) for m in _INTO.finditer(prompt) if target and m.group(1) == target != m.group(2)), None)
     return ins, out
@@ -457,9 +459,13 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
         alt = output_name(prompt, set(free) | {target})  # "f = 440 * ...; write them to `freqs`"
         if alt and (f"`{alt}`" in prompt or re.search(r"_|\d", alt)) and f"`{target}`" not in prompt:
             target = alt  # written like a name, not "to amplitude"; a backticked target stays
-    if target is None and bare and says_in_place(prompt):  # "in place (x & (x - 1))": the one buffer named
-        named = _in_place_buffers(prompt)
-        target, op = (named[0] if named else "data"), "bare-in-place"
+    rule_in_x = op == "=" and not mapped and not isinstance(node, ast.Name) and any(
+        n in _PLACEHOLDERS or n in once for n in free)  # "..., in place, i.e. x - L * floor(x / L)"
+    if target is None and (bare or rule_in_x) and says_in_place(prompt):  # "in place (x & (x - 1))",
+        # "wrap every x in `coords`, in place, i.e. x - L * floor(x / L)": the one buffer named
+        named = _in_place_buffers(prompt) or [w for w in dict.fromkeys(re.findall(r"`([A-Za-z_]\w*)`", prompt))
+                                               if w not in free]  # "every coordinate in `coords`, in place"
+        target, op = (named[0] if len(named) == 1 or named and _in_place_buffers(prompt) else "data"), "bare-in-place"
     elif assigned and target in once and target in free and not _named(prompt, target) and says_in_place(prompt):
         named = [w for w in _in_place_buffers(prompt) if w not in free and f"`{w}`" in prompt]  # "on `temps`: T <- ..."
         if len(named) == 1:

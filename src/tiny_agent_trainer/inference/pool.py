@@ -249,6 +249,8 @@ class Pooling:
                 pool.stepped.add(var)
         drifted: set[str] = set()  # members whose variant with the prompt's numbers is in the pool (it replaces them)
         for code, _, h, entry in list(pool.members):  # variants that carry the prompt's numbers (the model may drift)
+            if code in pool.transcribed:
+                continue  # the prompt's own formula: its numbers are the prompt's
             var = adopt_prompt_numbers(code, prompt)
             pool.add_variant("numbers", var, h, entry, numbers_from_prompt=True)
             if pool.inherit(code, var):

@@ -7,7 +7,8 @@ N, add / subtract N (or "plus" / "minus" N), square, square root, absolute value
 like 5/9 too) or a name the prompt calls a uniform. The chain counts only when nothing before it in its sentence
 names another operation (so "take the mean, then multiply by 2" is left alone) and nothing after it in its sentence
 does ("..., then apply the sigmoid"), except a bound ("then clamp to [0, 1]").
-A linear remap in words ("map each value from [in_min, in_max] onto [out_min, out_max]") is one more such formula.
+A linear remap in words ("map each value from [in_min, in_max] onto [out_min, out_max]") and a wrap into a half-open
+range ("wrap every angle into [-π, π)") are two more such formulas.
 This module does NOT read formulas in symbols (`formula.py`), bounds ("then clamp to [0, 1]": `steps.py` twins any
 candidate with those), integers or colours (`formula.py` refuses those prompts), and never decides: the reviewer does.
 """
@@ -127,10 +128,49 @@ def word_remap(prompt: str) -> ast.expr | None:
                                              ast.BinOp(ast.BinOp(d, ast.Sub(), c), ast.Div(), ast.BinOp(b, ast.Sub(), a))))
 
 
+_WRAP = re.compile(r"\b(?:wrap|fold|bring|map|put|reduce)\w*\b[^.;]{0,60}?\b(?:back\s+)?(?:in)?to\s+(?:the\s+(?:half-open\s+)?"
+                   r"(?:range|interval)\s+)?\[\s*([^,\[\]]{1,12}?)\s*,\s*([^,\[\]]{1,12}?)\s*\)", re.I)
+
+
+def word_wrap(prompt: str) -> ast.expr | None:
+    """"wrap every angle into [-π, π)" (a half-open range): v - (b - a) * floor((v - a) / (b - a)), the ends numbers,
+    multiples of pi or names the prompt calls uniforms; None otherwise."""
+    from .declared import declared_uniform
+    from .expr import Constants, normalise
+
+    m = _WRAP.search(prompt)
+    if m is None:
+        return None
+    said = uniform_names(prompt) | {n for n, _ in declared_uniform(prompt) or []}
+    ends = []
+    for text in m.groups():
+        try:
+            node = Constants().visit(ast.parse(normalise(text.replace("π", "pi")), mode="eval").body)
+        except SyntaxError:
+            return None
+        if any(isinstance(n, ast.Name) and n.id not in said for n in ast.walk(node)):
+            return None
+        ends.append(node)
+    a, b = (_folded(e) for e in ends)
+    v, span = ast.Name(_PLACEHOLDER), _folded(ast.BinOp(b, ast.Sub(), a))
+    shifted = v if isinstance(a, ast.Constant) and a.value == 0 else ast.BinOp(v, ast.Add(), ast.Constant(-a.value)) \
+        if isinstance(a, ast.Constant) and a.value < 0 else ast.BinOp(v, ast.Sub(), a)
+    return ast.BinOp(v, ast.Sub(), ast.BinOp(span, ast.Mult(), ast.Call(ast.Name("floor"), [
+        ast.BinOp(shifted, ast.Div(), span)], [])))
+
+
+def _folded(node: ast.expr) -> ast.expr:
+    """`node` as one number when it holds no names (`2 * pi - 0` -> 6.283...), else as it is."""
+    if any(isinstance(n, ast.Name) for n in ast.walk(node)):
+        return node
+    expr = ast.fix_missing_locations(ast.Expression(node))
+    return ast.Constant(float(eval(compile(expr, "<wrap>", "eval"), {"__builtins__": {}})))
+
+
 def word_candidates(prompt: str) -> list[str]:
-    """The kernels of the prompt's arithmetic chain and of its linear remap (`formula.element_kernel`), or []."""
+    """The kernels of the prompt's arithmetic chain, linear remap and wrap (`formula.element_kernel`), or []."""
     codes = []
-    for node in (word_chain(prompt), word_remap(prompt)):
+    for node in (word_chain(prompt), word_remap(prompt), word_wrap(prompt)):
         code = element_kernel(prompt, node) if node is not None else None
         if code and code not in codes:
             codes.append(code)
