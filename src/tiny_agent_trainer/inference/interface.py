@@ -28,7 +28,8 @@ at most one uniform of the parameters the prompt mentions), applied to the pool 
  10. one result per element ("for each body compute energy", "per pixel", "elementwise", "one ... per ...";
      `says_elementwise`) and no word of a reduction, a scan, a count or a single value: members that do not
      store to an element 0 (not the reduction that sums 0.5 * m * v^2 over every body into `energy[0]`);
- 11. colours ("rgb", "rgba", "colour(s)", "chromatic", "r, g, b"; `says_colour`) and no word of integers:
+ 11. colours ("rgb", "rgba", "colour(s)", "chromatic", "r, g, b"; `says_colour`) and no word of integers, or
+     `vec4<f32>` / "float4" / "xyz ... w" in the words (particles, normals):
      members that declare an `array<vec4<f32>>` (the conventions' colour type; not a float kernel that
      reads the formula "c / (1 + c)" as one channel).
  12. a uniform the prompt declares outright ("uniform fields: step (u32), ring_size (u32)"; `declared.py`): members
@@ -282,7 +283,7 @@ def fitting(prompt: str, codes: Sequence[str]) -> list[int]:
         rules.append(lambda c: re.search(r"array\s*<\s*atomic\s*<", c) is not None)
     if says_elementwise(prompt):
         rules.append(lambda c: not stores_to_element_0(c))
-    if says_colour(prompt):
+    if says_colour(prompt) or re.search(r"\bvec4\s*<\s*f32|\bvec4f\b|\bfloat4\b|\.?xyz\b[^.;]*\bw\b", prompt):
         rules.append(lambda c: re.search(r"array\s*<\s*vec4\s*<\s*f32\s*>\s*>", c) is not None)
     rules += word_operators(prompt)
     fields = declared_uniform(prompt)

@@ -168,10 +168,12 @@ class Pooling:
         """The prompt's own formula, transcribed (no model involved)."""
         from .colour_formula import colour_candidates
         from .formula import formula_candidates
+        from .vector_formula import vector_candidates
         from .word_formula import word_candidates
 
-        # elementwise, then per channel, then arithmetic in words ("subtract 32, then multiply by 5/9")
-        for code in formula_candidates(prompt) + colour_candidates(prompt) + word_candidates(prompt):
+        # elementwise, then per channel, then arithmetic in words ("subtract 32, then multiply by 5/9"), then xyz
+        for code in (formula_candidates(prompt) + colour_candidates(prompt) + word_candidates(prompt)
+                     + vector_candidates(prompt)):
             res = self._validate(code, timings)
             entry = _outside_entry(res, "formula")
             seen[("formula", code)] = entry
@@ -237,8 +239,8 @@ class Pooling:
     def _pool_rewrites(self, pool: Pool, prompt: str, step, o: Options) -> None:
         """Rewrites of every member, each keeping its member's marks: twins with the prompt's bound applied, variants
         that carry the prompt's numbers and variants with the uniform fields the prompt declares (which replace
-        their member), twins that read the input a member left unread where it reads its output
-        (`wgsl.names.read_unused_input`), f32 twins of integer members."""
+        their member), 2D twins with the border cells apart (`border.py`), twins that read the input a member left
+        unread where it reads its output (`wgsl.names.read_unused_input`), f32 twins of integer members."""
         from .fixes import adopt_prompt_numbers
         from .steps import with_step
 
@@ -268,6 +270,14 @@ class Pooling:
                 if pool.inherit(code, var):
                     renamed.add(code)
             pool.drop(renamed)
+        if o.interface_check:  # "border cells get 0 / are copied": a clamped stencil's twin with the border apart
+            from .border import border_value, with_border
+
+            value = border_value(prompt)
+            for code, _, h, entry in list(pool.members) if value else ():
+                var = with_border(code, value)
+                pool.add_variant("border", var, h, entry, border=True)
+                pool.inherit(code, var)
         if o.interface_check:  # a member that reads its output where an input it never reads was meant: mended
             from ..wgsl.names import read_unused_input
 
