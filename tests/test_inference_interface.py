@@ -218,3 +218,11 @@ def test_counted_inputs_need_as_many_buffers():
                       ).replace("x[i] * 0.5", "x[i] * c[i]")
     assert fitting("multiply two arrays element by element", [MAP, two]) == [1]
     assert fitting("halve every element", [MAP, two]) == [0, 1]
+
+
+def test_a_flip_in_words_keeps_members_reflecting_that_axis():
+    head = MAP.replace("y[i] = x[i] * 0.5;", "let c = i % 8u;\n    let r = i / 8u;\n    y[i] = x[INDEX];")
+    flip_x, flip_y = head.replace("INDEX", "r * 8u + (8u - 1u - c)"), head.replace("INDEX", "(8u - 1u - r) * 8u + c")
+    assert fitting("mirror the 8-wide image left to right", [flip_y, flip_x]) == [1]
+    assert fitting("flip the 8-wide image upside down", [flip_x, flip_y]) == [1]
+    assert fitting("flip the image both ways", [flip_x, flip_y]) == [0, 1]  # no single axis in the words

@@ -43,7 +43,8 @@ at most one uniform of the parameters the prompt mentions), applied to the pool 
      without words of means does not divide by the count;
  16. border cells written apart ("boundary cells are copied unchanged", "pixels on the border get 0") and no word
      of clamping or wrapping: members that test for the border (`== 0u`, `== w - 1u`...), not a clamped stencil;
-     "wrap around" / "toroidal" on a grid: members that use `%`;
+     "wrap around" / "toroidal" on a grid: members that use `%`; a flip "left to right" ("upside down") on a grid:
+     members that reflect the column (row) index (`w - 1u - x`);
  17. a piecewise rule in words ("... when |d| < 1, otherwise ..."): members that branch (`select`, `if`, `step`,
      `min`/`max`/`clamp`...); "saturate" / "clamp" / "clip" (not "no clamping"): members with `clamp`/`min`/`max`.
 
@@ -197,6 +198,13 @@ def word_operators(prompt: str) -> list[Callable[[str], bool]]:
         rules.append(lambda c: re.search(r"\b(?:max|min)\(", c) is None)
     if reduce and sm and not mean and not mx and not mn and not other:
         rules.append(lambda c: re.search(r"/\s*f32\(\s*(?:n|N|arrayLength|len|count)\b", c) is None)
+    if re.search(r"\b(?:flip\w*|mirror\w*)\b", prompt, re.I) and _grid_words(prompt):
+        horizontal = re.search(r"\bhorizontal\w*|\bleft\W*(?:to\W*|<->\W*)?right\b|\bvertical\s+axis\b", prompt, re.I)
+        vertical = re.search(r"\bupside\s+down\b|\bvertically\b|\bhorizontal\s+axis\b|\btop\s+(?:row\s+)?"
+                             r"(?:to|ends\s+up\s+at|becomes)\b", prompt, re.I)
+        if bool(horizontal) != bool(vertical):  # "mirror left to right": the column index is reflected
+            axis = r"(?:x|col|c|gid\.x|ix|px)" if horizontal else r"(?:y|row|r|gid\.y|iy|py)"
+            rules.append(lambda c, a=axis: re.search(r"-\s*1u?\s*-\s*%s\b|-\s*%s\s*-\s*1u?\b" % (a, a), c) is not None)
     if _BORDER_KEPT.search(prompt) and not re.search(r"\bclamp|\bwrap|\btor(?:us|oidal)|\bperiodic", prompt, re.I):
         rules.append(lambda c: _BORDER_TEST.search(c) is not None)  # "boundary cells are copied unchanged"
     if re.search(r"\bwrap\w*\s+around|\btor(?:us|oidal)\b|\bperiodic\b", prompt, re.I) and _grid_words(prompt):
