@@ -200,7 +200,7 @@ def test_words_naming_one_operator_keep_the_members_that_use_it():
 
 def test_a_border_kept_apart_wrapping_and_piecewise_words():
     clamped = _body("x[min(i + 1u, arrayLength(&x) - 1u)]")
-    bordered = _body("select(x[i + 1u], x[i], i == arrayLength(&x) - 1u)")
+    bordered = _body("select(x[i + 1u], x[i], i == 0u || i == arrayLength(&x) - 1u)")
     assert fitting("blend with the right neighbour; border cells are copied unchanged", [clamped, bordered]) == [1]
     assert fitting("blend with the right neighbour, border cells kept, wrapping", [clamped, bordered]) == [0, 1]
     assert fitting("blend with the right neighbour, clamping at the border", [clamped, bordered]) == [0]  # min()

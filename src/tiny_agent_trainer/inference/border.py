@@ -23,7 +23,10 @@ _KEPT = re.compile(r"\b(?:border|boundary|edge|outermost|outer)\b[^.;]*?\b(?P<wh
                    r"\b(?:border|boundary)\s+(?:cells?|pixels?)\s*:\s*\w+\s*=\s*(?P<assigned>[A-Za-z_]\w*|0(?:\.0)?)", re.I)
 _GUARD = re.compile(r"if\s*\(\s*(?P<x>[\w.]+)\s*>=\s*(?P<w>params\.\w+|\w+)\s*\|\|\s*(?P<y>[\w.]+)\s*>=\s*"
                     r"(?P<h>params\.\w+|\w+)\s*\)\s*\{?\s*(?:return;\s*\}?)?")
-_TESTED = re.compile(r"==\s*0u?\b|\b0u?\s*==|==\s*[\w.()&]+\s*-\s*1u?\b|\binterior\b|\bborder\b", re.I)
+_EDGE = r"(?:==\s*0u?\b|\b0u?\s*==|==\s*[\w.()&]+\s*-\s*1u?\b|>=\s*[\w.()&]+\s*-\s*1u?\b|<\s*1u?\b)"
+# a border test: two comparisons with the grid's edges joined by || or && (not the one `x == 0u` of a clamped read)
+BORDER_TEST = re.compile(_EDGE + r"[^;{}]*?(?:\|\||&&)[^;{}]*?" + _EDGE + r"|\binterior\b|\bis_border|\bon_edge|\bborder\b",
+                         re.I)
 
 
 def border_value(prompt: str) -> str | None:
@@ -53,7 +56,7 @@ def _bound(code: str, name: str) -> str | None:
 def with_border(code: str, value: str) -> str | None:
     """`code` whose one store to its `f32` output takes `value` ("0" or "copy") on the grid's border; None when the
     member has no 2D guard on `gid`, several stores, a border test already, or another output type."""
-    if _TESTED.search(code):
+    if BORDER_TEST.search(code):
         return None
     guard = _GUARD.search(code)
     if guard is None or not (_gid(code, guard.group("x"), "x") and _gid(code, guard.group("y"), "y")):

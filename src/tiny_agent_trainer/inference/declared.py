@@ -240,7 +240,7 @@ _ACC = r"(read-only|readonly|read_write|read-write|read|written|write|input|outp
 _ELEM = r"(vec4<f32>|f32|u32|i32)"
 # "gain_db (f32, read)", "`rng_state` (u32, read)", "`velocities` (read-only)"
 _PAREN = re.compile(r"(?<![\w.])(?:`(?P<tick>[A-Za-z_]\w*)`\s*|(?P<name>[A-Za-z_]\w*)\s+)\(\s*(?:(?P<ty>" + _ELEM +
-                    r")\s*,\s*)?(?P<acc>" + _ACC + r")\s*(?:,[^()]*)?\)", re.I)
+                    r")\s*,\s*)?(?P<acc>" + _ACC + r")\s*(?:,[^()]*|\s+" + _ELEM + r")?\)", re.I)  # "x (read-only f32)"
 # "`encoded`: array<f32>, read-only", "`velocities` is a read-only array<vec4<f32>>", "`positions` is an
 # array<vec4<f32>> updated in place", "`src` is read-only"
 _IS = re.compile(r"`(?P<name>[A-Za-z_]\w*)`\s+is\s+(?:an?\s+|the\s+)?(?:(?P<acc1>read-only|readonly|read_write)\s+)?"

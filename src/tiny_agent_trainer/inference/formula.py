@@ -42,13 +42,13 @@ import copy
 import re
 
 from ..dataset.naming import BUILTINS
-from .declared import declared_uniform
+from .declared import declared_buffers, declared_uniform
 from .expr import (AUGOPS, ELEMENT_I, FUNCS, INDEX, MODULES, PREC, Constants, Reject, balanced, emit, emit_p, free_names,
                    normalise, paren, parse_prefix, u32_literals)
 from .prompt_words import (CLAUSE_END, IN_CUE, OUT_CUE, STOP, UNIFORM_WORDS, VERBS, buffer_cue, first_pos, legal,
                            mentions, output_name, reserved, says_in_place, stated_order, uniform_names, uniform_order)
 
-_NOT_F32 = re.compile(r"\b(u32|i32|uint|ints?|integers?|saturat\w*|unsigned|bits?|bitwise|rgba?|pixels?|colou?rs?|"
+_NOT_F32 = re.compile(r"\b(u32|i32|uint|ints?|integers?|saturating|unsigned|bits?|bitwise|rgba?|pixels?|colou?rs?|"
                       r"vec[234]|image|images|matrix|matrices|rows?|cols?|columns?|width|height|2d|grid|"
                       r"workgroup|reduce|reduction|sum of|mean of|histogram|atomic\w*|count)\b", re.I)
 # An integer formula ("ciphertext = plaintext XOR keystream, all u32 words") is transcribed in u32 when the
@@ -63,7 +63,10 @@ _I32_WORDS = re.compile(r"\bi32s?\b|\bsigned\s+(?:32-bit\s+)?int", re.I)
 _NOT_I32 = re.compile(r"\b(?:u32|uint\w*|unsigned|floats?|f32|real|rgba?|pixels?|colou?rs?|vec[234]|image|images|"
                       r"matrix|matrices|rows?|cols?|columns?|width|height|2d|grid|workgroup|reduce|reduction|sum of|"
                       r"histogram|atomic\w*|count|counts|counting)\b", re.I)
-_PLACEHOLDERS = set("x v t e u z s y val elem el value".split())
+# words after "in" / "of" that are no buffers: types ("keep everything in float") and prose ("in order", "in place")
+_TYPE_WORDS = {"float", "floats", "double", "half", "int", "integer", "uint", "number", "numbers", "order", "place",
+               "range", "radians", "degrees", "general", "practice", "parallel", "advance", "case", "turn", "time"}
+_PLACEHOLDERS = set("x v t e u z s y val elem el value sample item entry".split())
 _PARAMS = "params"
 # Words of `STOP` that do name buffers in prompts ("outputs = step(0, input)")
 _NOUNS = {"input", "output", "result", "results", "value", "values", "element", "elements", "array", "arrays",
@@ -182,6 +185,11 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
                 bound = None
             if bound is not None:
                 node = ast.Call(ast.Name(bound[0]), [node, *bound[1:]], [])
+        override = _OVERRIDE.match(after)  # "ratio = numer / denom, but write 0 wherever |denom| < 0.1"
+        if override and op == "=":
+            parts = [_whole(t, ints, named) for t in override.group("val", "cond")]
+            if all(parts) and isinstance(parts[1], (ast.Compare, ast.BoolOp)):
+                node = ast.IfExp(parts[1], parts[0], node)
         out.append((target, op, node, m.start()))
     for m in _CASE.finditer(prompt):  # "- v <= 0.04045 -> v / 12.92\n- otherwise -> ((v + 0.055) / 1.055) ^ 2.4"
         other = _ELSE.match(prompt, m.end())
@@ -235,6 +243,9 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
 
 _SCALE = re.compile(r"\b(multiply|scale|divide)\s+(?:(?:each|every|all)\s+)?(?:(?:the\s+)?(?:samples?|elements?|values?|"
                     r"entry|entries|items?)\s+(?:i\s+)?(?:of|in)\s+)?`([A-Za-z_]\w*)`\s+by\s+", re.I)
+_OVERRIDE = re.compile(r"\s*,?\s*(?:but|and|except)?\s*(?:write|use|output|return|store|give|set\s+(?:it|the\s+result)\s+to)"
+                       r"\s+(?P<val>-?\d+(?:\.\d+)?|[A-Za-z_]\w*)\s+(?:where|wherever|whenever|when|if)\s+"
+                       r"(?P<cond>(?:(?![.;,](?:\s|$)).)+?)(?=\s+(?:so|to|because|since)\b|[.;,](?:\s|$)|$)", re.I)
 # one case of a piecewise rule per line ("- v <= 0.04045 -> v / 12.92", "x < 0: 0.01 * x"), then the other case
 _CASE = re.compile(r"(?:^|\n)[ \t]*(?:[-*•][ \t]*)?(?:(?:if|for|when)[ \t]+)?(?P<cond>[^\n:;]*?(?:<=|>=|<|>|==)[^\n:;]*?)"
                    r"[ \t]*(?:->|→|=>|:)[ \t]*(?P<val>[^\n;]+?)[ \t]*(?=\n|$)")
@@ -248,6 +259,21 @@ def _whole(text: str, ints: bool, names: frozenset[str]) -> ast.expr | None:
         return Constants(names).visit(ast.parse(normalise(text.strip().rstrip("."), ints), mode="eval").body)
     except (SyntaxError, ValueError):
         return None
+
+
+def _reassigned(forms: list[tuple[str | None, str, ast.expr, int]]) -> list[tuple[str | None, str, ast.expr, int]]:
+    """A name assigned again from itself ("y = x if x >= 0 else slope * x, then y = min(y, ceiling)") takes the earlier
+    value in the later statement, which then stands for both."""
+    last: dict[str, tuple[ast.expr, int]] = {}
+    merged: dict[int, ast.expr] = {}  # position -> the later statement with the earlier value in it
+    gone: set[int] = set()  # the earlier statements it stands for
+    for target, op, node, pos in sorted(forms, key=lambda f: f[3]):
+        if target is not None and op == "=" and target in last and target in free_names(node):
+            node = merged[pos] = _Inline({target: last[target][0]}).visit(copy.deepcopy(node))
+            gone.add(last[target][1])
+        if target is not None and op == "=" and target not in free_names(node):
+            last[target] = (node, pos)
+    return [(t, op, merged.get(pos, node), pos) for t, op, node, pos in forms if pos not in gone]  # in the order found
 
 
 def _constants(prompt: str) -> dict[str, ast.expr]:
@@ -321,6 +347,11 @@ def _scope_text(prompt: str) -> str:
     if "width" in uniform_names(prompt) and not re.search(r"\b(?:heights?|rows?|cols?|columns?|grid|2d|image|images|"
                                                           r"pixels?)\b", prompt, re.I):
         prompt = re.sub(r"\bwidth\b", "w", prompt)  # a Gaussian's `width` field is no image's width
+    prompt = re.sub(r"\b(?:running|moving|exponential(?:ly)?(?:\s+weighted)?)\s+(?:mean|average)s?\b", "ema", prompt,
+                    flags=re.I)  # a batchnorm's running mean is one element's state, not a reduction
+    if not re.search(r"\b(?:width|heights?|rows?|cols?|columns?|grid|2d|pixels?|neighbo\w*|stencil|kernel|x\s*,\s*y)\b",
+                     prompt, re.I):
+        prompt = re.sub(r"\bimages?\b", "picture", prompt, flags=re.I)  # "image gradient components" per element
     if re.search(r"\bsnap\w*\b|\bquanti[sz]\w*", prompt, re.I) and not re.search(
             r"\b(?:width|heights?|rows?|cols?|columns?|2d|image|images|pixels?)\b", prompt, re.I):
         prompt = re.sub(r"\bgrid\b", "lattice", prompt, flags=re.I)  # "snap positions to a grid" is a map
@@ -336,7 +367,7 @@ def formula_candidates(prompt: str) -> list[str]:
         return []
     codes: list[str] = []
     try:
-        forms = _chained(_formulas(prompt, ints or signed), _constants(prompt))
+        forms = _chained(_reassigned(_formulas(prompt, ints or signed)), _constants(prompt))
     except Reject:  # a shape `parse_prefix` let through that no kernel can use: no candidate, never a traceback
         return []
     for target, op, node, pos, steps in forms:
@@ -381,7 +412,8 @@ def _aliases(prompt: str, free: list[str], target: str | None) -> dict[str, str]
     for n in free:
         if len(n) < 2 or n in _PLACEHOLDERS or n == INDEX or f"`{n}`" in prompt or buffer_cue(prompt, n) or n in said:
             continue
-        hits = [w for w in ticked if n.lower() in w.lower().split("_")[:2] and w not in out.values()]
+        hits = [w for w in ticked if (n.lower() in w.lower().split("_")[:2] or w.lower() in (n.lower() + "s", n.lower() + "es"))
+                and w not in out.values()]  # one word of `old_price`; `gain` of `gains`
         if len(hits) == 1:
             out[n] = hits[0]
     return out
@@ -394,6 +426,8 @@ _FROM = re.compile(r"(?<![\w.`])([A-Za-z_]\w*)\s+(?:(?:comes?|is\s+read|is\s+tak
                    r"(?:the\s+)?(?:buffer\s+)?`([A-Za-z_]\w*)`")
 _IS_NAMED = re.compile(r"(?<![\w.`])([A-Za-z_]\w*)\s+(?:is|=|being|denotes)\s+(?:the\s+)?(?:uniform|buffer|field|input|"
                        r"array)\s+`([A-Za-z_]\w*)`")  # "where N is the uniform `frame_len`"
+_STORED = re.compile(r"\b(?:store|write|put|save)s?\s+([A-Za-z_]\w*)\s+(?:in|into|to)\s+(?:the\s+)?(?:buffer\s+)?`([A-Za-z_]\w*)`",
+                     re.I)  # "Store y in `post`"
 _INTO = re.compile(r"(?<![\w.`])([A-Za-z_]\w*)\s+(?:(?:goes|is\s+written|is\s+stored|gets\s+written|lands)\s+)?"
                    r"(?:in)?to\s+(?:the\s+)?(?:buffer\s+)?`([A-Za-z_]\w*)`")
 
@@ -403,7 +437,8 @@ def _bound_names(prompt: str, free: list[str], target: str | None) -> tuple[dict
     `model_counts`"): {input name: buffer} and the buffer the target goes to (or None)."""
     ins = {m.group(1): m.group(2) for m in [*_FROM.finditer(prompt), *_IS_NAMED.finditer(prompt)]
            if m.group(1) in free and m.group(1) != m.group(2) and (len(m.group(1)) == 1 or m.group(1).lower() not in STOP)}
-    out = next((m.group(2) for m in _INTO.finditer(prompt) if target and m.group(1) == target != m.group(2)), None)
+    out = next((m.group(2) for m in [*_INTO.finditer(prompt), *_STORED.finditer(prompt)]
+                if target and m.group(1) == target != m.group(2)), None)
     return ins, out
 
 
@@ -418,7 +453,7 @@ def _in_place_buffers(prompt: str) -> list[str]:
     """The buffers an in-place prompt names ("`temps` buffer", "array vals", "in place on `clip`")."""
     return [w for w in re.findall(r"`?([A-Za-z_]\w*)`?\s+(?:buffer|array)\b|\b(?:buffer|array)\s+`?([A-Za-z_]\w*)|"
                                   r"\b[Ii]n[- ]place\s+on\s+`?([A-Za-z_]\w*)", prompt)
-            for w in w if w and w.lower() not in STOP and legal(w)]
+            for w in w if w and w.lower() not in STOP | _TYPE_WORDS and legal(w)]
 
 
 def _renamed(node: ast.expr, alias: dict[str, str]) -> ast.expr:
@@ -443,7 +478,7 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
         node, steps = _renamed(node, alias), [(n, _renamed(e, alias)) for n, e in steps]
         free = list(dict.fromkeys(alias.get(n, n) for n in free))
     words = mentions(prompt)
-    if op == "bare" and not branch_words_ok and _BRANCH.search(prompt):
+    if op == "bare" and not branch_words_ok and _BRANCH.search(re.sub(r"\b(?:and\s+)?then\s+(?=`)", " ", prompt)):
         return None
     arrow = op == "->"  # "x -> f(x)": the name after the arrow starts the map, it is no output
     bare, mapped, op = op == "bare", op in ("->", "bare"), "=" if op in ("->", "bare") else op  # "x -> f(x)": a map whose output may be unnamed
@@ -472,6 +507,9 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
             node, steps = _renamed(node, {target: named[0]}), [(n, _renamed(e, {target: named[0]})) for n, e in steps]
             free = [named[0] if n == target else n for n in free]
             target = named[0]
+    written = [n for n, (acc, _) in declared_buffers(prompt).items() if acc == "read_write" and n not in free]
+    if target is None and len(written) == 1 and not says_in_place(prompt):  # "- `lin_value`: array<f32>, written"
+        target = written[0]
     if target is None and mapped and not arrow and output_name(prompt, set()) in free:  # "u + 1.5 into u": in place
         target = output_name(prompt, set())
     if target is None:
@@ -489,7 +527,8 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
         return None
     if not legal(target) and not reserved(target):
         raise Reject("target name")
-    if any(len(n) > 1 and n.lower() in (STOP - _NOUNS) | VERBS for n in free):
+    declared_fields = uniform_names(prompt) | {n for n, _ in declared_uniform(prompt) or []}
+    if any(len(n) > 1 and n.lower() in (STOP - _NOUNS) | VERBS and n not in declared_fields for n in free):
         raise Reject("a word, not a name")  # "per-element", "kernel - compute": words read as a subtraction
     if not assigned and isinstance(node, ast.BinOp) and all(isinstance(x, ast.Name) for x in (node.left, node.right)) \
             and any(re.fullmatch(r"[a-z]{3,}", x.id) and not _named(prompt, x.id) for x in (node.left, node.right)):
@@ -510,7 +549,8 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
             uniforms.append(n)
         elif (n in _PLACEHOLDERS or n in once or re.search(r"\b(?:every|each|per)\s+(?:(?:element|value|entry|sample|"
                                                            r"item|number)\s+)?%s\b" % n, prompt)) and \
-                n not in indexed and not buffer_cue(prompt, n) and not any(b and w == n for _, w, b in words):
+                n not in indexed and not buffer_cue(prompt, n) and not any(b and w == n for _, w, b in words) and \
+                n not in declared_buffers(prompt):  # "Bind x (read-only f32)": a buffer
             placeholders.append(n)  # `x`, `v`... or a short name written only in the formula ("f = 440 * 2^((n - 69) / 12)")
         else:
             buffers.append(n)
@@ -519,12 +559,15 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
         skip = set(free) | {target} | STOP
         cands = []
         for p, w, tick in words:
-            if w in skip or w in cands or not legal(w) or w.lower() in STOP or w in FUNCS or w in MODULES or \
+            if w in skip or w in cands or not legal(w) or w.lower() in STOP | _TYPE_WORDS or w in FUNCS or w in MODULES or \
                     UNIFORM_WORDS.fullmatch(w) or not tick and re.fullmatch(r"[A-Z][a-z]+", w):
                 continue  # not "from uniform buffer", not "in Chrome"
             if tick or IN_CUE.search(prompt[max(0, p - 16):p]) or re.match(r"\s+(?:buffer|array)\b", prompt[p + len(w):]):
                 cands.append(w)
         cands = [c for c in cands if not OUT_CUE.search(prompt[max(0, first_pos(prompt, c) - 24):first_pos(prompt, c)])]
+        if len(cands) > len(placeholders):  # "for an audio buffer ... Input `dry`": a kind of buffer, not its name
+            cands = [c for c in cands if f"`{c}`" in prompt or not re.search(
+                r"\b(?:an?|the|one|each|every|this|that)\s+%s\s+(?:buffer|array)" % re.escape(c), prompt, re.I)]
         placeholders.sort(key=lambda n: first_pos(prompt, n))
         cands = [] if own else cands
         if cands and len(cands) != len(placeholders):

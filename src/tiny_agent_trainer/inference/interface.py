@@ -57,6 +57,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from ..wgsl.names import interface, reads_an_output, separate_output, stores_to_element_0, uses_uniform
+from .border import BORDER_TEST
 from .declared import declared_buffers, declared_uniform, has_buffers, matches
 from .prompt_words import (fits_interface, mentions_parameters, min_inputs, prompt_buffers, prompt_interface,
                            says_in_place, uniform_names)
@@ -206,7 +207,7 @@ def word_operators(prompt: str) -> list[Callable[[str], bool]]:
             axis = r"(?:x|col|c|gid\.x|ix|px)" if horizontal else r"(?:y|row|r|gid\.y|iy|py)"
             rules.append(lambda c, a=axis: re.search(r"-\s*1u?\s*-\s*%s\b|-\s*%s\s*-\s*1u?\b" % (a, a), c) is not None)
     if _BORDER_KEPT.search(prompt) and not re.search(r"\bclamp|\bwrap|\btor(?:us|oidal)|\bperiodic", prompt, re.I):
-        rules.append(lambda c: _BORDER_TEST.search(c) is not None)  # "boundary cells are copied unchanged"
+        rules.append(lambda c: BORDER_TEST.search(c) is not None)  # "boundary cells are copied unchanged"
     if re.search(r"\bwrap\w*\s+around|\btor(?:us|oidal)\b|\bperiodic\b", prompt, re.I) and _grid_words(prompt):
         rules.append(lambda c: "%" in c)  # "neighbours wrap around the edges"
     if re.search(r"\b(?:when|if|for|where|inside|below|above)\b", prompt, re.I) and re.search(r"\b(?:otherwise|else)\b", prompt, re.I):
@@ -220,8 +221,6 @@ def word_operators(prompt: str) -> list[Callable[[str], bool]]:
 _BORDER_KEPT = re.compile(r"\b(?:border|boundary|edge|outermost|outer)\b[^.;]*?\b(?:copied|copy|unchanged|untouched|get\s+0|"
                           r"are\s+0|=\s*0|set\s+to\s+(?:0|zero)|zero(?:ed)?|keep|kept|stay|fixed|just\s+get)\b|"
                           r"\b(?:copy|keep|zero)\s+(?:the\s+)?(?:border|boundary|edge)", re.I)
-_BORDER_TEST = re.compile(r"==\s*0u?\b|\b0u?\s*==|==\s*[\w.(&)]+\s*-\s*1u?\b|>=\s*[\w.(&)]+\s*-\s*1u?\b|<\s*1u?\b|"
-                          r"\bx\s*>\s*0u?\s*&&|\binterior\b|\bis_border|\bon_edge|\bborder\b|\bedge\b", re.I)
 _BRANCHES = re.compile(r"\b(?:select|step|min|max|clamp|sign|abs|smoothstep)\(|\bif\s*\((?![^)]*arrayLength)|\?")
 
 

@@ -28,7 +28,7 @@ UNIFORM_WORDS = re.compile(r"\b(uniforms?|params?|parameters?|constants?|scalars
 OUT_CUE = re.compile(r"(?:->|=>|\binto|\bto|\boutput(?:\s+buffer)?(?:\s+(?:is|will\s+be|should\s+be))?|\bout|"
                       r"\b(?:stor|sav|plac)(?:e[sd]?|ing)(?:\s+\w+){0,3}\s+in|"
                       r"\bput(?:s|ting)?(?:\s+\w+){0,3}\s+in|\bresults?\s+in|"
-                      r"\b(?:writes?|writing)(?:\s+\w+)?\s+(?:to|in)|\bwrite)"  # "write `y`"; then type words may stand before
+                      r"\b(?:writes?|writing)(?:\s+\w+)?\s+(?:to|in)|\bwrites?)"  # "write `y`"; then type words may stand before
                       # the name ("-> u32 `y`")
                       r"(?:\s+(?:the|a|an|new|separate|[uif]32|f16|float|uint|int|array(?:<\w+>)?|buffer))*\s*[:`]?\s*$",
                       re.I)
@@ -320,7 +320,8 @@ def prompt_buffers(prompt: str, min_names: int = 2) -> tuple[list[str], list[str
         stop = STOP - {n for n in listed if len(n) == 1}
         if name in uniforms or name in (n for _, n in names) or not legal(name) or name.lower() in stop \
                 or re.fullmatch(r"(?:[iu]32|f(?:16|32)|vec\d\w*|mat\d\w*|(?:u?int|float|half)[234]|workgroup_size|\w*_t)",
-                                name, re.I) or prompt[pos] != "`" and _ALGORITHM.fullmatch(name):
+                                name, re.I) or prompt[pos] != "`" and (_ALGORITHM.fullmatch(name) or
+                                                       re.fullmatch(r"[A-Z][a-z]+[A-Z]\w*", name)):  # "MobileNetV3"
             continue
         names.append((pos, name))
     if says_in_place(prompt):

@@ -8,7 +8,8 @@ like 5/9 too) or a name the prompt calls a uniform. The chain counts only when n
 names another operation (so "take the mean, then multiply by 2" is left alone) and nothing after it in its sentence
 does ("..., then apply the sigmoid"), except a bound ("then clamp to [0, 1]").
 A linear remap in words ("map each value from [in_min, in_max] onto [out_min, out_max]") and a wrap into a half-open
-range ("wrap every angle into [-π, π)") are two more such formulas.
+range ("wrap every angle into [-π, π)") are two more such formulas, and a clamp that is the whole request ("clamp each
+value of raw_depth into [near_plane, far_plane]") a third.
 This module does NOT read formulas in symbols (`formula.py`), bounds ("then clamp to [0, 1]": `steps.py` twins any
 candidate with those), integers or colours (`formula.py` refuses those prompts), and never decides: the reviewer does.
 """
@@ -167,10 +168,32 @@ def _folded(node: ast.expr) -> ast.expr:
     return ast.Constant(float(eval(compile(expr, "<wrap>", "eval"), {"__builtins__": {}})))
 
 
+_CLAMP = re.compile(r"\b(?:clamp|clip)\w*\s+(?:each|every|all)?[^.;\[]{0,60}?\b(?:in)?to\s+(?:the\s+range\s+)?\[\s*"
+                    r"([^,\[\]]{1,20}?)\s*,\s*([^,\[\]]{1,20}?)\s*\]", re.I)
+
+
+def word_clamp(prompt: str) -> ast.expr | None:
+    """"Clamp each value of raw_depth into [near_plane, far_plane]" as the whole request: clamp(v, lo, hi), the ends
+    numbers or names the prompt calls uniforms; None when the prompt names any other operation."""
+    from .declared import declared_uniform
+
+    m = _CLAMP.search(prompt)
+    if m is None or not re.search(r"(?:^|[.;!?:]\s*)$", prompt[:m.start()]) or \
+            re.search(r"\b(?:then|before|after|first)\b", re.split(r"[.;!?](?:\s|$)", prompt[m.start():])[0], re.I) or \
+            _OTHER_OP.search(prompt[:m.start()] + " " + prompt[m.end():]) or \
+            any(p.search(prompt[:m.start()] + " " + prompt[m.end():]) for p, _ in _STEPS):
+        return None
+    said = uniform_names(prompt) | {n for n, _ in declared_uniform(prompt) or []}
+    ends = [_operand(g, said) for g in m.groups()]
+    if any(e is None for e in ends):
+        return None
+    return ast.Call(ast.Name("clamp"), [ast.Name(_PLACEHOLDER), *ends], [])
+
+
 def word_candidates(prompt: str) -> list[str]:
     """The kernels of the prompt's arithmetic chain, linear remap and wrap (`formula.element_kernel`), or []."""
     codes = []
-    for node in (word_chain(prompt), word_remap(prompt), word_wrap(prompt)):
+    for node in (word_chain(prompt), word_remap(prompt), word_wrap(prompt), word_clamp(prompt)):
         code = element_kernel(prompt, node) if node is not None else None
         if code and code not in codes:
             codes.append(code)
