@@ -161,3 +161,22 @@ def test_channel_assignments_map_a_float_to_colours_or_mix_the_channels(tasks):
     assert colour_candidates("rgba pixels `a` into `b`: r = g, g = r, b = b, then clamp everything to 1") == []
     # two channels only: nothing
     assert colour_candidates("pixels `a` into `b`: r = g, g = r") == []
+
+
+def test_a_scale_then_a_channel_formula_and_an_alpha_the_words_set():
+    code = colour_candidates("Tonemap: scale each pixel's RGB by `gain_k`, then apply c / (1 + c) per channel; alpha "
+                             "is set to 1.0. Input `hdr_in`, output `ldr_out`, both array<vec4<f32>>; "
+                             "uniform Params { gain_k: f32 }.")[0]
+    assert "ldr_out[i] = vec4<f32>(c.rgb * params.gain_k / (1.0 + c.rgb * params.gain_k), 1.0);" in code
+    code = colour_candidates("RGBA pixels: input `px_in`, output `px_out`; uniform struct with one f32 field `gain_k`. "
+                             "For each of r, g, b: c = colour * gain_k, then c / (1 + c). Alpha passes through.")[0]
+    assert "px_out[i] = vec4<f32>(c.rgb * params.gain_k / (1.0 + c.rgb * params.gain_k), c.a);" in code
+
+
+def test_the_input_buffer_as_the_channel_and_a_plain_scale_of_rgb():
+    code = colour_candidates("Buffers: `src_c` (read, array<vec4<f32>>), `dst_c` (read_write, array<vec4<f32>>). "
+                             "Uniform Params { k: f32 }. For r, g, b: dst_c = sqrt(src_c * k); alpha is copied.")[0]
+    assert "dst_c[i] = vec4<f32>(sqrt(c.rgb * params.k), c.a);" in code
+    code = colour_candidates("darken the RGBA buffer `fb` in place by multiplying r, g and b by `dim` (a float "
+                             "uniform); alpha must not change")[0]
+    assert "fb[i] = vec4<f32>(c.rgb * params.dim, c.a);" in code

@@ -19,6 +19,7 @@ import copy
 import re
 
 from . import expr, formula
+from .declared import declared_buffers, declared_uniform
 from .prompt_words import STOP, first_pos, legal, prompt_buffers, says_in_place, uniform_names
 
 # A prompt about colours: the conventions make them `array<vec4<f32>>` in (r, g, b, a) order.
@@ -27,6 +28,8 @@ _COLOUR = re.compile(r"\b(?:rgba?|pixels?|texels?|colou?rs?|channels?)\b|\br,\s*
 _CHANNEL = {"c", "v", "x", "ch", "channel", "rgb", "col", "color", "colour", "comp", "value", "val", "k"}
 _ALPHA_TOO = re.compile(r"\ball\s+(?:four|4)\s+(?:channels?|components?)\b|\bincluding\s+(?:the\s+)?alpha\b|"
                         r"\balpha\s+(?:too|as well|also)\b|\bevery\s+channel\s+including\b|\brgba\s*=", re.I)
+_ALPHA_SET = re.compile(r"\balpha\b[^.;,]{0,20}?\b(?:is\s+)?(?:set\s+to|=|becomes|forced\s+to)\s*([01](?:\.0+)?)(?!\d)(?!\.\d)",
+                        re.I)  # "output alpha is set to 1.0"
 # Channels mixed, pixels read around, or more than one step: not one formula per channel.
 _MIXED = re.compile(r"\b(?:sepia|swap|swizzle|bgra?|premultipl\w*|block|blur\w*|"
                     r"\w*sampl\w*|neighbo\w*|kernel|width|height|rows?|cols?|columns?|grid|2d|\d+\s*x\s*\d+)\b", re.I)
@@ -78,14 +81,49 @@ def colour_candidates(prompt: str) -> list[str]:
     if _MIXED.search(prompt):
         return channel_candidates(prompt)
     codes: list[str] = []
-    for target, op, node, pos in formula._formulas(prompt):
+    scaled = _SCALED_THEN.search(prompt)  # "scale each pixel's rgb by `exposure`, then apply Reinhard c / (1 + c)"
+    said = uniform_names(prompt) | {n for n, _ in declared_uniform(prompt) or []}
+    known: dict[str, ast.expr] = {}  # "c = colour * exposure, then Reinhard c / (1 + c)": the earlier statement
+    for target, op, node, pos in sorted(formula._formulas(prompt), key=lambda f: f[3]):
         bounded = isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("clamp", "min", "max")
-        if re.search(r"\bthen\b", prompt[:pos]) or re.search(r"\bthen\b", prompt[pos:]) and not bounded:
+        uses = [n for n in expr.free_names(node) if n in known and n != target]
+        if target and op == "=" and target not in expr.free_names(node):
+            known[target] = node
+        if uses and not re.search(r"\bthen\b", prompt[pos:]):
+            node, op = formula._Inline({n: known[n] for n in uses}).visit(copy.deepcopy(node)), "="
+        elif scaled and pos > scaled.end() and not re.search(r"\bthen\b", prompt[pos:]):
+            node, op = _scaled_first(node, scaled.group(1), said), "="
+            if node is None:
+                continue
+        elif re.search(r"\bthen\b", prompt[:pos]) or re.search(r"\bthen\b", prompt[pos:]) and not bounded:
             continue  # one step of several ("first ..., then ..."), unless the step after is the bound it took
         codes = _kernels(prompt, target, op, node)
         if codes:
             break
+    only = None if codes else _SCALED_ONLY.search(prompt)  # "multiplying r, g and b by `keep`", nothing else
+    if only and not scaled:
+        node = _scaled_first(ast.Name("c"), only.group(1), said)
+        codes = _kernels(prompt, None, "=", node) if node is not None else []
     return codes or channel_candidates(prompt)
+
+
+_SCALED_THEN = re.compile(r"\b(?:scale|multiply)\w*\s+(?:the\s+|each\s+pixel'?s\s+|each\s+)?(?:rgb|colou?rs?|pixels?)\b[^.;]{0,40}?"
+                          r"\bby\s+(?:the\s+uniform\s+|an?\s+)?`?([A-Za-z_]\w*)`?[^.;]{0,40}?,?\s*(?:and\s+)?then\b", re.I)
+
+
+_SCALED_ONLY = re.compile(r"\b(?:scal|multiply|multiplying|multiplies)\w*\s+(?:the\s+|each\s+pixel'?s\s+)?(?:rgb|r,\s*g,?\s*and\s+b|"
+                          r"colou?r\s+channels|colou?rs?)\s+by\s+(?:the\s+uniform\s+|an?\s+)?`?([A-Za-z_]\w*|\d+(?:\.\d+)?)`?(?!\s*[\^*/+(])",
+                          re.I)
+
+
+def _scaled_first(node: ast.expr, factor: str, said: set[str]) -> ast.expr | None:
+    """The formula in one channel name applied to the channel times `factor` (a uniform the prompt names), or None."""
+    channels = [n for n in expr.free_names(node) if n.lower() in _CHANNEL]
+    if factor not in said and not re.fullmatch(r"\d+(?:\.\d+)?", factor) or len(set(channels)) != 1:
+        return None
+    scaled = ast.BinOp(ast.Name(channels[0]), ast.Mult(), ast.Name(factor) if factor in said else
+                       ast.Constant(float(factor)))
+    return formula._Inline({channels[0]: scaled}).visit(copy.deepcopy(node))
 
 
 # "red = t", "G' = 0.7 * r + 0.3 * g", "blue becomes 1 - t", "alpha = 1": one assignment per output channel
@@ -160,6 +198,10 @@ def _ends(prompt: str, exclude: set[str], ticked_pair: bool = False) -> tuple[st
     names, less `exclude` (uniforms, channel names), one each at most (`src` / `dst` when unnamed); with
     `ticked_pair`, two backticked names and no output cue are the input, then the output ("map (buffer `heat`) to
     colours in `colors`"). None when the names do not give one of each."""
+    declared = {n: acc for n, (acc, _) in declared_buffers(prompt).items() if n not in exclude}
+    reads, writes = [n for n, a in declared.items() if a == "read"], [n for n, a in declared.items() if a == "read_write"]
+    if len(reads) == 1 and len(writes) == 1:  # "`hdr` (read, array<vec4<f32>>), `ldr` (read_write, ...)"
+        return reads[0], writes[0]
     named = prompt_buffers(prompt, min_names=1)
     ins = [n for n in (named[0] if named else []) if n not in exclude]
     outs = [n for n in (named[1] if named else []) if n not in exclude]
@@ -177,10 +219,13 @@ def _kernels(prompt: str, target: str | None, op: str, node: ast.expr) -> list[s
     splatted) and channel by channel (naga's fallback where the vector form does not type-check); [] when the
     formula's names are not one channel plus uniforms the prompt names, or the buffers are unclear."""
     free = [n for n in expr.free_names(node) if n not in expr.MODULES]
-    said = uniform_names(prompt)
+    said = uniform_names(prompt) | {n for n, _ in declared_uniform(prompt) or []}
     channels = [n for n in free if n.lower() in _CHANNEL and n not in said]
+    ends = None if says_in_place(prompt) else _ends(prompt, said)
+    if not channels and ends and ends[0] in free and f"`{ends[0]}`" in prompt:
+        channels = [ends[0]]  # "ldr = pow(hdr * 2^exposure, 1/gamma)" over the input `hdr`
     if len(set(channels)) != 1 or op not in ("=", "->") or target not in (None, channels[0]) and \
-            (target or "").lower() not in _CHANNEL:
+            (target or "").lower() not in _CHANNEL and not (ends and target == ends[1]):
         return []
     ch = channels[0]
     uniforms = sorted(dict.fromkeys(n for n in free if n != ch), key=lambda n: first_pos(prompt, n))
@@ -191,22 +236,24 @@ def _kernels(prompt: str, target: str | None, op: str, node: ast.expr) -> list[s
         named = prompt_buffers(prompt, min_names=1)
         src = dst = (named[1][0] if named and named[1] else "pixels")
     else:
-        ends = _ends(prompt, set(uniforms) | {ch})
+        ends = ends if ends and ends[0] == ch else _ends(prompt, set(uniforms) | {ch})  # `hdr` itself, or the names
         if ends is None:
             return []
         src, dst = ends
     alpha = _ALPHA_TOO.search(prompt) is not None
+    set_alpha = _ALPHA_SET.search(prompt)  # "output alpha is set to 1.0"
+    keep = (set_alpha.group(1) if "." in set_alpha.group(1) else set_alpha.group(1) + ".0") if set_alpha else "c.a"
     fields = {u: f"{formula._PARAMS}.{u}" for u in uniforms}
     values = []
     try:  # on the whole colour
         whole = _splat(expr.emit(_Splat(ch).visit(copy.deepcopy(node)), {ch: "c" if alpha else "c.rgb", **fields}),
                        "vec4<f32>" if alpha else "vec3<f32>")
-        values.append(whole if alpha else f"vec4<f32>({whole}, c.a)")
+        values.append(whole if alpha else f"vec4<f32>({whole}, {keep})")
     except expr.Reject:
         pass
     try:  # channel by channel
         parts = [expr.emit(node, {ch: f"c.{comp}", **fields}) for comp in ("r", "g", "b", "a")[:4 if alpha else 3]]
-        values.append(f"vec4<f32>({', '.join(parts + ([] if alpha else ['c.a']))})")
+        values.append(f"vec4<f32>({', '.join(parts + ([] if alpha else [keep]))})")
     except expr.Reject:
         pass
     codes = []
