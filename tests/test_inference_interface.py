@@ -226,3 +226,15 @@ def test_a_flip_in_words_keeps_members_reflecting_that_axis():
     assert fitting("mirror the 8-wide image left to right", [flip_y, flip_x]) == [1]
     assert fitting("flip the 8-wide image upside down", [flip_x, flip_y]) == [1]
     assert fitting("flip the image both ways", [flip_x, flip_y]) == [0, 1]  # no single axis in the words
+
+
+def test_argmin_and_argmax_compare_the_way_the_words_say_and_a_largest_value_is_no_magnitude():
+    head = MAP.replace("y[i] = x[i] * 0.5;", "var best = 0u;\n    for (var j = 1u; j < 8u; j++) {\n"
+                       "        if (x[j] CMP x[best]) { best = j; }\n    }\n    y[0] = f32(best);")
+    lower, higher = head.replace("CMP", "<"), head.replace("CMP", ">")
+    assert fitting("the index of the smallest value -> y[0]", [higher, lower]) == [1]
+    assert fitting("the index of the largest value -> y[0]", [lower, higher]) == [1]
+    plain = MAP.replace("y[i] = x[i] * 0.5;", "y[0] = max(x[0], x[1]);")
+    absolute = MAP.replace("y[i] = x[i] * 0.5;", "y[0] = max(abs(x[0]), abs(x[1]));")
+    assert fitting("reduce: the largest value -> y[0]", [absolute, plain]) == [1]
+    assert fitting("reduce: the peak magnitude -> y[0]", [absolute, plain]) == [0, 1]

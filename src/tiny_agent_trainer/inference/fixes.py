@@ -141,7 +141,8 @@ def _distinct(pattern: re.Pattern, prompt: str) -> list[tuple[str, float]]:
 
 # constants a shader writes out that no prompt spells as digits (pi, 2 pi, pi / 180, e, ln 2, sqrt 2...): never drift
 _KNOWN = [math.pi, math.tau, math.pi / 2, math.pi / 4, math.pi / 180, 180 / math.pi, math.e, math.log(2), math.log(10),
-          math.sqrt(2), 1 / math.sqrt(2), 1 / math.log(2), 1 / math.log(10), 1 / math.pi, 1 / math.tau]
+          math.sqrt(2), 1 / math.sqrt(2), 1 / math.log(2), 1 / math.log(10), 1 / math.pi, 1 / math.tau,
+          3.4e38, 3.402823e38, 3.4028235e38, 3.40282347e38, 1e30, 1e38]  # the largest f32: a reduction's sentinel
 
 
 def _known(v: float) -> bool:

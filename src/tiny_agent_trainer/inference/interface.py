@@ -195,6 +195,12 @@ def word_operators(prompt: str) -> list[Callable[[str], bool]]:
     reduce = one_element_results(prompt) or re.search(r"\b(?:reduc\w*|workgroup|single\s+(?:number|value))\b", prompt, re.I)
     if reduce and not other and not sm and not mean and mx != mn:
         rules.append(lambda c: re.search(r"\bmax\(" if mx else r"\bmin\(", c) is not None)
+    if reduce and mx and not mn and not re.search(r"\babs\w*|\bmagnitude|\bloud\w*|\bpeak|\bamplitude|\|", prompt, re.I):
+        rules.append(lambda c: "abs(" not in c)  # "the largest value": not the largest magnitude
+    index = re.search(r"\bindex\b|\bindices\b|\barg(?:min|max)\b|\bwhich\b|\bbin\b|\bposition\b", prompt, re.I)
+    if index and reduce and mx != mn:  # argmin / argmax: the values compared the way round the words say
+        wrong, right = (r"\]\s*<\s*[A-Za-z_]", r"\]\s*>\s*[A-Za-z_]") if mx else (r"\]\s*>\s*[A-Za-z_]", r"\]\s*<\s*[A-Za-z_]")
+        rules.append(lambda c: not (re.search(wrong, c) and not re.search(right, c)))
     if mean and not mx and not mn and not other:
         rules.append(lambda c: re.search(r"\b(?:max|min)\(", c) is None)
     if reduce and sm and not mean and not mx and not mn and not other:
