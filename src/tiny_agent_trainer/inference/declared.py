@@ -137,6 +137,8 @@ def declared_uniform(prompt: str) -> list[tuple[str, str | None]] | None:
     writes one); None when it declares none (or gives one field two types)."""
     found: list[list[tuple[str, str | None]]] = []
     prompt = re.sub(r"\b([ei])\.([eg])\.", r"\1\2", prompt)  # "(f32, e.g. 0.05)" does not end a sentence
+    prompt = re.sub(r"\s*\((?![^()]*\b(?:f32|u32|i32|float|read|write|written|in\s+(?:this|that)\s+order)\b)[^()]*\)", "",
+                    prompt)  # "t (the step count) is a u32 uniform": a note without a type
     for sent in _SENTENCE.split(prompt):
         if not re.search(r"\buniforms?\b|\bParams\b", sent, re.I):
             continue

@@ -65,7 +65,8 @@ _NOT_I32 = re.compile(r"\b(?:u32|uint\w*|unsigned|floats?|f32|real|rgba?|pixels?
                       r"histogram|atomic\w*|count|counts|counting)\b", re.I)
 # words after "in" / "of" that are no buffers: types ("keep everything in float") and prose ("in order", "in place")
 _TYPE_WORDS = {"float", "floats", "double", "half", "int", "integer", "uint", "number", "numbers", "order", "place",
-               "range", "radians", "degrees", "general", "practice", "parallel", "advance", "case", "turn", "time"}
+               "range", "radians", "degrees", "general", "practice", "parallel", "advance", "case", "turn", "time",
+               "my", "our", "your", "their", "its"}
 _PLACEHOLDERS = set("x v t e u z s y val elem el value sample item entry".split())
 _PARAMS = "params"
 # Words of `STOP` that do name buffers in prompts ("outputs = step(0, input)")
@@ -225,7 +226,7 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
         got = _parse(prompt[m.end():], ints=ints)
         if got is None or not re.search(r"[-+*/^&|%(]", got[1]):
             continue
-        names = set(free_names(got[0])) - MODULES
+        names = set(free_names(got[0])) - _module_bases(got[0])
         one_placeholder = len(names) == 1 and all(n in _PLACEHOLDERS or len(n) == 1 and n != INDEX for n in names)
         alias = _aliases(prompt, sorted(names), None)  # "atan2(east, north)" of `wind_east` and `wind_north`
         named_buffers = names and INDEX not in names and all(  # "atan2(im, re) ... to `phase`": buffers it names
@@ -259,6 +260,13 @@ def _whole(text: str, ints: bool, names: frozenset[str]) -> ast.expr | None:
         return Constants(names).visit(ast.parse(normalise(text.strip().rstrip("."), ints), mode="eval").body)
     except (SyntaxError, ValueError):
         return None
+
+
+def _module_bases(node: ast.expr) -> set[str]:
+    """Names used as a module (`F` of `F.relu(x)`, `np` of `np.where`), not the name `F` of "C = (F - 32) * 5 / 9"."""
+    return {n.value.id for n in ast.walk(node) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
+            and n.value.id in MODULES} | {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and n.id in MODULES
+                                          and n.id not in ("F",)}
 
 
 def _reassigned(forms: list[tuple[str | None, str, ast.expr, int]]) -> list[tuple[str | None, str, ast.expr, int]]:
@@ -341,7 +349,8 @@ def _scope_text(prompt: str) -> str:
     """The prompt as the scope checks read it: without the type notes of declared integer fields and, when nothing
     speaks of a grid, without a lone "height" ("initial height" of a projectile is not an image's)."""
     for name in _integer_fields(prompt):
-        prompt = re.sub(r"(`?\b%s\b`?\s*(?:\(\s*|:\s*|\s+as\s+))[ui]32\b" % re.escape(name), r"\1", prompt)
+        prompt = re.sub(r"(`?\b%s\b`?\s*(?:\(\s*|:\s*|\s+as\s+|(?:\([^()]*\)\s*)?(?:is|being)\s+(?:an?\s+)?))[ui]32\b"
+                        % re.escape(name), r"\1", prompt)  # "n (u32)", "t (the step count) is a u32 uniform"
     if not re.search(r"\b(?:width|rows?|cols?|columns?|grid|2d|image|images|pixels?)\b", prompt, re.I):
         prompt = re.sub(r"\bheights?\b", "h", prompt, flags=re.I)
     if "width" in uniform_names(prompt) and not re.search(r"\b(?:heights?|rows?|cols?|columns?|grid|2d|image|images|"
@@ -349,6 +358,8 @@ def _scope_text(prompt: str) -> str:
         prompt = re.sub(r"\bwidth\b", "w", prompt)  # a Gaussian's `width` field is no image's width
     prompt = re.sub(r"\b(?:running|moving|exponential(?:ly)?(?:\s+weighted)?)\s+(?:mean|average)s?\b", "ema", prompt,
                     flags=re.I)  # a batchnorm's running mean is one element's state, not a reduction
+    prompt = re.sub(r"\b(?:no|without|not\s+a)\s+reduction\b|\b(?:step|frame|iteration|tick)\s+count\b", "", prompt,
+                    flags=re.I)  # "No reduction, one loss value per element", "t (the step count)"
     if not re.search(r"\b(?:width|heights?|rows?|cols?|columns?|grid|2d|pixels?|neighbo\w*|stencil|kernel|x\s*,\s*y)\b",
                      prompt, re.I):
         prompt = re.sub(r"\bimages?\b", "picture", prompt, flags=re.I)  # "image gradient components" per element
@@ -468,7 +479,7 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
             steps: list[tuple[str, ast.expr]] = (), branch_words_ok: bool = False) -> str | None:
     assigned = target is not None  # the prompt wrote `target = ...` (else the output comes from its words)
     local = {n for n, _ in steps}  # "h" of "h = clamp(...); d = mix(a, b, h)": a `let` of the kernel
-    free = [n for e in [*(e for _, e in steps), node] for n in free_names(e) if n not in MODULES and n not in local]
+    free = [n for e in [*(e for _, e in steps), node] for n in free_names(e) if n not in _module_bases(e) and n not in local]
     free = list(dict.fromkeys(free))
     alias, into = _bound_names(prompt, free, target)  # "x comes from `wavelength_nm`, y goes to `model_counts`"
     if into:
@@ -478,7 +489,8 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
         node, steps = _renamed(node, alias), [(n, _renamed(e, alias)) for n, e in steps]
         free = list(dict.fromkeys(alias.get(n, n) for n in free))
     words = mentions(prompt)
-    if op == "bare" and not branch_words_ok and _BRANCH.search(re.sub(r"\b(?:and\s+)?then\s+(?=`)", " ", prompt)):
+    if op == "bare" and not branch_words_ok and _BRANCH.search(re.sub(r"\b(?:and\s+)?then\s+(?=`)|\([^()]*\b(?:first|then)\b[^()]*\)",
+                                                                      " ", prompt)):  # "(bid buffer first)": an order
         return None
     arrow = op == "->"  # "x -> f(x)": the name after the arrow starts the map, it is no output
     bare, mapped, op = op == "bare", op in ("->", "bare"), "=" if op in ("->", "bare") else op  # "x -> f(x)": a map whose output may be unnamed
@@ -560,11 +572,14 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
         cands = []
         for p, w, tick in words:
             if w in skip or w in cands or not legal(w) or w.lower() in STOP | _TYPE_WORDS or w in FUNCS or w in MODULES or \
-                    UNIFORM_WORDS.fullmatch(w) or not tick and re.fullmatch(r"[A-Z][a-z]+", w):
+                    UNIFORM_WORDS.fullmatch(w) or not tick and re.fullmatch(r"[A-Z][a-z]+|[A-Z]{2,}\d*", w):
                 continue  # not "from uniform buffer", not "in Chrome"
             if tick or IN_CUE.search(prompt[max(0, p - 16):p]) or re.match(r"\s+(?:buffer|array)\b", prompt[p + len(w):]):
                 cands.append(w)
         cands = [c for c in cands if not OUT_CUE.search(prompt[max(0, first_pos(prompt, c) - 24):first_pos(prompt, c)])]
+        ticked = [c for c in cands if f"`{c}`" in prompt]
+        if len(cands) > len(placeholders) == len(ticked):  # "in my tiny MLP ... every value of `pre`": the named one
+            cands = ticked
         if len(cands) > len(placeholders):  # "for an audio buffer ... Input `dry`": a kind of buffer, not its name
             cands = [c for c in cands if f"`{c}`" in prompt or not re.search(
                 r"\b(?:an?|the|one|each|every|this|that)\s+%s\s+(?:buffer|array)" % re.escape(c), prompt, re.I)]
