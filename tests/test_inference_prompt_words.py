@@ -152,3 +152,10 @@ def test_names_said_to_live_in_a_uniform_and_a_backticked_output_first():
     # the last output cue names a plain word, but a backticked name had a cue too
     assert output_name("Divide `a` by `b` and put it in `q`; no need to guard", set()) == "q"
     assert output_name("halve x, storing the result in `half_x`", set()) == "half_x"
+
+
+def test_no_uniform_names_from_contractions_or_a_buffer_list_before_a_comma():
+    from tiny_agent_trainer.inference.prompt_words import uniform_names
+
+    assert uniform_names("Pixels in `img`, and there's a uniform struct with a single f32 field, gain.") == {"gain"}
+    assert uniform_names("Buffers src (read) and dst, uniform struct with one f32 field k_db.") == {"k_db"}

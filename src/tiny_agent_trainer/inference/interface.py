@@ -57,7 +57,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from ..wgsl.names import interface, reads_an_output, separate_output, stores_to_element_0, uses_uniform
-from .border import BORDER_TEST
+from .border import BORDER_TEST, border_value
 from .declared import declared_buffers, declared_uniform, has_buffers, matches
 from .prompt_words import (fits_interface, mentions_parameters, min_inputs, prompt_buffers, prompt_interface,
                            says_in_place, uniform_names)
@@ -212,7 +212,7 @@ def word_operators(prompt: str) -> list[Callable[[str], bool]]:
         if bool(horizontal) != bool(vertical):  # "mirror left to right": the column index is reflected
             axis = r"(?:x|col|c|gid\.x|ix|px)" if horizontal else r"(?:y|row|r|gid\.y|iy|py)"
             rules.append(lambda c, a=axis: re.search(r"-\s*1u?\s*-\s*%s\b|-\s*%s\s*-\s*1u?\b" % (a, a), c) is not None)
-    if _BORDER_KEPT.search(prompt) and not re.search(r"\bclamp|\bwrap|\btor(?:us|oidal)|\bperiodic", prompt, re.I):
+    if border_value(prompt) is not None:
         rules.append(lambda c: BORDER_TEST.search(c) is not None)  # "boundary cells are copied unchanged"
     if re.search(r"\bwrap\w*\s+around|\btor(?:us|oidal)\b|\bperiodic\b", prompt, re.I) and _grid_words(prompt):
         rules.append(lambda c: "%" in c)  # "neighbours wrap around the edges"
@@ -223,10 +223,6 @@ def word_operators(prompt: str) -> list[Callable[[str], bool]]:
     return rules
 
 
-# border cells written apart ("boundary cells are copied unchanged", "pixels on the border get 0")
-_BORDER_KEPT = re.compile(r"\b(?:border|boundary|edge|outermost|outer)\b[^.;]*?\b(?:copied|copy|unchanged|untouched|get\s+0|"
-                          r"are\s+0|=\s*0|set\s+to\s+(?:0|zero)|zero(?:ed)?|keep|kept|stay|fixed|just\s+get)\b|"
-                          r"\b(?:copy|keep|zero)\s+(?:the\s+)?(?:border|boundary|edge)", re.I)
 _BRANCHES = re.compile(r"\b(?:select|step|min|max|clamp|sign|abs|smoothstep)\(|\bif\s*\((?![^)]*arrayLength)|\?")
 
 

@@ -59,7 +59,7 @@ _LIST_SKIP = {"with", "struct", "of", "f32", "both", "are", "is", "being", "a", 
               "scalar", "fields", "field", "holding", "called", "named", "all", "float", "floats", "passed", "in",
               "given", "come", "comes", "from", "provided", "via", "through", "set", "by", "stored", "its", "their", "supplied",
               "read", "taken", "sent", "live", "lives", "order", "layout", "exactly", "u32", "i32", "values", "this",
-              "holds", "hold", "has", "have", "contains", "contain", "carries", "block"}
+              "holds", "hold", "has", "have", "contains", "contain", "carries", "block", "single", "only", "one", "sole"}
 
 
 _COURTESY = {"please", "pls", "plz", "thanks", "thx", "thank", "cheers"}
@@ -89,6 +89,7 @@ def uniform_names(prompt: str) -> set[str]:
     """Names the prompt calls uniforms: the list next to a uniform word ("amplitude and rate are uniforms",
     "params struct with amp, freq, phase", "uniforms: lo, hi") or "x is a ... uniform"."""
     prompt = _TYPE_NOTE.sub("", prompt)  # "center (f32), temperature (f32)": the notes break the list
+    prompt = re.sub(r"(?<=[A-Za-z])'s\b", "'", prompt)  # "there's a uniform": no name `s`
     words = [(m.group(1), m.start(), m.end()) for m in re.finditer(r"`?([A-Za-z_]\w*)`?", prompt)]
     out: set[str] = set()
     for m in _HOLDS.finditer(prompt):  # "the uniform holds `origin` then `spacing`"
@@ -126,6 +127,8 @@ def uniform_names(prompt: str) -> set[str]:
                     if low in STOP or low in _COURTESY or not (legal(w2) or reserved(w2)) or \
                             items == 0 and j != k + step and not (introduced or ":" in gap):
                         break
+                    if step == -1 and items == 0 and "," in gap and j == k - 1:  # "in_block and out_block, uniform
+                        break                                                 # struct with one field gain_db"
                     if step == 1 and (items == 0 and "," in gap and j == k + 1 or  # "in knob, placing ..."
                                       items > 0 and not _LIST_GOES_ON.match(prompt, e2)):  # "loss, placing the"
                         break
