@@ -596,7 +596,9 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
             buffers += placeholders
     if not buffers and not in_place and not placeholders and INDEX not in free:
         raise Reject("no input")
-    buffers = stated_order(prompt, sorted(dict.fromkeys(b for b in buffers if b != target), key=lambda b: first_pos(prompt, b)))
+    ticks = {b: prompt.find(f"`{b}`") for b in buffers}  # "... `prob` is ... and `label` holds ...": as named in backticks
+    order = (lambda b: ticks[b]) if all(v >= 0 for v in ticks.values()) else (lambda b: first_pos(prompt, b))
+    buffers = stated_order(prompt, sorted(dict.fromkeys(b for b in buffers if b != target), key=order))
     uniforms = uniform_order(prompt, sorted(dict.fromkeys(uniforms), key=lambda u: first_pos(prompt, u)))
     wn = {n: f"{n}_v" for n in [*buffers, *uniforms, target] if reserved(n)}  # "mean and std": `std` is reserved
     for b in buffers:
