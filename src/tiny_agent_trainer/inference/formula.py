@@ -230,7 +230,11 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
         one_placeholder = len(names) == 1 and all(n in _PLACEHOLDERS or len(n) == 1 and n != INDEX for n in names)
         alias = _aliases(prompt, sorted(names), None)  # "atan2(east, north)" of `wind_east` and `wind_north`
         named_buffers = names and INDEX not in names and all(  # "atan2(im, re) ... to `phase`": buffers it names
-            re.search(r"`%s`" % re.escape(n), prompt) or buffer_cue(prompt, n) or n in alias for n in names)
+            re.search(r"`%s`" % re.escape(n), prompt) or buffer_cue(prompt, n) or n in alias or
+            re.search(r"\b(?:in|from)\s+%s\b" % re.escape(n), prompt[:m.start()]) for n in names)  # "... parts in re"
+        if re.fullmatch(r"[A-Za-z]+-[A-Za-z]+", got[1].strip()) and \
+                re.match(r"\s+[A-Za-z]", prompt[m.end() + len(got[1]):]):
+            continue  # "the bid-ask spread": a hyphenated word, not a subtraction
         if one_placeholder or named_buffers:
             out.append((None, "bare", got[0], m.start()))
     # a function applied to a name: "log1p applied to inp -> dst", "relu6 pre_act -> post_act", "tanh of `x` into y"
@@ -489,7 +493,7 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
         node, steps = _renamed(node, alias), [(n, _renamed(e, alias)) for n, e in steps]
         free = list(dict.fromkeys(alias.get(n, n) for n in free))
     words = mentions(prompt)
-    if op == "bare" and not branch_words_ok and _BRANCH.search(re.sub(r"\b(?:and\s+)?then\s+(?=`)|\([^()]*\b(?:first|then)\b[^()]*\)",
+    if op == "bare" and not branch_words_ok and any(n in _PLACEHOLDERS or len(n) == 1 for n in free) and _BRANCH.search(re.sub(r"\b(?:and\s+)?then\s+(?=`)|\([^()]*\b(?:first|then)\b[^()]*\)",
                                                                       " ", prompt)):  # "(bid buffer first)": an order
         return None
     arrow = op == "->"  # "x -> f(x)": the name after the arrow starts the map, it is no output
