@@ -40,6 +40,11 @@ FUNCS: dict[str, tuple[int, str]] = {
     "where": (3, "select({2}, {1}, {0})"),  # numpy's where(cond, a, b)
     "f32": (1, "{0}"), "float": (1, "{0}"),  # `f32(i)`: a float kernel's index is already `f32(i)`
 }
+# C's float-suffixed names: `copysignf`, `sqrtf`, `fabsf`, `powf` (not `floor` + f nor `relu`'s family)
+FUNCS.update({f"{k}f": v for k, v in list(FUNCS.items()) if k in ("copysign", "sqrt", "fabs", "pow", "exp", "log", "sin",
+                                                                   "cos", "tan", "atan2", "fmin", "fmax", "fmod", "floor",
+                                                                   "ceil", "round", "trunc", "hypot", "tanh", "log2",
+                                                                   "exp2", "log10", "log1p", "expm1", "atan", "asin", "acos")})
 MODULES = {"np", "numpy", "torch", "math", "F", "nn", "functional", "jnp", "tf", "cmath"}
 BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Mod: "%"}
 CMPOPS = {ast.Gt: ">", ast.GtE: ">=", ast.Lt: "<", ast.LtE: "<=", ast.Eq: "==", ast.NotEq: "!="}
@@ -86,7 +91,7 @@ def parse_prefix(text: str, bare_ok: bool = False, ints: bool = False,
     `bare_ok`, also a lone name or number: the right side of `x += bias`); `names` are the prompt's own names,
     never constants (a uniform field `tau` is a time constant, not 2 pi)."""
     # a formula ends with its sentence, clause or comment (a question, not the `?` of `c ? a : b`)
-    stop = re.search(r"[.;!](?:\s|$)|\?(?:\s*$|\s+[A-Z])|\s[–—]\s|\n|\s//", text)
+    stop = re.search(r"[.;!](?:\s|$)|\?(?:\s*$|\s+[A-Z])|\s(?:[–—]|--)\s|\n|\s//", text)
     text = text[:stop.start()] if stop else text
     ends = [m.end() for m in re.finditer(r"[\w)\]|]+", text)]
     for end in sorted(set(ends), reverse=True):

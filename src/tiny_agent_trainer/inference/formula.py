@@ -172,7 +172,7 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
         after = rest[rest.find(src) + len(src):]
         if re.match(r"\s*:(?!=)", after):  # "in: x / out: y" are labels, not x / out
             continue
-        if re.match(r"\s*(?!//)(?:[-+*/^%·×√]|\*\*)", after):  # the formula goes on in notation we could not read:
+        if re.match(r"\s*(?!//|--\s)(?:[-+*/^%·×√]|\*\*)", after):  # the formula goes on in notation we could not read:
             continue                                      # a prefix of it would be a wrong kernel
         target = m.group(1) if m.group(1) and m.group(2) else None
         if target is not None and target.lower() in (STOP - _NOUNS) | {"with", "weight", "beta"}:
@@ -186,6 +186,9 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
                 bound = None
             if bound is not None:
                 node = ast.Call(ast.Name(bound[0]), [node, *bound[1:]], [])
+        if re.match(r"\s*,?\s*(?:and\s+)?(?:then\s+)?(?:converted|expressed|turned)\s+(?:in)?to\s+degrees\b|"
+                    r"\s*,?\s*in\s+degrees\b", after, re.I) and "degrees" not in ast.dump(node):
+            node = ast.Call(ast.Name("degrees"), [node], [])  # "atan2(u, v) converted to degrees"
         override = _OVERRIDE.match(after)  # "ratio = numer / denom, but write 0 wherever |denom| < 0.1"
         if override and op == "=":
             parts = [_whole(t, ints, named) for t in override.group("val", "cond")]
@@ -364,6 +367,8 @@ def _scope_text(prompt: str) -> str:
                     flags=re.I)  # a batchnorm's running mean is one element's state, not a reduction
     prompt = re.sub(r"\b(?:no|without|not\s+a)\s+reduction\b|\b(?:step|frame|iteration|tick)\s+count\b", "", prompt,
                     flags=re.I)  # "No reduction, one loss value per element", "t (the step count)"
+    prompt = re.sub(r"\b(?:don'?t|do\s+not|never)\b[^.;]*|\b(?:one|a|single)\s+(?:float|f32|value)\s+per\s+pixel\b|"
+                    r"\bnot\s+(?:rgba?|colou?rs?)\b", "", prompt, flags=re.I)  # "don't quantize to 8 bits", "not RGB"
     if not re.search(r"\b(?:width|heights?|rows?|cols?|columns?|grid|2d|pixels?|neighbo\w*|stencil|kernel|x\s*,\s*y)\b",
                      prompt, re.I):
         prompt = re.sub(r"\bimages?\b", "picture", prompt, flags=re.I)  # "image gradient components" per element
@@ -373,8 +378,23 @@ def _scope_text(prompt: str) -> str:
     return prompt
 
 
+def _index_letter(prompt: str) -> str:
+    """The prompt with another index letter written as `i` where it indexes ("windowed[n] = frame[n] * ... n / (N - 1)"
+    in the sentence of that assignment)."""
+    m = re.search(r"\b[A-Za-z_]\w*\[([a-hj-z])\]\s*=(?!=)", prompt)
+    if m is None or re.search(r"\[i\]", prompt):
+        return prompt
+    letter = m.group(1)
+    start = max(prompt.rfind(". ", 0, m.start()), prompt.rfind("\n", 0, m.start())) + 1
+    end = CLAUSE_END.search(prompt, m.end())
+    end = end.start() if end else len(prompt)
+    span = re.sub(r"(?<![\w.'`])%s(?![\w'`])" % letter, "i", prompt[start:end])
+    return prompt[:start] + span + prompt[end:]
+
+
 def formula_candidates(prompt: str) -> list[str]:
     """WGSL kernels transcribing the prompt's explicit elementwise formulas (most specific first); [] if none."""
+    prompt = _index_letter(prompt)
     scope = _scope_text(prompt)
     ints = _U32_WORDS.search(scope) is not None and _NOT_U32.search(scope) is None  # not "`n` (u32)" of a float rule
     signed = not ints and _I32_WORDS.search(prompt) is not None and _NOT_I32.search(scope) is None
@@ -439,6 +459,7 @@ _ARTICLE = re.compile(r"(?<![\w.`])[Aa]\s+(?!(?:and|or|is|are|from|to|into|in|of
 # "x comes from `wavelength_nm`", "a from `sdf_sphere`", "y goes to `model_counts`", "d into `sdf_union`"
 _FROM = re.compile(r"(?<![\w.`])([A-Za-z_]\w*)\s+(?:(?:comes?|is\s+read|is\s+taken|are\s+read)\s+)?from\s+"
                    r"(?:the\s+)?(?:buffer\s+)?`([A-Za-z_]\w*)`")
+_CALL_IT = re.compile(r"`?([A-Za-z_]\w*)`?\s*\([^()]*?\bcall(?:ed)?\s+it\s+`?([A-Za-z_]\w*)`?\s*\)")  # "frame_len (u32, call it N)"
 _IS_NAMED = re.compile(r"(?<![\w.`])([A-Za-z_]\w*)\s+(?:is|=|being|denotes)\s+(?:the\s+)?(?:uniform|buffer|field|input|"
                        r"array)\s+`([A-Za-z_]\w*)`")  # "where N is the uniform `frame_len`"
 _STORED = re.compile(r"\b(?:store|write|put|save)s?\s+([A-Za-z_]\w*)\s+(?:in|into|to)\s+(?:the\s+)?(?:buffer\s+)?`([A-Za-z_]\w*)`",
@@ -450,8 +471,9 @@ _INTO = re.compile(r"(?<![\w.`])([A-Za-z_]\w*)\s+(?:(?:goes|is\s+written|is\s+st
 def _bound_names(prompt: str, free: list[str], target: str | None) -> tuple[dict[str, str], str | None]:
     """The formula's names the prompt binds to buffers in words ("x comes from `wavelength_nm`, y goes to
     `model_counts`"): {input name: buffer} and the buffer the target goes to (or None)."""
-    ins = {m.group(1): m.group(2) for m in [*_FROM.finditer(prompt), *_IS_NAMED.finditer(prompt)]
-           if m.group(1) in free and m.group(1) != m.group(2) and (len(m.group(1)) == 1 or m.group(1).lower() not in STOP)}
+    ins = {m.group(2): m.group(1) for m in _CALL_IT.finditer(prompt) if m.group(2) in free}
+    ins.update({m.group(1): m.group(2) for m in [*_FROM.finditer(prompt), *_IS_NAMED.finditer(prompt)]
+                if m.group(1) in free and m.group(1) != m.group(2) and (len(m.group(1)) == 1 or m.group(1).lower() not in STOP)})
     out = next((m.group(2) for m in [*_INTO.finditer(prompt), *_STORED.finditer(prompt)]
                 if target and m.group(1) == target != m.group(2)), None)
     return ins, out

@@ -25,14 +25,15 @@ PARAMS = "params"  # the conventions' uniform struct variable
 
 UNIFORM_WORDS = re.compile(r"\b(uniforms?|params?|parameters?|constants?|scalars?|knobs?|struct|arguments?|"
                            r"configurable)\b", re.I)
-OUT_CUE = re.compile(r"(?:->|=>|\binto|\bto|\boutput(?:\s+buffer)?(?:\s+(?:is|will\s+be|should\s+be))?|\bout|"
+OUT_CUE = re.compile(r"(?:->|=>|\binto|\bto|\boutput(?:\s+(?:buffer|array))?(?:\s+(?:is|will\s+be|should\s+be))?|\bout|"
                       r"\b(?:stor|sav|plac)(?:e[sd]?|ing)(?:\s+\w+){0,3}\s+in|"
                       r"\bput(?:s|ting)?(?:\s+\w+){0,3}\s+in|\bresults?\s+in|"
                       r"\b(?:writes?|writing)(?:\s+\w+)?\s+(?:to|in)|\bwrites?)"  # "write `y`"; then type words may stand before
                       # the name ("-> u32 `y`")
                       r"(?:\s+(?:the|a|an|new|separate|[uif]32|f16|float|uint|int|array(?:<\w+>)?|buffer))*\s*[:`]?\s*$",
                       re.I)
-IN_CUE = re.compile(r"(?:\bin|\bfrom|\bover|\bof|\binput(?:\s+buffer)?(?:\s+is)?|\bcalled|\bnamed|\breads?)\s*[:`]?\s*$", re.I)
+IN_CUE = re.compile(r"(?:\bin|\bfrom|\bover|\bof|\binput(?:\s+(?:buffer|array))?(?:\s+is)?|\bcalled|\bnamed|\breads?)\s*[:`]?\s*$",
+                    re.I)
 _WORD = re.compile(r"`?([A-Za-z_]\w*)`?")
 CLAUSE_END = re.compile(r"[.;!](?:\s|$)|\n")  # where a formula's or a chain's clause ends
 STOP = set("a an the this that these it its each every all one them their and or of in on to into for with by from as "
