@@ -328,6 +328,10 @@ def prompt_buffers(prompt: str, min_names: int = 2) -> tuple[list[str], list[str
                                                        re.fullmatch(r"[A-Z][a-z]+[A-Z]\w*", name)):  # "MobileNetV3"
             continue
         names.append((pos, name))
+    names = [(p, n) for p, n in names if not ((m := re.fullmatch(r"(\w+)_(?:left|right|up|down|north|south|east|west|"
+                                                                  r"above|below)", n)) and
+                                              re.search(r"(?<![\w.])%s(?![\w(])" % re.escape(m.group(1)), prompt))]
+    # "u_left + u_right + u_up + u_down - 4*u": a stencil's neighbours of `u`, not buffers of their own
     if says_in_place(prompt):
         return ([], [names[0][1]]) if len(names) == 1 else None
     ins: list[str] = []
