@@ -238,3 +238,9 @@ def test_argmin_and_argmax_compare_the_way_the_words_say_and_a_largest_value_is_
     absolute = MAP.replace("y[i] = x[i] * 0.5;", "y[0] = max(abs(x[0]), abs(x[1]));")
     assert fitting("reduce: the largest value -> y[0]", [absolute, plain]) == [1]
     assert fitting("reduce: the peak magnitude -> y[0]", [absolute, plain]) == [0, 1]
+
+
+def test_a_one_element_result_is_stored_to_element_0_only():
+    every = MAP.replace("y[i] = x[i] * 0.5;", "y[i] = x[i];\n    y[0] = max(y[0], x[i]);")
+    only = MAP.replace("y[i] = x[i] * 0.5;", "y[0] = max(y[0], x[i]);")
+    assert fitting("the largest of x, reduced into y[0]", [every, only]) == [1]

@@ -15,7 +15,7 @@ at most one uniform of the parameters the prompt mentions), applied to the pool 
   5. k names the prompt calls uniforms ("lo and hi are uniforms"): members whose uniform struct has at
      least k fields (not `clamp(x, p.lo, p.lo)` from a struct that forgot `hi`);
   6. a one-element result (a buffer the prompt writes only as `total[0]`): members that store to an
-     element 0 (`out[0] = ...`, `atomicAdd(&out[0], ...)`), not to every element;
+     element 0 (`out[0] = ...`, `atomicAdd(&out[0], ...)`), not to every element, and to no other element of it;
   7. no word of integers (`speaks_of_integers`: "u32", "unsigned", "bits", "count", "histogram", `^`,
      `<<`, "odd"...): members without integer storage arrays, since the conventions make elements `f32`
      unless the description speaks of integers, counts, bits or indices (the caller adds each integer
@@ -284,8 +284,11 @@ def fitting(prompt: str, codes: Sequence[str]) -> list[int]:
     named = uniform_names(prompt)
     if named:
         rules.append(lambda c: len(interface(c)[1]) >= len(named))
-    if one_element_results(prompt):
-        rules.append(stores_to_element_0)
+    singles = one_element_results(prompt)
+    if singles:
+        rules.append(stores_to_element_0)  # and to no other element of those buffers ("peak[t] = acc" of every thread)
+        rules.append(lambda c: not any(re.search(r"(?<![\w.])%s\s*\[\s*(?!0u?\s*\])[^\]]+\]\s*=(?!=)" % re.escape(n), c)
+                                       for n in singles))
     if not speaks_of_integers(prompt):
         rules.append(lambda c: not integer_storage(c))
     if says_atomic(prompt):
