@@ -22,7 +22,8 @@ from .prompt_words import STOP
 FUNCS: dict[str, tuple[int, str]] = {
     **{f: (1, f + "({0})") for f in "exp exp2 log log2 sqrt abs floor ceil round trunc sin cos tan asin acos atan "
                                      "sinh cosh tanh asinh acosh atanh sign fract radians degrees".split()},
-    "ln": (1, "log({0})"), "sgn": (1, "sign({0})"), "signum": (1, "sign({0})"), "log10": (1, "(log({0}) / log(10.0))"), "log1p": (1, "log(1.0 + {0})"),
+    "ln": (1, "log({0})"), "sgn": (1, "sign({0})"),
+    "signum": (1, "sign({0})"), "log10": (1, "(log({0}) / log(10.0))"), "log1p": (1, "log(1.0 + {0})"),
     "expm1": (1, "(exp({0}) - 1.0)"), "rsqrt": (1, "inverseSqrt({0})"), "inversesqrt": (1, "inverseSqrt({0})"),
     "arcsin": (1, "asin({0})"), "arccos": (1, "acos({0})"), "arctan": (1, "atan({0})"), "fabs": (1, "abs({0})"),
     "absolute": (1, "abs({0})"), "square": (1, "({0} * {0})"), "saturate": (1, "clamp({0}, 0.0, 1.0)"),

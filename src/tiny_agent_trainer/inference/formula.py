@@ -25,6 +25,8 @@ in place when the prompt says so), a name said to be the buffer's length ("N is 
 field `tau` never read as 2 pi. Bindings follow the conventions (inputs, then outputs, then one uniform struct, each in
 order of first mention, or in the order a sentence lists the buffers: "num and den are float buffers"). The words around the formula are read by `prompt_words.py`, which also tells the
 pool filters how many buffers the prompt names (`prompt_interface`).
+The words that name a formula's parts (aliases, names bound in words, the scope text, in-place buffers) are read by
+`formula_names.py`.
 The reviewer decides whether the transcription explains the prompt better than the model's own
 shader and the retrieved ones; this module never decides, never validates (the caller runs naga),
 and handles only elementwise maps: `f32`, or `u32` when the prompt speaks of unsigned words or bits and of
@@ -45,6 +47,8 @@ from ..dataset.naming import BUILTINS
 from .declared import declared_buffers, declared_uniform
 from .expr import (AUGOPS, ELEMENT_I, FUNCS, INDEX, MODULES, PREC, Constants, Reject, balanced, emit, emit_p, free_names,
                    normalise, paren, parse_prefix, u32_literals)
+from .formula_names import (ARTICLE, PLACEHOLDERS, TYPE_WORDS, aliases, bound_names, in_place_buffers, index_letter,
+                            integer_fields, is_named, length_of, scope_text)
 from .prompt_words import (CLAUSE_END, IN_CUE, OUT_CUE, STOP, UNIFORM_WORDS, VERBS, buffer_cue, first_pos, legal,
                            mentions, output_name, reserved, says_in_place, stated_order, uniform_names, uniform_order)
 
@@ -63,11 +67,6 @@ _I32_WORDS = re.compile(r"\bi32s?\b|\bsigned\s+(?:32-bit\s+)?int", re.I)
 _NOT_I32 = re.compile(r"\b(?:u32|uint\w*|unsigned|floats?|f32|real|rgba?|pixels?|colou?rs?|vec[234]|image|images|"
                       r"matrix|matrices|rows?|cols?|columns?|width|height|2d|grid|workgroup|reduce|reduction|sum of|"
                       r"histogram|atomic\w*|count|counts|counting)\b", re.I)
-# words after "in" / "of" that are no buffers: types ("keep everything in float") and prose ("in order", "in place")
-_TYPE_WORDS = {"float", "floats", "double", "half", "int", "integer", "uint", "number", "numbers", "order", "place",
-               "range", "radians", "degrees", "general", "practice", "parallel", "advance", "case", "turn", "time",
-               "my", "our", "your", "their", "its"}
-_PLACEHOLDERS = set("x v t e u z s y val elem el value sample item entry".split())
 _PARAMS = "params"
 # Words of `STOP` that do name buffers in prompts ("outputs = step(0, input)")
 _NOUNS = {"input", "output", "result", "results", "value", "values", "element", "elements", "array", "arrays",
@@ -148,7 +147,7 @@ def _starts_a_rule(prompt: str, start: int) -> bool:
 def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, ast.expr, int]]:
     """(target or None, update operator or "=", expression, position) for every formula span of the prompt."""
     out = []
-    named = frozenset(n for n in ("tau",) if _named(prompt, n))  # "uniform fields ambient, dt, tau": not 2 pi
+    named = frozenset(n for n in ("tau",) if is_named(prompt, n))  # "uniform fields ambient, dt, tau": not 2 pi
 
     def _parse(text: str, bare_ok: bool = False, ints: bool = False):
         return parse_prefix(text, bare_ok, ints, named)
@@ -230,8 +229,8 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
         if got is None or not re.search(r"[-+*/^&|%(]", got[1]):
             continue
         names = set(free_names(got[0])) - _module_bases(got[0])
-        one_placeholder = len(names) == 1 and all(n in _PLACEHOLDERS or len(n) == 1 and n != INDEX for n in names)
-        alias = _aliases(prompt, sorted(names), None)  # "atan2(east, north)" of `wind_east` and `wind_north`
+        one_placeholder = len(names) == 1 and all(n in PLACEHOLDERS or len(n) == 1 and n != INDEX for n in names)
+        alias = aliases(prompt, sorted(names), None)  # "atan2(east, north)" of `wind_east` and `wind_north`
         named_buffers = names and INDEX not in names and all(  # "atan2(im, re) ... to `phase`": buffers it names
             re.search(r"`%s`" % re.escape(n), prompt) or buffer_cue(prompt, n) or n in alias or
             re.search(r"\b(?:in|from)\s+%s\b" % re.escape(n), prompt[:m.start()]) for n in names)  # "... parts in re"
@@ -346,56 +345,10 @@ class _Inline(ast.NodeTransformer):
         return copy.deepcopy(self.exprs[node.id]) if node.id in self.exprs else node
 
 
-def _integer_fields(prompt: str) -> dict[str, str]:
-    """The uniform fields the prompt declares as `u32` or `i32` ("n (u32, periods per year)"): a float formula may
-    use them (converted), so their type words do not make it an integer formula."""
-    return {n: t for n, t in declared_uniform(prompt) or [] if t in ("u32", "i32")}
-
-
-def _scope_text(prompt: str) -> str:
-    """The prompt as the scope checks read it: without the type notes of declared integer fields and, when nothing
-    speaks of a grid, without a lone "height" ("initial height" of a projectile is not an image's)."""
-    for name in _integer_fields(prompt):
-        prompt = re.sub(r"(`?\b%s\b`?\s*(?:\(\s*|:\s*|\s+as\s+|(?:\([^()]*\)\s*)?(?:is|being)\s+(?:an?\s+)?))[ui]32\b"
-                        % re.escape(name), r"\1", prompt)  # "n (u32)", "t (the step count) is a u32 uniform"
-    if not re.search(r"\b(?:width|rows?|cols?|columns?|grid|2d|image|images|pixels?)\b", prompt, re.I):
-        prompt = re.sub(r"\bheights?\b", "h", prompt, flags=re.I)
-    if "width" in uniform_names(prompt) and not re.search(r"\b(?:heights?|rows?|cols?|columns?|grid|2d|image|images|"
-                                                          r"pixels?)\b", prompt, re.I):
-        prompt = re.sub(r"\bwidth\b", "w", prompt)  # a Gaussian's `width` field is no image's width
-    prompt = re.sub(r"\b(?:running|moving|exponential(?:ly)?(?:\s+weighted)?)\s+(?:mean|average)s?\b", "ema", prompt,
-                    flags=re.I)  # a batchnorm's running mean is one element's state, not a reduction
-    prompt = re.sub(r"\b(?:no|without|not\s+a)\s+reduction\b|\b(?:step|frame|iteration|tick)\s+count\b", "", prompt,
-                    flags=re.I)  # "No reduction, one loss value per element", "t (the step count)"
-    prompt = re.sub(r"\b(?:don'?t|do\s+not|never)\b[^.;]*|\b(?:one|a|single)\s+(?:float|f32|value)\s+per\s+pixel\b|"
-                    r"\bnot\s+(?:rgba?|colou?rs?)\b", "", prompt, flags=re.I)  # "don't quantize to 8 bits", "not RGB"
-    if not re.search(r"\b(?:width|heights?|rows?|cols?|columns?|grid|2d|pixels?|neighbo\w*|stencil|kernel|x\s*,\s*y)\b",
-                     prompt, re.I):
-        prompt = re.sub(r"\bimages?\b", "picture", prompt, flags=re.I)  # "image gradient components" per element
-    if re.search(r"\bsnap\w*\b|\bquanti[sz]\w*", prompt, re.I) and not re.search(
-            r"\b(?:width|heights?|rows?|cols?|columns?|2d|image|images|pixels?)\b", prompt, re.I):
-        prompt = re.sub(r"\bgrid\b", "lattice", prompt, flags=re.I)  # "snap positions to a grid" is a map
-    return prompt
-
-
-def _index_letter(prompt: str) -> str:
-    """The prompt with another index letter written as `i` where it indexes ("windowed[n] = frame[n] * ... n / (N - 1)"
-    in the sentence of that assignment)."""
-    m = re.search(r"\b[A-Za-z_]\w*\[([a-hj-z])\]\s*=(?!=)", prompt)
-    if m is None or re.search(r"\[i\]", prompt):
-        return prompt
-    letter = m.group(1)
-    start = max(prompt.rfind(". ", 0, m.start()), prompt.rfind("\n", 0, m.start())) + 1
-    end = CLAUSE_END.search(prompt, m.end())
-    end = end.start() if end else len(prompt)
-    span = re.sub(r"(?<![\w.'`])%s(?![\w'`])" % letter, "i", prompt[start:end])
-    return prompt[:start] + span + prompt[end:]
-
-
 def formula_candidates(prompt: str) -> list[str]:
     """WGSL kernels transcribing the prompt's explicit elementwise formulas (most specific first); [] if none."""
-    prompt = _index_letter(prompt)
-    scope = _scope_text(prompt)
+    prompt = index_letter(prompt)
+    scope = scope_text(prompt)
     ints = _U32_WORDS.search(scope) is not None and _NOT_U32.search(scope) is None  # not "`n` (u32)" of a float rule
     signed = not ints and _I32_WORDS.search(prompt) is not None and _NOT_I32.search(scope) is None
     if not ints and not signed and _NOT_F32.search(re.sub(r"reduction\s*=\s*['\"]none['\"]", "", scope)):
@@ -419,78 +372,12 @@ def element_kernel(prompt: str, node: ast.expr) -> str | None:
     """A float kernel applying `node`, an expression in the placeholder element `v`, to the input the prompt names
     (its output and in-place update read from the words as for a bare rule); None for prompts outside this
     module's scope (integers, colours, grids, reductions) or when the words do not give a kernel."""
-    if _NOT_F32.search(_scope_text(prompt)):
+    if _NOT_F32.search(scope_text(prompt)):
         return None
     try:
         return _kernel(prompt, None, "bare", node, 0, branch_words_ok=True)  # "then" joins the steps
     except Reject:
         return None
-
-
-def _named(prompt: str, name: str) -> bool:
-    """Whether the prompt treats the plain word `name` as a name: backticked, indexed (`x[i]`), called a buffer,
-    array, input, output or uniform, listed with others or given a value."""
-    n = re.escape(name)
-    return (buffer_cue(prompt, name) or name in uniform_names(prompt) or re.search(
-        r"`%s`|(?<![\w.])%s\s*\[|(?<![\w.])%s\s*(?:=|:|\(|->|is\b|are\b|being\b|holds?\b|contains?\b)|"
-        r"\b(?:into|to|in|from|of|and|or|with|then)\s+(?:the\s+)?%s\b|,\s*%s\b|\b%s\s*,"
-        % (n, n, n, n, n, n), prompt) is not None)
-
-
-def _aliases(prompt: str, free: list[str], target: str | None) -> dict[str, str]:
-    """Short names of the formula that stand for longer backticked names of the prompt, one word of them: `new` and
-    `old` of "from `old_price` to `new_price`: (new - old) / old"; only where exactly one backticked name has that
-    word and the short name itself is not one of the prompt's names."""
-    ticked = [w for w in dict.fromkeys(re.findall(r"`([A-Za-z_]\w*)`", prompt)) if w not in free and w != target]
-    out: dict[str, str] = {}
-    said = uniform_names(prompt)
-    for n in free:
-        if len(n) < 2 or n in _PLACEHOLDERS or n == INDEX or f"`{n}`" in prompt or buffer_cue(prompt, n) or n in said:
-            continue
-        hits = [w for w in ticked if (n.lower() in w.lower().split("_")[:2] or w.lower() in (n.lower() + "s", n.lower() + "es"))
-                and w not in out.values()]  # one word of `old_price`; `gain` of `gains`
-        if len(hits) == 1:
-            out[n] = hits[0]
-    return out
-
-
-_ARTICLE = re.compile(r"(?<![\w.`])[Aa]\s+(?!(?:and|or|is|are|from|to|into|in|of|with|as|by|then|comes?|goes|holds?|"
-                      r"times|plus|minus|over|under|and|if|else|otherwise)\b)(?=[A-Za-z]{2,})")
-# "x comes from `wavelength_nm`", "a from `sdf_sphere`", "y goes to `model_counts`", "d into `sdf_union`"
-_FROM = re.compile(r"(?<![\w.`])([A-Za-z_]\w*)\s+(?:(?:comes?|is\s+read|is\s+taken|are\s+read)\s+)?from\s+"
-                   r"(?:the\s+)?(?:buffer\s+)?`([A-Za-z_]\w*)`")
-_CALL_IT = re.compile(r"`?([A-Za-z_]\w*)`?\s*\([^()]*?\bcall(?:ed)?\s+it\s+`?([A-Za-z_]\w*)`?\s*\)")  # "frame_len (u32, call it N)"
-_IS_NAMED = re.compile(r"(?<![\w.`])([A-Za-z_]\w*)\s+(?:is|=|being|denotes)\s+(?:the\s+)?(?:uniform|buffer|field|input|"
-                       r"array)\s+`([A-Za-z_]\w*)`")  # "where N is the uniform `frame_len`"
-_STORED = re.compile(r"\b(?:store|write|put|save)s?\s+([A-Za-z_]\w*)\s+(?:in|into|to)\s+(?:the\s+)?(?:buffer\s+)?`([A-Za-z_]\w*)`",
-                     re.I)  # "Store y in `post`"
-_INTO = re.compile(r"(?<![\w.`])([A-Za-z_]\w*)\s+(?:(?:goes|is\s+written|is\s+stored|gets\s+written|lands)\s+)?"
-                   r"(?:in)?to\s+(?:the\s+)?(?:buffer\s+)?`([A-Za-z_]\w*)`")
-
-
-def _bound_names(prompt: str, free: list[str], target: str | None) -> tuple[dict[str, str], str | None]:
-    """The formula's names the prompt binds to buffers in words ("x comes from `wavelength_nm`, y goes to
-    `model_counts`"): {input name: buffer} and the buffer the target goes to (or None)."""
-    ins = {m.group(2): m.group(1) for m in _CALL_IT.finditer(prompt) if m.group(2) in free}
-    ins.update({m.group(1): m.group(2) for m in [*_FROM.finditer(prompt), *_IS_NAMED.finditer(prompt)]
-                if m.group(1) in free and m.group(1) != m.group(2) and (len(m.group(1)) == 1 or m.group(1).lower() not in STOP)})
-    out = next((m.group(2) for m in [*_INTO.finditer(prompt), *_STORED.finditer(prompt)]
-                if target and m.group(1) == target != m.group(2)), None)
-    return ins, out
-
-
-def _LENGTH_OF(name: str) -> re.Pattern:
-    """"N is the length of the buffer", "n = number of elements", "where L is arrayLength": `name` is the length."""
-    return re.compile(r"(?<![\w.`])`?%s`?\s+(?:is|=|being|denotes|means)\s+(?:the\s+)?(?:(?:buffer|array|input|clip|"
-                      r"signal)(?:'s)?\s+|total\s+)?(?:length|size|number\s+of\s+(?:elements|samples|entries|values|items)|"
-                      r"element\s+count|arrayLength)\b" % re.escape(name))
-
-
-def _in_place_buffers(prompt: str) -> list[str]:
-    """The buffers an in-place prompt names ("`temps` buffer", "array vals", "in place on `clip`")."""
-    return [w for w in re.findall(r"`?([A-Za-z_]\w*)`?\s+(?:buffer|array)\b|\b(?:buffer|array)\s+`?([A-Za-z_]\w*)|"
-                                  r"\b[Ii]n[- ]place\s+on\s+`?([A-Za-z_]\w*)", prompt)
-            for w in w if w and w.lower() not in STOP | _TYPE_WORDS and legal(w)]
 
 
 def _renamed(node: ast.expr, alias: dict[str, str]) -> ast.expr:
@@ -507,16 +394,17 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
     local = {n for n, _ in steps}  # "h" of "h = clamp(...); d = mix(a, b, h)": a `let` of the kernel
     free = [n for e in [*(e for _, e in steps), node] for n in free_names(e) if n not in _module_bases(e) and n not in local]
     free = list(dict.fromkeys(free))
-    alias, into = _bound_names(prompt, free, target)  # "x comes from `wavelength_nm`, y goes to `model_counts`"
+    alias, into = bound_names(prompt, free, target)  # "x comes from `wavelength_nm`, y goes to `model_counts`"
     if into:
         target = into
-    alias.update(_aliases(prompt, [n for n in free if n not in alias], target))  # "`old_price` ... (new - old) / old"
+    alias.update(aliases(prompt, [n for n in free if n not in alias], target))  # "`old_price` ... (new - old) / old"
     if alias:
         node, steps = _renamed(node, alias), [(n, _renamed(e, alias)) for n, e in steps]
         free = list(dict.fromkeys(alias.get(n, n) for n in free))
     words = mentions(prompt)
-    if op == "bare" and not branch_words_ok and any(n in _PLACEHOLDERS or len(n) == 1 for n in free) and _BRANCH.search(re.sub(r"\b(?:and\s+)?then\s+(?=`)|\([^()]*\b(?:first|then)\b[^()]*\)",
-                                                                      " ", prompt)):  # "(bid buffer first)": an order
+    orders = re.sub(r"\b(?:and\s+)?then\s+(?=`)|\([^()]*\b(?:first|then)\b[^()]*\)", " ", prompt)  # "(bid first)"
+    if op == "bare" and not branch_words_ok and any(n in PLACEHOLDERS or len(n) == 1 for n in free) and \
+            _BRANCH.search(orders):
         return None
     arrow = op == "->"  # "x -> f(x)": the name after the arrow starts the map, it is no output
     bare, mapped, op = op == "bare", op in ("->", "bare"), "=" if op in ("->", "bare") else op  # "x -> f(x)": a map whose output may be unnamed
@@ -524,7 +412,7 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
     # names the prompt writes as `a[i]` or scales as a whole ("multiply each sample of `pcm` by ...")
     stop = CLAUSE_END.search(prompt, pos)  # the formula's clause: a short name used only there is its own name
     outside = prompt[:pos] + prompt[stop.start():] if stop else prompt[:pos]
-    outside = _ARTICLE.sub("", outside)  # "write a compute shader": the article is no use of a name `a`
+    outside = ARTICLE.sub("", outside)  # "write a compute shader": the article is no use of a name `a`
     once = {n for n in free if len(n) <= 2 and (len(re.findall(r"(?<![\w.])%s(?!\w)" % re.escape(n), prompt)) == 1
                                                 or not re.search(r"(?<![\w.`])%s(?![\w`])" % re.escape(n), outside))}
     if target is not None and target not in free and re.search(r"(?<![\w.`])%s(?![\w`])" % re.escape(target),
@@ -533,14 +421,14 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
         if alt and (f"`{alt}`" in prompt or re.search(r"_|\d", alt)) and f"`{target}`" not in prompt:
             target = alt  # written like a name, not "to amplitude"; a backticked target stays
     rule_in_x = op == "=" and not mapped and not isinstance(node, ast.Name) and any(
-        n in _PLACEHOLDERS or n in once for n in free)  # "..., in place, i.e. x - L * floor(x / L)"
+        n in PLACEHOLDERS or n in once for n in free)  # "..., in place, i.e. x - L * floor(x / L)"
     if target is None and (bare or rule_in_x) and says_in_place(prompt):  # "in place (x & (x - 1))",
         # "wrap every x in `coords`, in place, i.e. x - L * floor(x / L)": the one buffer named
-        named = _in_place_buffers(prompt) or [w for w in dict.fromkeys(re.findall(r"`([A-Za-z_]\w*)`", prompt))
+        named = in_place_buffers(prompt) or [w for w in dict.fromkeys(re.findall(r"`([A-Za-z_]\w*)`", prompt))
                                                if w not in free]  # "every coordinate in `coords`, in place"
-        target, op = (named[0] if len(named) == 1 or named and _in_place_buffers(prompt) else "data"), "bare-in-place"
-    elif assigned and target in once and target in free and not _named(prompt, target) and says_in_place(prompt):
-        named = [w for w in _in_place_buffers(prompt) if w not in free and f"`{w}`" in prompt]  # "on `temps`: T <- ..."
+        target, op = (named[0] if len(named) == 1 or named and in_place_buffers(prompt) else "data"), "bare-in-place"
+    elif assigned and target in once and target in free and not is_named(prompt, target) and says_in_place(prompt):
+        named = [w for w in in_place_buffers(prompt) if w not in free and f"`{w}`" in prompt]  # "on `temps`: T <- ..."
         if len(named) == 1:
             node, steps = _renamed(node, {target: named[0]}), [(n, _renamed(e, {target: named[0]})) for n, e in steps]
             free = [named[0] if n == target else n for n in free]
@@ -569,10 +457,10 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
     if any(len(n) > 1 and n.lower() in (STOP - _NOUNS) | VERBS and n not in declared_fields for n in free):
         raise Reject("a word, not a name")  # "per-element", "kernel - compute": words read as a subtraction
     if not assigned and isinstance(node, ast.BinOp) and all(isinstance(x, ast.Name) for x in (node.left, node.right)) \
-            and any(re.fullmatch(r"[a-z]{3,}", x.id) and not _named(prompt, x.id) for x in (node.left, node.right)):
+            and any(re.fullmatch(r"[a-z]{3,}", x.id) and not is_named(prompt, x.id) for x in (node.left, node.right)):
         raise Reject("words")  # "given as arguments - part of a particle system", "in: x / out: y": prose, not maths
     said_uniform = uniform_names(prompt) | {n for n, _ in declared_uniform(prompt) or []}
-    lengths = [n for n in free if n != target and _LENGTH_OF(n).search(prompt)]  # "where N is the buffer's length"
+    lengths = [n for n in free if n != target and length_of(n).search(prompt)]  # "where N is the buffer's length"
     free = [n for n in free if n not in lengths]
     uniforms, buffers, placeholders = [], [], []
     for n in free:
@@ -585,7 +473,7 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
             raise Reject("name")
         if scalar:
             uniforms.append(n)
-        elif (n in _PLACEHOLDERS or n in once or re.search(r"\b(?:every|each|per)\s+(?:(?:element|value|entry|sample|"
+        elif (n in PLACEHOLDERS or n in once or re.search(r"\b(?:every|each|per)\s+(?:(?:element|value|entry|sample|"
                                                            r"item|number)\s+)?%s\b" % n, prompt)) and \
                 n not in indexed and not buffer_cue(prompt, n) and not any(b and w == n for _, w, b in words) and \
                 n not in declared_buffers(prompt):  # "Bind x (read-only f32)": a buffer
@@ -597,7 +485,7 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
         skip = set(free) | {target} | STOP
         cands = []
         for p, w, tick in words:
-            if w in skip or w in cands or not legal(w) or w.lower() in STOP | _TYPE_WORDS or w in FUNCS or w in MODULES or \
+            if w in skip or w in cands or not legal(w) or w.lower() in STOP | TYPE_WORDS or w in FUNCS or w in MODULES or \
                     UNIFORM_WORDS.fullmatch(w) or not tick and re.fullmatch(r"[A-Z][a-z]+|[A-Z]{2,}\d*", w):
                 continue  # not "from uniform buffer", not "in Chrome"
             if tick or IN_CUE.search(prompt[max(0, p - 16):p]) or re.match(r"\s+(?:buffer|array)\b", prompt[p + len(w):]):
@@ -630,7 +518,7 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
     for b in buffers:
         bind[b] = f"{wn.get(b, b)}[i]"
     bind[target] = f"{wn.get(target, target)}[i]"
-    fields = _integer_fields(prompt) if ty == "f32" else {}  # "n (u32)" in a float formula: f32(params.n)
+    fields = integer_fields(prompt) if ty == "f32" else {}  # "n (u32)" in a float formula: f32(params.n)
     for u in uniforms:
         bind[u] = f"f32({_PARAMS}.{wn.get(u, u)})" if u in fields else f"{_PARAMS}.{wn.get(u, u)}"
     bind[INDEX] = {"f32": f"f32({INDEX})", "i32": f"i32({INDEX})"}.get(ty, INDEX)
