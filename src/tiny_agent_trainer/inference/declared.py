@@ -7,7 +7,8 @@ Users who know WGSL often spell the parameters out: "uniform fields: step (u32),
 backticks next to a uniform word, "NAME is a(n) [type] uniform") and returns None for anything looser, so a caller may
 trust what it returns: `struct_text` writes the declared struct the way the training shaders do, for decoding the
 model's answer after it (`pool.py`), `matches` tells whether a shader's uniform struct has the declared fields, and
-`with_declared_names` renames a fitting struct's fields to them. `declared_buffers` reads, as strictly, the access (and
+`with_declared_names` renames a fitting struct's fields to them (`with_declared_order` puts a struct with exactly the
+declared fields in the declared order). `declared_buffers` reads, as strictly, the access (and
 element type) written right next to a buffer's name ("gain_db (f32, read)", "`src` is read-only"), and `has_buffers`
 tells whether a shader declares them so (the pool's interface filter, `interface.py`).
 A field's type is the one written next to it (a note after a run of fields covers the run: "rows, cols (u32)"), else

@@ -15,7 +15,8 @@ field types): a verified training shader found by retrieval then speaks the prom
 from the model's own candidate.
 `adopt_numbers(code, prompt)` replaces the shader's float constants that the prompt does not contain
 by the prompt's numbers that the shader lacks (in order, when the counts agree): the model copies
-digits one token at a time and sometimes drifts (`3.7` -> `3.75`, `12.5` -> `1.5`). `adopt_integers` does the
+digits one token at a time and sometimes drifts (`3.7` -> `3.75`, `12.5` -> `1.5`); well-known constants (pi, 2 pi,
+pi / 180, e, the largest f32...) never count as drifted unless the prompt spells one of them. `adopt_integers` does the
 same for whole numbers (`-32768, 32767` for "clamp(a - b, -128, 127)"), never for bindings, workgroup sizes, array
 lengths or in shaders with loops; `adopt_prompt_numbers` applies both.
 `as_float(code)` retypes the integer storage arrays (`array<u32>`, `array<vec4<i32>>`; not atomics) to

@@ -39,8 +39,9 @@ at most one uniform of the parameters the prompt mentions), applied to the pool 
  14. inputs counted outright ("AND two arrays", "inputs mag then sgn"; `prompt_words.min_inputs`): members with that
      many storage buffers, plus one for the output unless the update is in place (nineteenth session);
  15. words that name one operator (`word_operators`): "AND" / "XOR" / "shift ... left" need `&` / `^` / `<<`; the
-     maximum (minimum) of a reduction needs `max(` (`min(`); a mean without words of maxima has no `max(`; a sum
-     without words of means does not divide by the count;
+     maximum (minimum) of a reduction needs `max(` (`min(`), "the largest value" no `abs(`, an argmin / argmax the
+     comparison the right way round; a mean without words of maxima has no `max(`; a sum without words of means does
+     not divide by the count;
  16. border cells written apart ("boundary cells are copied unchanged", "pixels on the border get 0") and no word
      of clamping or wrapping: members that test for the border (`== 0u`, `== w - 1u`...), not a clamped stencil;
      "wrap around" / "toroidal" on a grid: members that use `%`; a flip "left to right" ("upside down") on a grid:
@@ -168,7 +169,7 @@ _ELEMENT_0 = re.compile(r"`?([A-Za-z_]\w*)`?\[0u?\]")
 
 
 _BIT_WORDS = [  # (words of the prompt, the operator the shader must use)
-    (re.compile(r"\bAND\b|\bbitwise[- ]and\b|\band\s+mask\b", re.I if False else 0), re.compile(r"[^&]&[^&]")),
+    (re.compile(r"\bAND\b|\bbitwise[- ]and\b|\band\s+mask\b"), re.compile(r"[^&]&[^&]")),  # "AND", not "and"
     (re.compile(r"\bXOR\b|\bxor\b|\bexclusive[- ]or\b"), re.compile(r"\^")),
     (re.compile(r"\bleft[- ]shift|\bshift\w*\s+(?:\w+\s+){0,4}?left\b|<<", re.I), re.compile(r"<<")),
     (re.compile(r"\bright[- ]shift|\bshift\w*\s+(?:\w+\s+){0,4}?right\b|>>", re.I), re.compile(r">>")),
@@ -182,9 +183,11 @@ _OTHER_OPS = re.compile(r"\b(?:clamp\w*|clip\w*|relu\w*|saturat\w*|limit\w*|boun
 
 
 def word_operators(prompt: str) -> list[Callable[[str], bool]]:
-    """Rules from words that name one operator: "AND"/"XOR"/"shift left" (the shader uses `&`, `^`, `<<`), a
-    maximum or minimum of a reduction (`max(`/`>` or `min(`/`<`), a mean or an average pooling without words of
-    maxima (no `max(`), a sum without words of means (no division by the count)."""
+    """Rules 15-17 of the module docstring, from words that name one operation: "AND"/"XOR"/"shift left" (the shader
+    uses `&`, `^`, `<<`), the maximum or minimum of a reduction (`max(` / `min(`; "the largest value" no `abs(`; an
+    argmin or argmax compares the values the way round the words say), a mean or an average pooling without words of
+    maxima (no `max(`), a sum without words of means (no division by the count), a flip along one axis, border cells
+    written apart, wrap-around, a piecewise rule, a clamp."""
     rules: list[Callable[[str], bool]] = []
     for words, op in _BIT_WORDS:
         if words.search(prompt):
@@ -216,7 +219,8 @@ def word_operators(prompt: str) -> list[Callable[[str], bool]]:
         rules.append(lambda c: BORDER_TEST.search(c) is not None)  # "boundary cells are copied unchanged"
     if re.search(r"\bwrap\w*\s+around|\btor(?:us|oidal)\b|\bperiodic\b", prompt, re.I) and _grid_words(prompt):
         rules.append(lambda c: "%" in c)  # "neighbours wrap around the edges"
-    if re.search(r"\b(?:when|if|for|where|inside|below|above)\b", prompt, re.I) and re.search(r"\b(?:otherwise|else)\b", prompt, re.I):
+    if re.search(r"\b(?:when|if|for|where|inside|below|above)\b", prompt, re.I) and \
+            re.search(r"\b(?:otherwise|else)\b", prompt, re.I):
         rules.append(lambda c: _BRANCHES.search(c) is not None)  # a piecewise rule: "0.5*d*d when |d| < 1, otherwise"
     if re.search(r"(?<!\bno\s)(?<!\bnot\s)(?<!\bwithout\s)\b(?:saturat\w*|clamp\w*|clip\w*)", prompt, re.I):
         rules.append(lambda c: re.search(r"\b(?:clamp|min|max|saturate|smoothstep)\(", c) is not None)

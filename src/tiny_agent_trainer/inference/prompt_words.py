@@ -6,7 +6,9 @@
   like names (backticked, indexed as `total[0]`, snake_case, or listed like a signature "a, b -> out"),
   and how many of each; `fits_interface(code, want)` checks a shader against that count.
 - `uniform_names(prompt)`: names listed next to a uniform word ("lo and hi are uniforms").
-- `mentions_parameters(prompt)`: whether it may name a scalar parameter; `says_in_place(prompt)`.
+- `mentions_parameters(prompt)`: whether it may name a scalar parameter; `says_in_place(prompt)` ("in place",
+  "inplace=True", "overwrite", "the same buffer"...); `min_inputs(prompt)`: inputs counted outright ("AND two arrays",
+  "inputs mag then sgn").
 - helpers shared with the formula transcriber (`formula.py`): `STOP` words, the output / input cue
   patterns, `mentions`, `buffer_cue`, `first_pos`, `legal`, `reserved`, `output_name`.
 
@@ -269,7 +271,7 @@ def says_in_place(prompt: str) -> bool:
 
 _IN_PLACE = re.compile(r"\bin[- ]?place\b|\bin\s+situ\b|\bsame\s+(?:buffer|array)\b|\boverwrit\w*|"
                        r"\bback\s+(?:in)?to\s+(?:the\s+|that\s+|its\s+)?(?:same|original|input|source)\b", re.I)
-_COUNT_WORDS = {"two": 2, "2": 2, "three": 3, "3": 3, "four": 4, "4": 4, "both": 2, "pair of": 2}
+_COUNT_WORDS = {"two": 2, "2": 2, "three": 3, "3": 3, "four": 4, "4": 4, "pair of": 2}
 # "two 128-element f32 vectors", "AND two arrays", "a pair of frames": that many inputs
 _COUNTED = re.compile(r"\b(two|three|four|[234]|pair\s+of)\s+(?:[\w-]+\s+){0,3}?(?:arrays|vectors|buffers|inputs|tensors|"
                       r"images|frames|lists|signals|streams|sequences|operands|columns)\b", re.I)
