@@ -538,3 +538,12 @@ def test_an_override_and_a_noted_integer_uniform():
     assert "q[i] = select(num[i] / den[i], 0.0, abs(den[i]) < 0.5);" in code
     code = formula_candidates("in place on `mom`: mom = mom / (1 - 0.99^k), where k (the step count) is a u32 uniform.")[0]
     assert "mom[i] = mom[i] / (1.0 - pow(0.99, f32(params.k)));" in code
+
+
+def test_one_letter_placeholders_meet_their_buffers_and_a_python_conditional_with_a_comma():
+    code = formula_candidates("`probs` holds predictions and `gold` holds labels; write loss = -(y*ln(p) + (1 - y)*ln(1 - p)) "
+                              "into `loss`.")[0]
+    assert "loss[i] = -(gold[i] * log(probs[i]) + (1.0 - gold[i]) * log(1.0 - probs[i]));" in code
+    code = formula_candidates("with d = |a_in - b_in|, err = 0.5*d*d if d < 1.0, else d - 0.5. Inputs `a_in`, `b_in`, "
+                              "output `err`.")[0]
+    assert "err[i] = select(d - 0.5, 0.5 * d * d, d < 1.0);" in code

@@ -79,6 +79,8 @@ def normalise(text: str, ints: bool = False) -> str:
     words = _IF_THEN.match(text)  # "if c <= 0.04 then c / 12.92, else c * 2": `(c / 12.92) if (c <= 0.04) else ...`
     if words:
         text = "({1}) if ({0}) else ({2})".format(*(g.strip() for g in words.group(1, 2, 3))) + text[words.end():]
+    text = re.sub(r"^([^,;]+?)\s+if\s+([^,;]+?),\s*(?:else|otherwise)\s+", r"(\1) if (\2) else ",
+                  text)  # "0.5*d*d if d < 1.0, else d - 0.5": Python's conditional with a comma before `else`
     ternary = re.fullmatch(r"([^?:]+)\?([^?:]+):([^?:]+)", text)  # C's `c ? a : b` is Python's `a if c else b`
     if ternary:
         text = "({1}) if ({0}) else ({2})".format(*(g.strip() for g in ternary.groups()))

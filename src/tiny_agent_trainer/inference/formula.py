@@ -380,6 +380,18 @@ def element_kernel(prompt: str, node: ast.expr) -> str | None:
         return None
 
 
+def _matched(placeholders: list[str], cands: list[str]) -> list[tuple[str, str]]:
+    """Placeholders paired with the buffers: a one-letter placeholder with the one buffer whose name starts with that
+    letter (`p` with `probs`, whatever the order: "`probs` ... `soft_labels` ...: -(y*ln(p) + ...)"), the rest in order."""
+    pairs: dict[str, str] = {}
+    for ph in placeholders:
+        hits = [c for c in cands if len(ph) == 1 and c.lower().startswith(ph.lower()) and c not in pairs.values()]
+        if len(hits) == 1 and sum(c.lower().startswith(ph.lower()) for c in cands) == 1:
+            pairs[ph] = hits[0]
+    rest = [c for c in cands if c not in pairs.values()]
+    return [(ph, pairs[ph]) if ph in pairs else (ph, rest.pop(0)) for ph in placeholders]
+
+
 def _renamed(node: ast.expr, alias: dict[str, str]) -> ast.expr:
     node = copy.deepcopy(node)
     for x in ast.walk(node):
@@ -503,7 +515,7 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
             raise Reject("element buffer")
         if cands:
             buffers += cands
-            bind.update({ph: f"{c}[i]" for ph, c in zip(placeholders, cands)})
+            bind.update({ph: f"{c}[i]" for ph, c in _matched(placeholders, cands)})
         elif in_place and len(placeholders) == 1:
             bind[placeholders[0]] = f"{target}[i]"
         else:  # no buffer named anywhere: the placeholders are the inputs' names ("P = V^2 / R", "y = m*x + c")
