@@ -526,9 +526,11 @@ def test_an_in_place_rule_after_ie_updates_the_one_buffer_named():
 
 
 def test_a_one_letter_F_is_a_name_acronyms_and_possessives_no_buffers():
-    code = formula_candidates("Convert the Fahrenheit readings in temps_f to Celsius into temps_c: C = (F - 32) * 5 / 9.")[0]
+    code = formula_candidates("Convert the Fahrenheit readings in temps_f to Celsius into temps_c: "
+                              "C = (F - 32) * 5 / 9.")[0]
     assert "temps_c[i] = (temps_f[i] - 32.0) * 5.0 / 9.0;" in code
-    code = formula_candidates("for my tiny MLP: (x + sqrt(x*x + 4)) / 2 on every value of `pre`, results into `post`")[0]
+    code = formula_candidates("for my tiny MLP: (x + sqrt(x*x + 4)) / 2 on every value of `pre`, "
+                              "results into `post`")[0]
     assert "post[i] = (pre[i] + sqrt(pre[i] * pre[i] + 4.0)) / 2.0;" in code
 
 
@@ -536,13 +538,14 @@ def test_an_override_and_a_noted_integer_uniform():
     code = formula_candidates("q = num / den, but write 0 wherever |den| < 0.5 so nothing blows up. "
                               "Buffers: num and den in, q out.")[0]
     assert "q[i] = select(num[i] / den[i], 0.0, abs(den[i]) < 0.5);" in code
-    code = formula_candidates("in place on `mom`: mom = mom / (1 - 0.99^k), where k (the step count) is a u32 uniform.")[0]
+    code = formula_candidates("in place on `mom`: mom = mom / (1 - 0.99^k), where k (the step count) "
+                              "is a u32 uniform.")[0]
     assert "mom[i] = mom[i] / (1.0 - pow(0.99, f32(params.k)));" in code
 
 
 def test_one_letter_placeholders_meet_their_buffers_and_a_python_conditional_with_a_comma():
-    code = formula_candidates("`probs` holds predictions and `gold` holds labels; write loss = -(y*ln(p) + (1 - y)*ln(1 - p)) "
-                              "into `loss`.")[0]
+    code = formula_candidates("`probs` holds predictions and `gold` holds labels; "
+                              "write loss = -(y*ln(p) + (1 - y)*ln(1 - p)) into `loss`.")[0]
     assert "loss[i] = -(gold[i] * log(probs[i]) + (1.0 - gold[i]) * log(1.0 - probs[i]));" in code
     code = formula_candidates("with d = |a_in - b_in|, err = 0.5*d*d if d < 1.0, else d - 0.5. Inputs `a_in`, `b_in`, "
                               "output `err`.")[0]
