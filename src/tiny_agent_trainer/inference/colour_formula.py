@@ -4,6 +4,10 @@ c / (1 + c)", "c -> c^(1/gamma)"), transcribe it into a kernel over `array<vec4<
 formula to r, g and b and keeps alpha (or, where the prompt says "all four channels" or "including alpha",
 to alpha too), as one more candidate for the reranked pool.
 
+Nineteenth session: a scale of rgb before the channel formula ("scale each pixel's rgb by `exposure`, then apply
+Reinhard c / (1 + c)"), an earlier statement inlined ("c = colour * exposure, then c / (1 + c)"), a plain scale of rgb
+by a uniform, alpha set in words ("output alpha is set to 1.0"), the input buffer's own name as the channel
+("ldr = pow(hdr * 2^exposure, 1/gamma)"), and buffers whose access is declared next to their names.
 The formula is read by `formula.py` (same spans, notation and functions); this module only decides that
 its one free element name stands for a channel, binds the other names to uniform fields, and writes the
 vec4 kernel: inputs, then the output, then the uniform, as the conventions order them; in place when the
