@@ -180,3 +180,21 @@ def test_the_input_buffer_as_the_channel_and_a_plain_scale_of_rgb():
     code = colour_candidates("darken the RGBA buffer `fb` in place by multiplying r, g and b by `dim` (a float "
                              "uniform); alpha must not change")[0]
     assert "fb[i] = vec4<f32>(c.rgb * params.dim, c.a);" in code
+
+
+def test_a_key_on_the_channels_sets_alpha_where_the_condition_holds(wgpu_runtime):
+    import numpy as np
+
+    from tiny_agent_trainer.spec import BufferSpec
+
+    code = colour_candidates("Chroma key for `shot` (rgba vec4): if g > 0.5 and g > 1.2 * max(r, b), set alpha to 0; "
+                             "otherwise copy the pixel unchanged. Output `matte`.")[0]
+    assert "matte[i] = select(c, vec4<f32>(c.rgb, 0.0), (c.g > 0.5) && (c.g > 1.2 * max(c.r, c.b)));" in code
+    px = np.random.default_rng(1).random((64, 4)).astype(np.float32)
+    specs = (BufferSpec(0, "read", "array<vec4<f32>>", 64), BufferSpec(1, "read_write", "array<vec4<f32>>", 64))
+    out = np.asarray(wgpu_runtime.run(code, specs, {0: px.ravel(), 1: np.zeros(256, np.float32)}, (64,))[1]).reshape(64, 4)
+    want = px.copy()
+    key = (px[:, 1] > 0.5) & (px[:, 1] > 1.2 * np.maximum(px[:, 0], px[:, 2]))
+    want[key, 3] = 0.0
+    np.testing.assert_allclose(out, want, rtol=1e-6)
+    assert colour_candidates("if g > 0.5 make the pixel brighter, otherwise copy it (rgba `a_px` -> `b_px`)") == []

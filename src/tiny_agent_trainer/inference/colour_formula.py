@@ -108,16 +108,72 @@ def colour_candidates(prompt: str) -> list[str]:
     if only and not scaled:
         node = _scaled_first(ast.Name("c"), only.group(1), said)
         codes = _kernels(prompt, None, "=", node) if node is not None else []
-    return codes or channel_candidates(prompt)
+    return codes or channel_candidates(prompt) or key_candidates(prompt)
 
 
-_SCALED_THEN = re.compile(r"\b(?:scale|multiply)\w*\s+(?:the\s+|each\s+pixel'?s\s+|each\s+)?(?:rgb|colou?rs?|pixels?)\b[^.;]{0,40}?"
-                          r"\bby\s+(?:the\s+uniform\s+|an?\s+)?`?([A-Za-z_]\w*)`?[^.;]{0,40}?,?\s*(?:and\s+)?then\b", re.I)
+# "if g > 0.5 and g > 1.4 * max(r, b) ... alpha set to 0; otherwise copy the pixel unchanged": a key on the channels
+_KEY_IF = re.compile(r"\bif\s+", re.I)
+_KEY_END = re.compile(r"\s*(?:[,;:]|->|\bthe\s+pixel\b|\bthen\b|\bset\b|\bmake\b|\bwrite\b)", re.I)
 
 
-_SCALED_ONLY = re.compile(r"\b(?:scal|multiply|multiplying|multiplies)\w*\s+(?:the\s+|each\s+pixel'?s\s+)?(?:rgb|r,\s*g,?\s*and\s+b|"
-                          r"colou?r\s+channels|colou?rs?)\s+by\s+(?:the\s+uniform\s+|an?\s+)?`?([A-Za-z_]\w*|\d+(?:\.\d+)?)`?(?!\s*[\^*/+(])",
-                          re.I)
+def _condition(text: str) -> str:
+    """The condition at the start of `text`, up to a comma, "->" or a verb outside parentheses."""
+    depth = 0
+    for k, ch in enumerate(text):
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0 and _KEY_END.match(text, k):
+            return text[:k].strip()
+    return text.strip()
+_KEY_ALPHA = re.compile(r"\balpha\b[^.;]{0,12}?\b(?:set\s+to|to|=)\s*0(?:\.0)?\b|\bfully\s+transparent\b", re.I)
+_KEY_ELSE = re.compile(r"\b(?:otherwise|else)\b[^.;]{0,30}?\b(?:copy|copied|unchanged|keep|kept|as\s+it\s+is|pass)", re.I)
+
+
+def key_candidates(prompt: str) -> list[str]:
+    """A kernel for a key on the channels: where the condition on r, g, b (numbers, functions, uniforms the prompt
+    names) holds, the pixel's alpha becomes 0 and its rgb stays; every other pixel is copied; [] otherwise."""
+    m = _KEY_IF.search(prompt)
+    if m is None or not _KEY_ALPHA.search(prompt, m.end()) or not _KEY_ELSE.search(prompt, m.end()):
+        return []
+    text = re.sub(r"\bAND\b", "and", re.sub(r"\bOR\b", "or", _condition(prompt[m.end():])))
+    try:
+        cond = ast.parse(expr.normalise(text), mode="eval").body
+    except (SyntaxError, ValueError):
+        return []
+    said = uniform_names(prompt) | {n for n, _ in declared_uniform(prompt) or []}
+    names = [n for n in expr.free_names(cond) if n not in expr.MODULES]
+    uniforms = [n for n in dict.fromkeys(names) if n not in ("r", "g", "b", "a")]
+    if not any(n in ("r", "g", "b") for n in names) or any(u not in said or not legal(u) for u in uniforms):
+        return []
+    bind = {ch: f"c.{ch}" for ch in "rgba"} | {u: f"{formula._PARAMS}.{u}" for u in uniforms}
+    parts = cond.values if isinstance(cond, ast.BoolOp) else [cond]
+    try:
+        tests = [expr.emit(x, bind) for x in parts]
+    except expr.Reject:
+        return []
+    if not all(isinstance(x, ast.Compare) for x in parts):
+        return []
+    joined = (" && " if not isinstance(cond, ast.BoolOp) or isinstance(cond.op, ast.And) else " || ").join(
+        f"({t})" if len(parts) > 1 else t for t in tests)
+    ends = None if says_in_place(prompt) else _ends(prompt, set(uniforms) | {"r", "g", "b", "a"})
+    if says_in_place(prompt):
+        named = prompt_buffers(prompt, min_names=1)
+        src = dst = named[1][0] if named and named[1] else "pixels"
+    elif ends is None:
+        return []
+    else:
+        src, dst = ends
+    body = [f"    let c = {src}[i];", f"    {dst}[i] = select(c, vec4<f32>(c.rgb, 0.0), {joined});"]
+    return [formula.map_kernel([] if src == dst else [src], dst, uniforms, "vec4<f32>", "f32", body)]
+
+
+_SCALED_THEN = re.compile(r"\b(?:scale|multiply)\w*\s+(?:the\s+|each\s+pixel'?s\s+|each\s+)?(?:rgb|colou?rs?|pixels?)\b"
+                          r"[^.;]{0,40}?\bby\s+(?:the\s+uniform\s+|an?\s+)?`?([A-Za-z_]\w*)`?[^.;]{0,40}?,?\s*(?:and\s+)?"
+                          r"then\b", re.I)
+
+
+_SCALED_ONLY = re.compile(r"\b(?:scal|multiply|multiplying|multiplies)\w*\s+(?:the\s+|each\s+pixel'?s\s+)?"
+                          r"(?:rgb|r,\s*g,?\s*and\s+b|colou?r\s+channels|colou?rs?)\s+by\s+(?:the\s+uniform\s+|an?\s+)?"
+                          r"`?([A-Za-z_]\w*|\d+(?:\.\d+)?)`?(?!\s*[\^*/+(])", re.I)
 
 
 def _scaled_first(node: ast.expr, factor: str, said: set[str]) -> ast.expr | None:
