@@ -23,7 +23,7 @@ import copy
 import re
 
 from . import expr, formula
-from .declared import declared_buffers, declared_uniform
+from .declared import declared_buffers, said_uniforms
 from .prompt_words import STOP, first_pos, legal, prompt_buffers, says_in_place, uniform_names
 
 # A prompt about colours: the conventions make them `array<vec4<f32>>` in (r, g, b, a) order.
@@ -86,7 +86,7 @@ def colour_candidates(prompt: str) -> list[str]:
         return channel_candidates(prompt)
     codes: list[str] = []
     scaled = _SCALED_THEN.search(prompt)  # "scale each pixel's rgb by `exposure`, then apply Reinhard c / (1 + c)"
-    said = uniform_names(prompt) | {n for n, _ in declared_uniform(prompt) or []}
+    said = said_uniforms(prompt)
     known: dict[str, ast.expr] = {}  # "c = colour * exposure, then Reinhard c / (1 + c)": the earlier statement
     for target, op, node, pos in sorted(formula._formulas(prompt), key=lambda f: f[3]):
         bounded = isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("clamp", "min", "max")
@@ -139,7 +139,7 @@ def key_candidates(prompt: str) -> list[str]:
         cond = ast.parse(expr.normalise(text), mode="eval").body
     except (SyntaxError, ValueError):
         return []
-    said = uniform_names(prompt) | {n for n, _ in declared_uniform(prompt) or []}
+    said = said_uniforms(prompt)
     names = [n for n in expr.free_names(cond) if n not in expr.MODULES]
     uniforms = [n for n in dict.fromkeys(names) if n not in ("r", "g", "b", "a")]
     if not any(n in ("r", "g", "b") for n in names) or any(u not in said or not legal(u) for u in uniforms):
@@ -279,7 +279,7 @@ def _kernels(prompt: str, target: str | None, op: str, node: ast.expr) -> list[s
     splatted) and channel by channel (naga's fallback where the vector form does not type-check); [] when the
     formula's names are not one channel plus uniforms the prompt names, or the buffers are unclear."""
     free = [n for n in expr.free_names(node) if n not in expr.MODULES]
-    said = uniform_names(prompt) | {n for n, _ in declared_uniform(prompt) or []}
+    said = said_uniforms(prompt)
     channels = [n for n in free if n.lower() in _CHANNEL and n not in said]
     ends = None if says_in_place(prompt) else _ends(prompt, said)
     if not channels and ends and ends[0] in free and f"`{ends[0]}`" in prompt:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from .prompt_words import STOP
+from .prompt_words import STOP, uniform_names
 
 
 _TYPE = r"(?:f32|u32|i32)"
@@ -177,6 +177,12 @@ def declared_uniform(prompt: str) -> list[tuple[str, str | None]] | None:
                 continue
             fields.append((name, ty))
     return [(n, {"float": "f32"}.get(t.lower(), t.lower()) if t else None) for n, t in fields] or None
+
+
+def said_uniforms(prompt: str) -> set[str]:
+    """The names the prompt calls uniforms in words (`prompt_words.uniform_names`) or declares outright
+    (`declared_uniform`): the one set the transcribers bind to `params.<name>`."""
+    return uniform_names(prompt) | {n for n, _ in declared_uniform(prompt) or []}
 
 
 def struct_text(fields: list[tuple[str, str | None]]) -> str | None:

@@ -44,7 +44,7 @@ import copy
 import re
 
 from ..dataset.naming import BUILTINS
-from .declared import declared_buffers, declared_uniform
+from .declared import declared_buffers, said_uniforms
 from .expr import (AUGOPS, ELEMENT_I, FUNCS, INDEX, MODULES, PREC, Constants, Reject, balanced, emit, emit_p, free_names,
                    normalise, paren, parse_prefix, u32_literals)
 from .formula_names import (ARTICLE, PLACEHOLDERS, TYPE_WORDS, aliases, bound_names, in_place_buffers, index_letter,
@@ -465,13 +465,13 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
         return None
     if not legal(target) and not reserved(target):
         raise Reject("target name")
-    declared_fields = uniform_names(prompt) | {n for n, _ in declared_uniform(prompt) or []}
-    if any(len(n) > 1 and n.lower() in (STOP - _NOUNS) | VERBS and n not in declared_fields for n in free):
+    said_uniform = said_uniforms(prompt)
+    if any(len(n) > 1 and n.lower() in (STOP - _NOUNS) | VERBS and n not in said_uniform for n in free):
         raise Reject("a word, not a name")  # "per-element", "kernel - compute": words read as a subtraction
     if not assigned and isinstance(node, ast.BinOp) and all(isinstance(x, ast.Name) for x in (node.left, node.right)) \
             and any(re.fullmatch(r"[a-z]{3,}", x.id) and not is_named(prompt, x.id) for x in (node.left, node.right)):
         raise Reject("words")  # "given as arguments - part of a particle system", "in: x / out: y": prose, not maths
-    said_uniform = uniform_names(prompt) | {n for n, _ in declared_uniform(prompt) or []}
+    declared = declared_buffers(prompt)
     lengths = [n for n in free if n != target and length_of(n).search(prompt)]  # "where N is the buffer's length"
     free = [n for n in free if n not in lengths]
     uniforms, buffers, placeholders = [], [], []
@@ -488,7 +488,7 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
         elif (n in PLACEHOLDERS or n in once or re.search(r"\b(?:every|each|per)\s+(?:(?:element|value|entry|sample|"
                                                            r"item|number)\s+)?%s\b" % n, prompt)) and \
                 n not in indexed and not buffer_cue(prompt, n) and not any(b and w == n for _, w, b in words) and \
-                n not in declared_buffers(prompt):  # "Bind x (read-only f32)": a buffer
+                n not in declared:  # "Bind x (read-only f32)": a buffer
             placeholders.append(n)  # `x`, `v`... or a short name written only in the formula ("f = 440 * 2^((n - 69) / 12)")
         else:
             buffers.append(n)

@@ -275,8 +275,8 @@ def fitting(prompt: str, codes: Sequence[str]) -> list[int]:
         rules.append(lambda c: fits_interface(c, want))
     wanted = min_inputs(prompt)
     if wanted:  # "two arrays": as many storage buffers read, plus an output unless updated in place
-        rules.append(lambda c: sum(1 for b in interface(c)[0] if "storage" in b[1]) >=
-                     wanted + (0 if says_in_place(prompt) else 1))
+        least = wanted + (0 if says_in_place(prompt) else 1)
+        rules.append(lambda c: sum(1 for b in interface(c)[0] if "storage" in b[1]) >= least)
     if says_in_place(prompt):
         rules.append(reads_an_output)
     elif not may_update_in_place(prompt):

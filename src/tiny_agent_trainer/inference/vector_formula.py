@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 
 from . import expr
-from .declared import declared_uniform
+from .declared import said_uniforms
 from .formula import _PARAMS, map_kernel
-from .prompt_words import STOP, legal, prompt_buffers, says_in_place, stated_order, uniform_names
+from .prompt_words import STOP, legal, prompt_buffers, says_in_place, stated_order
 
 _VEC4 = re.compile(r"\bvec4\b|\bfloat4\b", re.I)
 _NORMALISE = re.compile(r"\b(?:re)?normali[sz]\w*\b|\bunit\s+length\b|\bxyz\s*/=\s*length\s*\(\s*xyz\s*\)", re.I)
@@ -73,7 +73,7 @@ def _updated(prompt: str) -> str | None:
         return None
     node = got[0]
     free = [n for n in expr.free_names(node) if n not in expr.MODULES]
-    said = uniform_names(prompt) | {n for n, _ in declared_uniform(prompt) or []}
+    said = said_uniforms(prompt)
     buffers = [n[:-5] for n in free if n.endswith("__xyz")]
     uniforms = [n for n in free if not n.endswith("__xyz")]
     if any(u not in said or not legal(u) or u.lower() in STOP for u in uniforms) or \

@@ -18,6 +18,8 @@ from __future__ import annotations
 import ast
 import re
 
+from .declared import said_uniforms
+from .expr import Constants, normalise
 from .formula import element_kernel
 from .prompt_words import CLAUSE_END, uniform_names
 
@@ -114,12 +116,10 @@ _REMAP = re.compile(r"\b(?:(?:re)?map|(?:re)?scale|convert|transform|normali[sz]
 def word_remap(prompt: str) -> ast.expr | None:
     """The linear map (in the placeholder `v`) of "map ... from [a, b] onto [c, d]": c + (v - a) * (d - c) / (b - a),
     each end a number or a name the prompt calls a uniform; None otherwise."""
-    from .declared import declared_uniform
-
     m = _REMAP.search(prompt)
     if m is None:
         return None
-    said = uniform_names(prompt) | {n for n, _ in declared_uniform(prompt) or []}
+    said = said_uniforms(prompt)
     ends = [_operand(g, said) for g in m.groups()]
     if any(e is None for e in ends):
         return None
@@ -136,13 +136,10 @@ _WRAP = re.compile(r"\b(?:wrap|fold|bring|map|put|reduce)\w*\b[^.;]{0,60}?\b(?:b
 def word_wrap(prompt: str) -> ast.expr | None:
     """"wrap every angle into [-π, π)" (a half-open range): v - (b - a) * floor((v - a) / (b - a)), the ends numbers,
     multiples of pi or names the prompt calls uniforms; None otherwise."""
-    from .declared import declared_uniform
-    from .expr import Constants, normalise
-
     m = _WRAP.search(prompt)
     if m is None:
         return None
-    said = uniform_names(prompt) | {n for n, _ in declared_uniform(prompt) or []}
+    said = said_uniforms(prompt)
     ends = []
     for text in m.groups():
         try:
@@ -175,15 +172,13 @@ _CLAMP = re.compile(r"\b(?:clamp|clip)\w*\s+(?:each|every|all)?[^.;\[]{0,60}?\b(
 def word_clamp(prompt: str) -> ast.expr | None:
     """"Clamp each value of raw_depth into [near_plane, far_plane]" as the whole request: clamp(v, lo, hi), the ends
     numbers or names the prompt calls uniforms; None when the prompt names any other operation."""
-    from .declared import declared_uniform
-
     m = _CLAMP.search(prompt)
     if m is None or not re.search(r"(?:^|[.;!?:]\s*)$", prompt[:m.start()]) or \
             re.search(r"\b(?:then|before|after|first)\b", re.split(r"[.;!?](?:\s|$)", prompt[m.start():])[0], re.I) or \
             _OTHER_OP.search(prompt[:m.start()] + " " + prompt[m.end():]) or \
             any(p.search(prompt[:m.start()] + " " + prompt[m.end():]) for p, _ in _STEPS):
         return None
-    said = uniform_names(prompt) | {n for n, _ in declared_uniform(prompt) or []}
+    said = said_uniforms(prompt)
     ends = [_operand(g, said) for g in m.groups()]
     if any(e is None for e in ends):
         return None
