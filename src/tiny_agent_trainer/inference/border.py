@@ -4,7 +4,7 @@ says ("pixels on the one-pixel border get 0", "boundary cells are copied unchang
 A small model often writes a clamped stencil everywhere (`min(x + 1u, w - 1u)`) where the prompt asks for the border
 apart. `border_value(prompt)` reads what the border gets ("0" or "copy"), or None; `with_border(code, value)` finds the
 member's 2D bounds guard (`if (x >= params.w || y >= params.h) { return; }`, `x`/`y` being `gid.x`/`gid.y` or names
-bound to them) and its one store to the `f32` output, and writes that store as `select(stencil, border, on_border)`,
+bound to them) and its one store to the `f32` output (`steps.one_store`, as the bound twins use), and writes that store as `select(stencil, border, on_border)`,
 `on_border` testing `gid.x`/`gid.y` against 0 and the guard's bounds minus one; "copy" reads the first input at the
 store's index. The variant joins the pool beside its member; the reviewer decides.
 
@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from ..wgsl.names import interface
+from .steps import one_store
 
 _KEPT = re.compile(r"\b(?:border|boundary|edge|outermost|outer)\b[^.;]*?\b(?P<what>copied|copy|unchanged|untouched|get\s+0|"
                    r"are\s+0|=\s*0|set\s+to\s+(?:0|zero)|zero(?:ed)?|keep|kept|stay|fixed|just\s+get\s+0)|"
@@ -65,16 +66,12 @@ def with_border(code: str, value: str) -> str | None:
     bindings = interface(code)[0]
     outs = [n for _, acc, n, t in bindings if acc.rstrip(">").endswith(",read_write") and t.replace(" ", "") == "array<f32>"]
     ins = [n for _, acc, n, t in bindings if acc.rstrip(">").endswith(",read") and t.replace(" ", "") == "array<f32>"]
-    if w is None or h is None or len(outs) != 1 or value == "copy" and not ins:
+    one = one_store(code)  # the shader's one element store, to its `f32` output, after the guard
+    if w is None or h is None or len(outs) != 1 or one is None or one[0].group(2) != outs[0] or \
+            one[0].start() < guard.end() or value == "copy" and not ins:
         return None
-    out = outs[0]
-    stores = list(re.finditer(r"(?m)^(\s*)%s\s*\[([^\]]+)\]\s*=\s*(.+);\s*$" % re.escape(out), code[guard.end():]))
-    if len(stores) != 1:
-        return None
-    m = stores[0]
-    index, rhs = m.group(2), m.group(3)
+    m = one[0]
+    indent, out, index, rhs = m.group(1, 2, 3, 4)
     edge = f"gid.x == 0u || gid.y == 0u || gid.x == {w} - 1u || gid.y == {h} - 1u"
     other = "0.0" if value == "0" else f"{ins[0]}[{index}]"
-    line = f"{m.group(1)}{out}[{index}] = select({rhs}, {other}, {edge});"
-    start, end = guard.end() + m.start(), guard.end() + m.end()
-    return code[:start] + line + code[end:]
+    return code[:m.start()] + f"{indent}{out}[{index}] = select({rhs}, {other}, {edge});" + code[m.end():]

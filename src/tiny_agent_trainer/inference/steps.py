@@ -137,7 +137,7 @@ def _lit(b: Bound, typ: str) -> str | None:
     return f"{int(b)}{'i' if typ == 'i32' else 'u'}"
 
 
-def _one_store(code: str):
+def one_store(code: str):
     """(the store's match, the stored buffer's element type) when the shader stores to exactly one element of its
     storage outputs in one statement, else None."""
     outs = {name: typ[len("array<"):-1] for _, acc, name, typ in interface(code)[0]
@@ -216,7 +216,7 @@ def with_step(code: str, step: Step, prompt: str = "") -> str | None:
     not exactly one store to a storage output, a loop, atomics, workgroup memory, or nothing would change."""
     if re.search(r"\b(?:for|while|loop|atomic\w*|workgroupBarrier)\b", code):
         return None
-    one = _one_store(code)
+    one = one_store(code)
     if one is None:
         return None
     m, typ = one
@@ -232,7 +232,7 @@ def with_step(code: str, step: Step, prompt: str = "") -> str | None:
 
 def applies(code: str, step: Step) -> bool:
     """The shader's one element store already applies this bound (the model composed both steps itself)."""
-    one = _one_store(code)
+    one = one_store(code)
     return one is not None and _applies(one[0].group(4), step)
 
 
