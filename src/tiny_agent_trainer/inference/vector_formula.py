@@ -49,7 +49,7 @@ def _normalised(prompt: str) -> str | None:
     if not _NORMALISE.search(prompt):
         return None
     named = prompt_buffers(prompt, min_names=1)
-    if says_in_place(prompt) or re.search(r"\bin\s+place\b|\bmodif\w*\s+it\b", prompt, re.I):
+    if says_in_place(prompt) or re.search(r"\bmodif\w*\s+it\b", prompt, re.I):  # "modify it in place" too
         outs = named[1] if named else []
         if len(outs) != 1:
             return None
