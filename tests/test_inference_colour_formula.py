@@ -198,3 +198,11 @@ def test_a_key_on_the_channels_sets_alpha_where_the_condition_holds(wgpu_runtime
     want[key, 3] = 0.0
     np.testing.assert_allclose(out, want, rtol=1e-6)
     assert colour_candidates("if g > 0.5 make the pixel brighter, otherwise copy it (rgba `a_px` -> `b_px`)") == []
+
+
+def test_a_channel_formula_then_a_power_in_words():
+    code = colour_candidates("For every RGBA pixel of `lin_px`, apply c/(c + 0.5) to r, g and b, then gamma-encode with "
+                             "exponent 1/2.4; alpha stays. Write to `enc_px`.")[0]
+    assert "enc_px[i] = vec4<f32>(pow(c.rgb / (c.rgb + 0.5), vec3<f32>(1.0 / 2.4)), c.a);" in code
+    assert colour_candidates("For every RGBA pixel of `lin_px`, apply c/(c + 0.5) to r, g and b, then blur it. "
+                             "Write to `enc_px`.") == []  # a later step that is no power: left to the model

@@ -173,3 +173,9 @@ def test_a_struct_with_the_declared_fields_in_another_order_is_reordered():
     assert out.endswith("@group(0) @binding(0) var<uniform> params: Params;\n")
     assert with_declared_order(out, [("m", "u32"), ("n", "u32"), ("k", "u32")]) is None  # already in order
     assert with_declared_order(code, [("m", None), ("n", None)]) is None  # not the same fields
+
+
+def test_a_list_joined_by_and_then_with_a_both_type_note():
+    assert declared_uniform("The uniform carries width and then height (both u32).") == [("width", "u32"),
+                                                                                          ("height", "u32")]
+    assert declared_uniform("Uniform order: k0, k1, k2 (all f32).") == [("k0", "f32"), ("k1", "f32"), ("k2", "f32")]

@@ -550,3 +550,39 @@ def test_one_letter_placeholders_meet_their_buffers_and_a_python_conditional_wit
     code = formula_candidates("with d = |a_in - b_in|, err = 0.5*d*d if d < 1.0, else d - 0.5. Inputs `a_in`, `b_in`, "
                               "output `err`.")[0]
     assert "err[i] = select(d - 0.5, 0.5 * d * d, d < 1.0);" in code
+
+
+def test_names_written_like_names_called_buffers_and_bracket_arrays():
+    code = formula_candidates("Two series, hi_px and lo_px. I want (hi - lo) / lo written to a buffer called spread_rel.")[0]
+    assert "var<storage, read_write> spread_rel" in code and "spread_rel[i] = (hi_px[i] - lo_px[i]) / lo_px[i];" in code
+    code = formula_candidates("got a list of daily log returns called lr_in; need the simple ones in sr_out, "
+                              "sr_out = e^q - 1 per element")[0]
+    assert "sr_out[i] = exp(lr_in[i]) - 1.0;" in code
+    code = formula_candidates("for each boid i have vx[] and vy[] (its velocity to the flock). fill yaw[] with "
+                              "atan2(vy, vx)")[0]
+    assert "yaw[i] = atan2(vy[i], vx[i]);" in code and "binding(0) var<storage, read> vx" in code
+
+
+def test_a_buffer_named_like_a_builtin_and_a_both_typed_uniform():
+    code = formula_candidates("The params uniform holds `cap` then `eta` (both f32). For each g in grad_in: "
+                              "step[i] = -eta * clamp(grad_in[i], -cap, cap).")[0]
+    assert "step_v[i] = -params.eta * clamp(grad_in[i], -params.cap, params.cap);" in code
+    assert "cap: f32," in code and code.index("cap: f32") < code.index("eta: f32")
+
+
+def test_exceptions_ranges_and_a_clamp_first():
+    code = formula_candidates("Elementwise top / bot into `frac`, except any slot where bot is exactly 0.0 should "
+                              "come out as 0 rather than inf.")[0]
+    assert "frac[i] = select(top[i] / bot[i], 0.0, bot[i] == 0.0);" in code
+    code = formula_candidates("Two signed 32-bit int buffers lch and rch: mixed = lch + rch, saturated to the int16 "
+                              "range -32768..32767.")[0]
+    assert "mixed[i] = clamp(lch[i] + rch[i], -32768, 32767);" in code and "array<i32>" in code
+    code = formula_candidates("take s from s_in, clamp it into [0, 1] first, then y = s*s*s. Store into s_cubed.")[0]
+    assert "s_cubed[i] = clamp(s_in[i], 0.0, 1.0) * clamp(s_in[i], 0.0, 1.0) * clamp(s_in[i], 0.0, 1.0);" in code
+
+
+def test_a_weight_rule_that_each_sample_is_multiplied_by():
+    code = formula_candidates("Taper `frame_s` in place. N = number of elements in the buffer; g[k] = 0.54 - 0.46 * "
+                              "cos(2*pi*k / (N - 1)), and each sample is multiplied by its g[k].")[0]
+    assert ("frame_s[i] = frame_s[i] * (0.54 - 0.46 * cos(2.0 * 3.141592653589793 * f32(i) / "
+            "(f32(arrayLength(&frame_s)) - 1.0)));") in code

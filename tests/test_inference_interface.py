@@ -244,3 +244,11 @@ def test_a_one_element_result_is_stored_to_element_0_only():
     every = MAP.replace("y[i] = x[i] * 0.5;", "y[i] = x[i];\n    y[0] = max(y[0], x[i]);")
     only = MAP.replace("y[i] = x[i] * 0.5;", "y[0] = max(y[0], x[i]);")
     assert fitting("the largest of x, reduced into y[0]", [every, only]) == [1]
+
+
+def test_a_reduced_sum_of_squares_must_square_something():
+    plain = MAP.replace("y[i] = x[i] * 0.5;", "y[0] = y[0] + x[i];")
+    squares = MAP.replace("y[i] = x[i] * 0.5;", "let v = x[i];\n    y[0] = y[0] + v * v;")
+    powered = MAP.replace("y[i] = x[i] * 0.5;", "y[0] = y[0] + pow(x[i], 2.0);")
+    assert fitting("the sum of their squares into y[0], one workgroup", [plain, squares, powered]) == [1, 2]
+    assert fitting("the sum of x into y[0], one workgroup", [plain, squares]) == [0, 1]  # no squares said

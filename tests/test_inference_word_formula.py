@@ -78,3 +78,29 @@ def test_a_wrap_into_a_half_open_range():
     code = word_candidates("fold every sample of `u` back into the range [lo, hi), into `w`; lo and hi are uniforms")[0]
     assert "w[i] = u[i] - (params.hi - params.lo) * floor((u[i] - params.lo) / (params.hi - params.lo));" in code
     assert word_candidates("wrap `u` into [a, b) and write `w`") == []  # a and b are no uniforms: no kernel
+
+
+def test_a_gate_in_words_keeps_every_other_element():
+    code = word_candidates("Gate the hiss on the `mic` float buffer, in place: any sample whose magnitude is below "
+                           "0.05 becomes 0.0, the rest stay as they are.")[0]
+    assert "mic[i] = select(mic[i], 0.0, abs(mic[i]) < 0.05);" in code or \
+        "data[i] = select(data[i], 0.0, abs(data[i]) < 0.05);" in code
+    code = word_candidates("every value that is above 100 becomes 100; read `lvl`, write `lvl_cap`")[0]
+    assert "lvl_cap[i] = select(lvl[i], 100.0, lvl[i] > 100.0);" in code
+    assert word_candidates("any sample whose mood is gloomy becomes 0 in `mic`") == []
+
+
+@pytest.mark.parametrize("prompt, line", [
+    ("toggle bit 5 of every u32 in `masks`, in place", "masks[i] = masks[i] ^ 32u;"),
+    ("set bit 0 of each unsigned word of `w_in`, into `w_out`", "w_out[i] = w_in[i] | 1u;"),
+    ("clear bit 31 in every u32 of `regs`, in place", "regs[i] = regs[i] & 2147483647u;"),
+    ("round each u32 offset in `offs` up to the next multiple of 64 into `offs_al`", "offs_al[i] = (offs[i] + 63u) / 64u * 64u;"),
+    ("round every unsigned length of `lens` down to a multiple of 16, results to `lens16`", "lens16[i] = lens[i] / 16u * 16u;"),
+])
+def test_bits_and_alignment_in_words_are_integer_kernels(prompt, line):
+    codes = word_candidates(prompt)
+    assert len(codes) == 1 and line in codes[0] and "array<u32>" in codes[0]
+
+
+def test_two_bit_rules_are_left_to_the_model():
+    assert word_candidates("flip bit 2 and set bit 4 of every u32 in `m`, in place") == []

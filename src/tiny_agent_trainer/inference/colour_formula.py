@@ -99,6 +99,11 @@ def colour_candidates(prompt: str) -> list[str]:
             node, op = _scaled_first(node, scaled.group(1), said), "="
             if node is None:
                 continue
+        elif _THEN_POW.match(prompt, pos) and not re.search(r"\bthen\b", prompt[:pos]):
+            exponent = formula._whole(_THEN_POW.match(prompt, pos).group(1), False, frozenset())
+            if exponent is None:  # "apply Reinhard c/(1+c) to r, g and b, then gamma-encode with exponent 1/2.2"
+                continue
+            node, op = ast.BinOp(node, ast.Pow(), exponent), "="
         elif re.search(r"\bthen\b", prompt[:pos]) or re.search(r"\bthen\b", prompt[pos:]) and not bounded:
             continue  # one step of several ("first ..., then ..."), unless the step after is the bound it took
         codes = _kernels(prompt, target, op, node)
@@ -111,6 +116,10 @@ def colour_candidates(prompt: str) -> list[str]:
     return codes or channel_candidates(prompt) or key_candidates(prompt)
 
 
+# "..., then gamma-encode with exponent 1/2.2", "then raise the result to the power 0.4545": a power after the formula
+_THEN_POW = re.compile(r"(?:(?![.;](?:\s|$)).)*?\bthen\s+(?:gamma[- ]?(?:encode|correct)\w*|raise\w*|apply\s+(?:a\s+)?(?:gamma|power))"
+                       r"[^.;]{0,40}?\b(?:exponent|power)\s+(?:of\s+)?(\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)?|"
+                       r"`?[A-Za-z_]\w*`?)", re.I)
 # "if g > 0.5 and g > 1.4 * max(r, b) ... alpha set to 0; otherwise copy the pixel unchanged": a key on the channels
 _KEY_IF = re.compile(r"\bif\s+", re.I)
 _KEY_END = re.compile(r"\s*(?:[,;:]|->|\bthe\s+pixel\b|\bthen\b|\bset\b|\bmake\b|\bwrite\b)", re.I)

@@ -35,10 +35,10 @@ _INTRO = re.compile(r"(?:\s*(?P<w>struct|params|parameters?|fields?|block|buffer
                     r"\s*\(\s*uniform\s*(?:,\s*(?:both|all)\s+(?P<t4>" + _TYPE + r"))?\s*(?:,\s*in\s+(?:this|that)\s+"
                     r"order)?\s*\)|\s*\)(?=\s*:))*", re.I)  # "Parameters (uniform, in this order): a, b"
 _LISTY = re.compile(r"[:{]|\b(?:fields?|has|holds?|contains?|with|carries|order)\b", re.I)
-_ITEM = re.compile(r"^\s*`?(?P<name>[A-Za-z_]\w*)`?\s*(?:\(\s*(?P<t1>" + _TYPE + r")\b[^)]*\)|:\s*(?P<t2>" + _TYPE +
+_ITEM = re.compile(r"^\s*`?(?P<name>[A-Za-z_]\w*)`?\s*(?:\(\s*(?:(?:both|all)\s+)?(?P<t1>" + _TYPE + r")\b[^)]*\)|:\s*(?P<t2>" + _TYPE +
                    r")\b|\s+as\s+(?P<t3>" + _TYPE + r")\b)?\s*(?:\([^)]*\))?\s*(?:in\s+(?:this|that)\s+order\s*)?"
                    r"(?:\}.*|[;:,]\s*|\s+[-–—]\s.*)?$")  # "out_max - currently 0.1, ...": a note after the last field
-_SPLIT = re.compile(r",\s*(?:and|then)\s+|,|\s+(?:and|then|followed\s+by)\s+")
+_SPLIT = re.compile(r",\s*(?:and\s+then|and|then)\s+|,|\s+(?:and\s+then|and|then|followed\s+by)\s+")
 
 
 _TICKED_AFTER = re.compile(r"\b(?:(?P<ty>" + _TYPE + r")\s+)?uniforms?\s+(?:(?P<ty2>" + _TYPE + r"|float)\s+)?(?P<list>"

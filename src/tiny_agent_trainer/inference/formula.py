@@ -49,6 +49,7 @@ from .expr import (AUGOPS, ELEMENT_I, FUNCS, INDEX, MODULES, PREC, Constants, Re
                    normalise, paren, parse_prefix, u32_literals)
 from .formula_names import (ARTICLE, PLACEHOLDERS, TYPE_WORDS, aliases, bound_names, in_place_buffers, index_letter,
                             integer_fields, is_named, length_of, scope_text)
+from .override import override
 from .prompt_words import (CLAUSE_END, IN_CUE, OUT_CUE, STOP, UNIFORM_WORDS, VERBS, buffer_cue, first_pos, legal,
                            mentions, output_name, reserved, says_in_place, stated_order, uniform_names, uniform_order)
 
@@ -107,7 +108,10 @@ _FLOOR = re.compile(r"[\s,;]*(?:and\s+|but\s+|then\s+)?(?:(?:never|not)\s+(?:go(
                     r"\s+to\s+at\s+least)\s+" + _NUM_OR_NAME, re.I)
 _RANGE = re.compile(r"[\s,;]*(?:and\s+|then\s+)?(?:clamp|clip|saturat|limit)(?:ed|ing|e)?(?:\s+(?:it|the result|them))?"
                     r"\s+(?:to|into|in|within)\s+(?:the\s+range\s+)?\[\s*" + _NUM_OR_NAME + r"\s*,\s*" + _NUM_OR_NAME +
-                    r"\s*\]", re.I)
+                    r"\s*\]|[\s,;]*(?:and\s+|then\s+)?(?:clamp|clip|saturat|limit)(?:ed|ing|e)?(?:\s+(?:it|the result|them))?"
+                    r"\s+(?:to|into|in|within|between)\s+(?:the\s+)?(?:[A-Za-z]+\d*\s+)?(?:range\s+)?(?:of\s+)?"
+                    r"(-?\d+(?:\.\d*)?)\s*(?:\.\.\.?|…|\s(?:to|and)\s)\s*(-?\d+(?:\.\d*)?)(?![\w.])", re.I)
+# "saturated to the int16 range -32768..32767", "clipped between -1 and 1"
 
 
 def _bound(tail: str, ints: bool) -> list | None:
@@ -118,8 +122,9 @@ def _bound(tail: str, ints: bool) -> list | None:
 
     for pattern, func in ((_RANGE, "clamp"), (_CAP, "min"), (_FLOOR, "max")):
         m = pattern.match(tail)
-        if m and all(g.lower() not in STOP for g in m.groups()):
-            return [func, *(arg(g) for g in m.groups())]
+        groups = [g for g in m.groups() if g is not None] if m else []
+        if m and all(g.lower() not in STOP for g in groups):
+            return [func, *(arg(g) for g in groups)]
     return None
 
 
@@ -188,11 +193,9 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
         if re.match(r"\s*,?\s*(?:and\s+)?(?:then\s+)?(?:converted|expressed|turned)\s+(?:in)?to\s+degrees\b|"
                     r"\s*,?\s*in\s+degrees\b", after, re.I) and "degrees" not in ast.dump(node):
             node = ast.Call(ast.Name("degrees"), [node], [])  # "atan2(u, v) converted to degrees"
-        override = _OVERRIDE.match(after)  # "ratio = numer / denom, but write 0 wherever |denom| < 0.1"
-        if override and op == "=":
-            parts = [_whole(t, ints, named) for t in override.group("val", "cond")]
-            if all(parts) and isinstance(parts[1], (ast.Compare, ast.BoolOp)):
-                node = ast.IfExp(parts[1], parts[0], node)
+        exception = override(after, ints, named)  # "ratio = numer / denom, but write 0 wherever |denom| < 0.1"
+        if exception and op == "=":
+            node = ast.IfExp(exception[1], exception[0], node)
         out.append((target, op, node, m.start()))
     for m in _CASE.finditer(prompt):  # "- v <= 0.04045 -> v / 12.92\n- otherwise -> ((v + 0.055) / 1.055) ^ 2.4"
         other = _ELSE.match(prompt, m.end())
@@ -231,28 +234,36 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
         names = set(free_names(got[0])) - _module_bases(got[0])
         one_placeholder = len(names) == 1 and all(n in PLACEHOLDERS or len(n) == 1 and n != INDEX for n in names)
         alias = aliases(prompt, sorted(names), None)  # "atan2(east, north)" of `wind_east` and `wind_north`
+        into = re.match(r"\s*(?:into|->|=>|→)\s*`[A-Za-z_]", prompt[m.end() + len(got[1]):])  # "num / den into `ratio`"
         named_buffers = names and INDEX not in names and all(  # "atan2(im, re) ... to `phase`": buffers it names
-            re.search(r"`%s`" % re.escape(n), prompt) or buffer_cue(prompt, n) or n in alias or
-            re.search(r"\b(?:in|from)\s+%s\b" % re.escape(n), prompt[:m.start()]) for n in names)  # "... parts in re"
+            re.search(r"`%s`|(?<![\w.])%s\[\]" % (re.escape(n), re.escape(n)), prompt) or buffer_cue(prompt, n) or n in alias or
+            re.search(r"\b(?:in|from)\s+%s\b" % re.escape(n), prompt[:m.start()]) or
+            into and n not in PLACEHOLDERS and len(n) > 1 for n in names)  # "... parts in re"
         if re.fullmatch(r"[A-Za-z]+-[A-Za-z]+", got[1].strip()) and \
                 re.match(r"\s+[A-Za-z]", prompt[m.end() + len(got[1]):]):
             continue  # "the bid-ask spread": a hyphenated word, not a subtraction
         if one_placeholder or named_buffers:
-            out.append((None, "bare", got[0], m.start()))
+            exception = override(prompt[m.end() + len(got[1]):], ints, named)  # "num / den into `ratio`, except ..."
+            out.append((None, "bare", ast.IfExp(exception[1], exception[0], got[0]) if exception else got[0], m.start()))
     # a function applied to a name: "log1p applied to inp -> dst", "relu6 pre_act -> post_act", "tanh of `x` into y"
     for m in [*_APPLIED_TO.finditer(prompt), *_APPLIED.finditer(prompt)]:
         func, name = m.group(1).lower(), m.group(2)
         if FUNCS.get(func, (0,))[0] == 1 and func not in ("f32", "float") and name.lower() not in STOP | VERBS | _NOT_ARGUMENTS \
                 and not _VARIANT.search(prompt[:m.start()]):
             out.append((None, "=", ast.parse(f"{func}({name})", mode="eval").body, m.start()))
+    for k, (target, op, node, pos) in enumerate(out):  # "w[n] = 0.5 * (1 - cos(...)), and each sample is multiplied
+        m = target and op == "=" and _WEIGHTED.search(prompt, pos)  # by its w[n]": the rule scales the buffer
+        if m and m.group("name") == target:
+            out[k] = (None, "/=" if (m.group(1) or m.group(2)).lower().startswith("divid") else "*=", node, pos)
     return out
 
 
+_WEIGHTED = re.compile(r"\b(?:(?:each|every|all)\s+(?:the\s+)?(?:samples?|elements?|values?|entry|entries)\s+(?:is|are|gets?)\s+"
+                       r"(multiplied|scaled|divided)|(multiply|scale|divide)\s+(?:each|every|all)\s+(?:the\s+)?"
+                       r"(?:samples?|elements?|values?|entry|entries)(?:\s+of\s+`?\w+`?)?)\s+by\s+(?:its\s+|their\s+|the\s+)?"
+                       r"`?(?P<name>[A-Za-z_]\w*)`?", re.I)
 _SCALE = re.compile(r"\b(multiply|scale|divide)\s+(?:(?:each|every|all)\s+)?(?:(?:the\s+)?(?:samples?|elements?|values?|"
                     r"entry|entries|items?)\s+(?:i\s+)?(?:of|in)\s+)?`([A-Za-z_]\w*)`\s+by\s+", re.I)
-_OVERRIDE = re.compile(r"\s*,?\s*(?:but|and|except)?\s*(?:write|use|output|return|store|give|set\s+(?:it|the\s+result)\s+to)"
-                       r"\s+(?P<val>-?\d+(?:\.\d+)?|[A-Za-z_]\w*)\s+(?:where|wherever|whenever|when|if)\s+"
-                       r"(?P<cond>(?:(?![.;,](?:\s|$)).)+?)(?=\s+(?:so|to|because|since)\b|[.;,](?:\s|$)|$)", re.I)
 # one case of a piecewise rule per line ("- v <= 0.04045 -> v / 12.92", "x < 0: 0.01 * x"), then the other case
 _CASE = re.compile(r"(?:^|\n)[ \t]*(?:[-*•][ \t]*)?(?:(?:if|for|when)[ \t]+)?(?P<cond>[^\n:;]*?(?:<=|>=|<|>|==)[^\n:;]*?)"
                    r"[ \t]*(?:->|→|=>|:)[ \t]*(?P<val>[^\n;]+?)[ \t]*(?=\n|$)")
@@ -345,14 +356,25 @@ class _Inline(ast.NodeTransformer):
         return copy.deepcopy(self.exprs[node.id]) if node.id in self.exprs else node
 
 
+def element_type(prompt: str) -> str | None:
+    """The element type of the prompt's elementwise map: "u32" for unsigned words and nothing signed or float, "i32"
+    for signed integers and nothing unsigned or float, "f32" when nothing says otherwise, None when the prompt is
+    out of this module's scope (colours, grids, reductions...)."""
+    scope = scope_text(prompt)
+    if _U32_WORDS.search(scope) is not None and _NOT_U32.search(scope) is None:  # not "`n` (u32)" of a float rule
+        return "u32"
+    if _I32_WORDS.search(prompt) is not None and _NOT_I32.search(scope) is None:
+        return "i32"
+    return None if _NOT_F32.search(re.sub(r"reduction\s*=\s*['\"]none['\"]", "", scope)) else "f32"
+
+
 def formula_candidates(prompt: str) -> list[str]:
     """WGSL kernels transcribing the prompt's explicit elementwise formulas (most specific first); [] if none."""
     prompt = index_letter(prompt)
-    scope = scope_text(prompt)
-    ints = _U32_WORDS.search(scope) is not None and _NOT_U32.search(scope) is None  # not "`n` (u32)" of a float rule
-    signed = not ints and _I32_WORDS.search(prompt) is not None and _NOT_I32.search(scope) is None
-    if not ints and not signed and _NOT_F32.search(re.sub(r"reduction\s*=\s*['\"]none['\"]", "", scope)):
+    ty = element_type(prompt)
+    if ty is None:
         return []
+    ints, signed = ty == "u32", ty == "i32"
     codes: list[str] = []
     try:
         forms = _chained(_reassigned(_formulas(prompt, ints or signed)), _constants(prompt))
@@ -368,14 +390,16 @@ def formula_candidates(prompt: str) -> list[str]:
     return codes[:2]
 
 
-def element_kernel(prompt: str, node: ast.expr) -> str | None:
+def element_kernel(prompt: str, node: ast.expr, ints_ok: bool = False) -> str | None:
     """A float kernel applying `node`, an expression in the placeholder element `v`, to the input the prompt names
-    (its output and in-place update read from the words as for a bare rule); None for prompts outside this
-    module's scope (integers, colours, grids, reductions) or when the words do not give a kernel."""
-    if _NOT_F32.search(scope_text(prompt)):
+    (its output and in-place update read from the words as for a bare rule); with `ints_ok`, a u32 or i32 kernel
+    where the prompt speaks of such integers; None for prompts outside this module's scope (colours, grids,
+    reductions, or integers without `ints_ok`) or when the words do not give a kernel."""
+    ty = element_type(prompt) if ints_ok else None if _NOT_F32.search(scope_text(prompt)) else "f32"
+    if ty is None:
         return None
     try:
-        return _kernel(prompt, None, "bare", node, 0, branch_words_ok=True)  # "then" joins the steps
+        return _kernel(prompt, None, "bare", node, 0, ty, branch_words_ok=True)  # "then" joins the steps
     except Reject:
         return None
 
@@ -400,12 +424,34 @@ def _renamed(node: ast.expr, alias: dict[str, str]) -> ast.expr:
     return node
 
 
+_PRE_CLAMP = re.compile(r"\b(?:first\s+)?clamp\s+(?:it|`?(?P<name>[A-Za-z_]\w*)`?)\s+(?:in)?to\s+\[\s*" + _NUM_OR_NAME +
+                        r"\s*,\s*" + _NUM_OR_NAME + r"\s*\]\s*(?P<first>first\b)?", re.I)
+
+
+def _pre_clamped(prompt: str, node: ast.expr, pos: int, free: list[str]) -> ast.expr:
+    """`node` with its input clamped where the prompt says so before the formula: "take t from t_raw, clamp it into
+    [0,1] first, then eased = t*t*(3 - 2*t)" (the one free name, or the name said)."""
+    m = next((m for m in _PRE_CLAMP.finditer(prompt[:pos]) if m.group("first") or m.group(0).lower().startswith("first")),
+             None)
+    name = m and (m.group("name") or (free[0] if len(free) == 1 else None))
+    if not name or name not in free:
+        return node
+    lo, hi = (ast.parse(g if not re.fullmatch(r"-?\d+", g) else g + ".0", mode="eval").body for g in m.groups()[1:3])
+
+    class Clamp(ast.NodeTransformer):
+        def visit_Name(self, x: ast.Name) -> ast.AST:
+            return ast.Call(ast.Name("clamp"), [x, lo, hi], []) if x.id == name else x
+    return Clamp().visit(copy.deepcopy(node))
+
+
 def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, ty: str = "f32",
             steps: list[tuple[str, ast.expr]] = (), branch_words_ok: bool = False) -> str | None:
     assigned = target is not None  # the prompt wrote `target = ...` (else the output comes from its words)
     local = {n for n, _ in steps}  # "h" of "h = clamp(...); d = mix(a, b, h)": a `let` of the kernel
     free = [n for e in [*(e for _, e in steps), node] for n in free_names(e) if n not in _module_bases(e) and n not in local]
     free = list(dict.fromkeys(free))
+    if ty == "f32" and not steps:
+        node = _pre_clamped(prompt, node, pos, free)
     alias, into = bound_names(prompt, free, target)  # "x comes from `wavelength_nm`, y goes to `model_counts`"
     if into:
         target = into
@@ -452,6 +498,9 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
         target = output_name(prompt, set())
     if target is None:
         target = output_name(prompt, set(free))
+        if target is None and op in AUGOPS and says_in_place(prompt):  # "taper `frame_s` in place ... each sample
+            named = list(dict.fromkeys(in_place_buffers(prompt) + re.findall(r"`([A-Za-z_]\w*)`", prompt)))
+            target = named[0] if len(named) == 1 and named[0] not in free else None  # is multiplied by its g[k]"
         # no output named: only for a map's rule or an indexed formula, not for "sign(v) * (|v| - dz)" inside
         # a longer description (the formula may be one branch of it)
         if target is None and op == "=" and (mapped or INDEX in free or indexed & set(free) or _EVERY.search(prompt)):
@@ -463,13 +512,14 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
     in_place = op != "=" or target in free or says_in_place(prompt)
     if in_place and target is None:
         return None
-    if not legal(target) and not reserved(target):
-        raise Reject("target name")
+    if not legal(target) and not reserved(target) and not (target in BUILTINS and target in indexed):
+        raise Reject("target name")  # "step[i] = ...": a builtin's name is a fine buffer name, declared `step_v`
     said_uniform = said_uniforms(prompt)
     if any(len(n) > 1 and n.lower() in (STOP - _NOUNS) | VERBS and n not in said_uniform for n in free):
         raise Reject("a word, not a name")  # "per-element", "kernel - compute": words read as a subtraction
     if not assigned and isinstance(node, ast.BinOp) and all(isinstance(x, ast.Name) for x in (node.left, node.right)) \
-            and any(re.fullmatch(r"[a-z]{3,}", x.id) and not is_named(prompt, x.id) for x in (node.left, node.right)):
+            and any(re.fullmatch(r"[a-z]{3,}", x.id) and not is_named(prompt, x.id) for x in (node.left, node.right)) \
+            and not re.match(r"\w+\s*[-+*/]\s*\w+\s*(?:into|->|=>|→)\s*`", prompt[pos:]):  # "num / den into `ratio`"
         raise Reject("words")  # "given as arguments - part of a particle system", "in: x / out: y": prose, not maths
     declared = declared_buffers(prompt)
     lengths = [n for n in free if n != target and length_of(n).search(prompt)]  # "where N is the buffer's length"
@@ -506,6 +556,9 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
         ticked = [c for c in cands if f"`{c}`" in prompt]
         if len(cands) > len(placeholders) == len(ticked):  # "in my tiny MLP ... every value of `pre`": the named one
             cands = ticked
+        called = [c for c in cands if re.search(r"\b(?:called|named)\s+`?$", prompt[:first_pos(prompt, c)])]
+        if len(cands) > len(placeholders) == len(called):  # "an array of continuously compounded returns called logret"
+            cands = called
         if len(cands) > len(placeholders):  # "for an audio buffer ... Input `dry`": a kind of buffer, not its name
             cands = [c for c in cands if f"`{c}`" in prompt or not re.search(
                 r"\b(?:an?|the|one|each|every|this|that)\s+%s\s+(?:buffer|array)" % re.escape(c), prompt, re.I)]
@@ -526,7 +579,8 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
     order = (lambda b: ticks[b]) if all(v >= 0 for v in ticks.values()) else (lambda b: first_pos(prompt, b))
     buffers = stated_order(prompt, sorted(dict.fromkeys(b for b in buffers if b != target), key=order))
     uniforms = uniform_order(prompt, sorted(dict.fromkeys(uniforms), key=lambda u: first_pos(prompt, u)))
-    wn = {n: f"{n}_v" for n in [*buffers, *uniforms, target] if reserved(n)}  # "mean and std": `std` is reserved
+    wn = {n: f"{n}_v" for n in [*buffers, *uniforms, target] if reserved(n) or n in BUILTINS and n not in uniforms}
+    # "mean and std": `std` is reserved; a buffer `step` shadows a builtin (a field `params.step` does not)
     for b in buffers:
         bind[b] = f"{wn.get(b, b)}[i]"
     bind[target] = f"{wn.get(target, target)}[i]"

@@ -82,10 +82,12 @@ def is_named(prompt: str, name: str) -> bool:
 
 
 def aliases(prompt: str, free: list[str], target: str | None) -> dict[str, str]:
-    """Short names of the formula that stand for longer backticked names of the prompt, one word of them: `new` and
-    `old` of "from `old_price` to `new_price`: (new - old) / old"; only where exactly one backticked name has that
-    word and the short name itself is not one of the prompt's names."""
-    ticked = [w for w in dict.fromkeys(re.findall(r"`([A-Za-z_]\w*)`", prompt)) if w not in free and w != target]
+    """Short names of the formula that stand for longer names of the prompt (backticked or with an underscore), one
+    word of them: `new` and `old` of "from `old_price` to `new_price`: (new - old) / old", `close` of "open_px and
+    close_px ... (close - open) / open"; only where exactly one such name has that word and the short name itself is
+    not one of the prompt's names."""
+    ticked = [w for w in dict.fromkeys(re.findall(r"`([A-Za-z_]\w*)`|(?<![\w.`])([A-Za-z]+_[A-Za-z]\w*)(?![\w(`])", prompt))
+              for w in w if w and w not in free and w != target]  # backticked, or written like a name: `open_px`
     out: dict[str, str] = {}
     said = uniform_names(prompt)
     for n in free:

@@ -41,7 +41,8 @@ at most one uniform of the parameters the prompt mentions), applied to the pool 
  15. words that name one operator (`word_operators`): "AND" / "XOR" / "shift ... left" need `&` / `^` / `<<`; the
      maximum (minimum) of a reduction needs `max(` (`min(`), "the largest value" no `abs(`, an argmin / argmax the
      comparison the right way round; a mean without words of maxima has no `max(`; a sum without words of means does
-     not divide by the count;
+     not divide by the count; a reduced "sum of their squares" squares something (`v * v`, `pow(`, `dot(`; twentieth
+     session);
  16. border cells written apart ("boundary cells are copied unchanged", "pixels on the border get 0") and no word
      of clamping or wrapping: members that test for the border (`== 0u`, `== w - 1u`...), not a clamped stencil;
      "wrap around" / "toroidal" on a grid: members that use `%`; a flip "left to right" ("upside down") on a grid:
@@ -186,7 +187,8 @@ def word_operators(prompt: str) -> list[Callable[[str], bool]]:
     """Rules 15-17 of the module docstring, from words that name one operation: "AND"/"XOR"/"shift left" (the shader
     uses `&`, `^`, `<<`), the maximum or minimum of a reduction (`max(` / `min(`; "the largest value" no `abs(`; an
     argmin or argmax compares the values the way round the words say), a mean or an average pooling without words of
-    maxima (no `max(`), a sum without words of means (no division by the count), a flip along one axis, border cells
+    maxima (no `max(`), a sum without words of means (no division by the count), a sum of squares (a square, `pow(` or
+    `dot(`), a flip along one axis, border cells
     written apart, wrap-around, a piecewise rule, a clamp."""
     rules: list[Callable[[str], bool]] = []
     for words, op in _BIT_WORDS:
@@ -208,6 +210,8 @@ def word_operators(prompt: str) -> list[Callable[[str], bool]]:
         rules.append(lambda c: re.search(r"\b(?:max|min)\(", c) is None)
     if reduce and sm and not mean and not mx and not mn and not other:
         rules.append(lambda c: re.search(r"/\s*f32\(\s*(?:n|N|arrayLength|len|count)\b", c) is None)
+    if reduce and sm and re.search(r"\bsum\s+of\s+(?:the\s+|their\s+|its\s+)?squares?\b|\bsquared\b", prompt, re.I):
+        rules.append(lambda c: _SQUARE.search(c) is not None)  # "the sum of their squares": a square is summed
     if re.search(r"\b(?:flip\w*|mirror\w*)\b", prompt, re.I) and _grid_words(prompt):
         horizontal = re.search(r"\bhorizontal\w*|\bleft\W*(?:to\W*|<->\W*)?right\b|\bvertical\s+axis\b", prompt, re.I)
         vertical = re.search(r"\bupside\s+down\b|\bvertically\b|\bhorizontal\s+axis\b|\btop\s+(?:row\s+)?"
@@ -227,6 +231,7 @@ def word_operators(prompt: str) -> list[Callable[[str], bool]]:
     return rules
 
 
+_SQUARE = re.compile(r"(?<![\w.])([A-Za-z_][\w.]*(?:\[[^\]]*\])?)\s*\*\s*\1(?![\w\[])|\bpow\(|\bdot\(")
 _BRANCHES = re.compile(r"\b(?:select|step|min|max|clamp|sign|abs|smoothstep)\(|\bif\s*\((?![^)]*arrayLength)|\?")
 
 

@@ -30,9 +30,9 @@ UNIFORM_WORDS = re.compile(r"\b(uniforms?|params?|parameters?|constants?|scalars
 OUT_CUE = re.compile(r"(?:->|=>|\binto|\bto|\boutput(?:\s+(?:buffer|array))?(?:\s+(?:is|will\s+be|should\s+be))?|\bout|"
                       r"\b(?:stor|sav|plac)(?:e[sd]?|ing)(?:\s+\w+){0,3}\s+in|"
                       r"\bput(?:s|ting)?(?:\s+\w+){0,3}\s+in|\bresults?\s+in|"
-                      r"\b(?:writes?|writing)(?:\s+\w+)?\s+(?:to|in)|\bwrites?)"  # "write `y`"; then type words may stand before
+                      r"\b(?:writes?|writing)(?:\s+\w+)?\s+(?:to|in)|\bwrites?|\bfill(?:s|ing)?(?=\s+(?!(?:an?|the)\b)))"  # "write `y`"; then type words may stand before
                       # the name ("-> u32 `y`")
-                      r"(?:\s+(?:the|a|an|new|separate|[uif]32|f16|float|uint|int|array(?:<\w+>)?|buffer))*\s*[:`]?\s*$",
+                      r"(?:\s+(?:the|a|an|new|separate|[uif]32|f16|float|uint|int|array(?:<\w+>)?|buffer|called|named))*\s*[:`]?\s*$",
                       re.I)
 IN_CUE = re.compile(r"(?:\bin|\bfrom|\bover|\bof|\binput(?:\s+(?:buffer|array))?(?:\s+is)?|\bcalled|\bnamed|\breads?)\s*[:`]?\s*$",
                     re.I)
@@ -239,7 +239,7 @@ def legal(name: str) -> bool:
 
 # Words an output cue ("to", "into") may stand before that are verbs, not names: "Generate WGSL to compute ..."
 VERBS = set("compute calculate apply produce get make write store give return evaluate find generate map turn convert "
-            "do perform run be take add multiply divide subtract scale square raise".split())
+            "do perform run be take add multiply divide subtract scale square raise called named".split())
 
 
 def output_name(prompt: str, taken: set[str]) -> str | None:
@@ -248,7 +248,8 @@ def output_name(prompt: str, taken: set[str]) -> str | None:
     best = ticked = None
     for pos, name, tick in mentions(prompt):
         if name in taken or name.lower() in STOP or name.lower() in VERBS or not legal(name) or \
-                not tick and re.match(r"\s*\(", prompt[pos + len(name):]):  # "write ln(1 + v)": a call, not a name
+                not tick and (re.match(r"\s*\(", prompt[pos + len(name):]) or  # "write ln(1 + v)": a call, not a name
+                              _ALGORITHM.fullmatch(name)):  # "saturated to the int16 range": a format
             continue
         if OUT_CUE.search(prompt[max(0, pos - 24):pos]):
             best = name

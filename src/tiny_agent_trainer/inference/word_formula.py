@@ -21,6 +21,7 @@ import re
 from .declared import said_uniforms
 from .expr import Constants, normalise
 from .formula import element_kernel
+from .override import condition
 from .prompt_words import CLAUSE_END, uniform_names
 
 _NUM = r"(-?\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)?|-?\.\d+|[A-Za-z_]\w*)"
@@ -185,11 +186,70 @@ def word_clamp(prompt: str) -> ast.expr | None:
     return ast.Call(ast.Name("clamp"), [ast.Name(_PLACEHOLDER), *ends], [])
 
 
+_ELEMENT = r"(?:samples?|elements?|values?|entry|entries|items?|numbers?|words?|pixels?|cells?)"
+_GATE = re.compile(r"\b(?:any|every|each|all)\s+" + _ELEMENT + r"\s+(?:whose|where|with|that\s+(?:is|are))\s+"
+                   r"(?P<cond>(?:(?![.;,](?:\s|$))[^;])+?)\s+(?:becomes?|is\s+set\s+to|are\s+set\s+to|goes\s+to|turns?\s+into|gets?|"
+                   r"is\s+replaced\s+(?:by|with)|->|→)\s+(?P<val>-?\d+(?:\.\d+)?)\b", re.I)
+
+
+def word_gate(prompt: str) -> ast.expr | None:
+    """"Any sample whose magnitude is below 0.02 becomes 0.0, everything else stays as it was": the value where the
+    condition holds, the element elsewhere; None without such a sentence."""
+    m = _GATE.search(prompt)
+    if m is None:
+        return None
+    cond = m.group("cond").strip()
+    if re.match(r"(?:its\s+|the\s+)?(?:magnitude|absolute\s+value)\b", cond, re.I):
+        cond = re.sub(r"^(?:its\s+|the\s+)?(magnitude|absolute\s+value)(?:\s+of\s+it)?", rf"\1 of {_PLACEHOLDER}", cond,
+                      flags=re.I)
+    elif re.match(r"(?:is|are)\b|[<>=]", cond):
+        cond = f"{_PLACEHOLDER} {cond}"
+    else:
+        cond = f"{_PLACEHOLDER} is {cond}"  # "that are below 0.5"
+    test = condition(re.sub(r"^(\w+)\s+are\b", r"\1 is", cond))
+    if test is None or {n.id for n in ast.walk(test) if isinstance(n, ast.Name)} - {_PLACEHOLDER, "abs"}:
+        return None
+    value = ast.parse(m.group("val"), mode="eval").body
+    return ast.IfExp(test, value, ast.Name(_PLACEHOLDER))
+
+
+_BIT = re.compile(r"\b(?P<verb>flip|toggle|invert|set|clear|reset|unset)s?\s+(?:the\s+)?bit\s+(?:#\s*)?(?P<n>\d{1,2})\b", re.I)
+_ALIGN = re.compile(r"\bround\w*\b[^.;]{0,60}?\b(?P<dir>up|down)\s+to\s+(?:the\s+|an?\s+)?(?:next\s+|nearest\s+|previous\s+)?"
+                    r"multiple\s+of\s+(?P<n>\d+)\b|\balign\w*\b[^.;]{0,40}?\b(?:up\s+)?to\s+(?P<n2>\d+)(?:\s*-?\s*bytes?)?\b",
+                    re.I)
+
+
+def word_bits(prompt: str) -> ast.expr | None:
+    """Integer work said in words, as a formula over the element: "flip bit 3" (`v ^ 8`), "set bit 5", "clear bit 0",
+    "round up to the next multiple of 256" (`(v + 255) / 256 * 256`), "round down to a multiple of 64"; None when the
+    prompt says none of these, or more than one."""
+    found = []
+    for m in _BIT.finditer(prompt):
+        mask = 1 << int(m.group("n"))
+        if mask >= 1 << 32:
+            return None
+        verb = m.group("verb").lower()
+        op = ast.BitXor() if verb in ("flip", "toggle", "invert") else ast.BitOr() if verb == "set" else ast.BitAnd()
+        found.append(ast.BinOp(ast.Name(_PLACEHOLDER), op, ast.Constant(mask if verb not in ("clear", "reset", "unset")
+                                                                         else 0xFFFFFFFF ^ mask)))
+    for m in _ALIGN.finditer(prompt):
+        n = int(m.group("n") or m.group("n2"))
+        if n < 2:
+            return None
+        v = ast.Name(_PLACEHOLDER)
+        up = ast.BinOp(v, ast.Add(), ast.Constant(n - 1)) if (m.group("dir") or "up").lower() == "up" else v
+        found.append(ast.BinOp(ast.BinOp(up, ast.Div(), ast.Constant(n)), ast.Mult(), ast.Constant(n)))
+    return found[0] if len(found) == 1 else None
+
+
 def word_candidates(prompt: str) -> list[str]:
-    """The kernels of the prompt's arithmetic chain, linear remap and wrap (`formula.element_kernel`), or []."""
+    """The kernels of the prompt's arithmetic chain, linear remap, wrap, clamp and gate (`formula.element_kernel`),
+    and of its bit and alignment words (in integers), or []."""
     codes = []
-    for node in (word_chain(prompt), word_remap(prompt), word_wrap(prompt), word_clamp(prompt)):
-        code = element_kernel(prompt, node) if node is not None else None
+    nodes = [(word_chain(prompt), False), (word_remap(prompt), False), (word_wrap(prompt), False),
+             (word_clamp(prompt), False), (word_gate(prompt), False), (word_bits(prompt), True)]
+    for node, ints in nodes:
+        code = element_kernel(prompt, node, ints_ok=ints) if node is not None else None
         if code and code not in codes:
             codes.append(code)
     return codes
