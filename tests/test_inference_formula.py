@@ -586,3 +586,10 @@ def test_a_weight_rule_that_each_sample_is_multiplied_by():
                               "cos(2*pi*k / (N - 1)), and each sample is multiplied by its g[k].")[0]
     assert ("frame_s[i] = frame_s[i] * (0.54 - 0.46 * cos(2.0 * 3.141592653589793 * f32(i) / "
             "(f32(arrayLength(&frame_s)) - 1.0)));") in code
+
+
+def test_replace_each_value_by_a_rule_and_parameters_in_the_order_listed():
+    code = formula_candidates("Ease toward a target: replace each value s by s * keep + (1 - keep) * target_v, where "
+                              "keep and target_v are parameters. Update the buffer in place.")[0]
+    assert "params.keep + (1.0 - params.keep) * params.target_v;" in code
+    assert code.index("keep: f32") < code.index("target_v: f32")

@@ -252,3 +252,9 @@ def test_a_reduced_sum_of_squares_must_square_something():
     powered = MAP.replace("y[i] = x[i] * 0.5;", "y[0] = y[0] + pow(x[i], 2.0);")
     assert fitting("the sum of their squares into y[0], one workgroup", [plain, squares, powered]) == [1, 2]
     assert fitting("the sum of x into y[0], one workgroup", [plain, squares]) == [0, 1]  # no squares said
+
+
+def test_an_and_of_two_buffers_is_no_address_of():
+    both = MAP.replace("y[i] = x[i] * 0.5;", "y[i] = x[i] & x[i];")
+    xor = MAP.replace("y[i] = x[i] * 0.5;", "y[i] = x[i] ^ x[i];")
+    assert fitting("Bitwise AND of x with itself into y", [xor, both]) == [1]  # `x[i] & x[i]` is an AND

@@ -104,3 +104,11 @@ def test_bits_and_alignment_in_words_are_integer_kernels(prompt, line):
 
 def test_two_bit_rules_are_left_to_the_model():
     assert word_candidates("flip bit 2 and set bit 4 of every u32 in `m`, in place") == []
+
+
+def test_a_pick_between_two_buffers_in_words():
+    code = word_candidates("With the gate array, take the value from hi wherever gate is negative and from lo "
+                           "everywhere else.")[0]
+    assert "out[i] = select(lo[i], hi[i], gate[i] < 0.0);" in code
+    assert code.index("var<storage, read> gate") < code.index("var<storage, read> hi") < code.index("read> lo")
+    assert word_candidates("take the value from hi wherever the moon is full and from lo everywhere else") == []

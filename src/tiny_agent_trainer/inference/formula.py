@@ -164,7 +164,8 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
     for m in re.finditer(r"(?:`?([A-Za-z_]\w*)(?:\[\w*\])?'?`?\s*([-+*/]?=|<-|←|:=)(?![=>])\s*)|\|\s*\w+\s*\|\s*=(?!=)\s*|"
                          r"i\.e\.,?\s*|\blike\s+|:\s*|`|"
                          r"^\s*|\b(?i:computes?|calculates?|evaluates?|applies?|apply|returns?|gives?|as|writes?|"
-                         r"stores?|outputs?|produces?|(?:should|must|will)\s+be|is|equals?|becomes?)\s+", prompt):
+                         r"stores?|outputs?|produces?|(?:should|must|will)\s+be|is|equals?|becomes?)\s+|"
+                         r"\b(?i:replac\w*\s+(?:each|every|all)\s+(?:\w+\s+)?\w+\s+(?:by|with))\s+", prompt):
         rest = prompt[m.end():]
         clause = re.split(r"[.;!]\s", prompt[:m.start()])[-1]
         if "?" in clause and m.group(0).strip() == ":":  # the else branch of `c ? a : b`, read whole above

@@ -193,7 +193,7 @@ def word_operators(prompt: str) -> list[Callable[[str], bool]]:
     rules: list[Callable[[str], bool]] = []
     for words, op in _BIT_WORDS:
         if words.search(prompt):
-            rules.append(lambda c, op=op: op.search(re.sub(r"&\s*\w+\s*[\[,)]|&&", " ", c)) is not None)
+            rules.append(lambda c, op=op: op.search(re.sub(r"(?<=[(,])\s*&|&&", " ", c)) is not None)  # not `(&x`
     other = _OTHER_OPS.search(prompt) is not None
     mx, mn = _MAX_WORDS.search(prompt) is not None, _MIN_WORDS.search(prompt) is not None
     sm, mean = _SUM_WORDS.search(prompt) is not None, _MEAN_WORDS.search(prompt) is not None

@@ -202,12 +202,21 @@ def _listed_order(prompt: str, names: list[str]) -> list[str]:
     return names
 
 
+_LISTED_PARAMS = re.compile(r"((?:`?[A-Za-z_]\w*`?\s*(?:,\s*(?:and\s+)?|\s+and\s+))+`?[A-Za-z_]\w*`?)\s+(?:are|:)\s+"
+                            r"(?:(?:the|both|all|f32|u32|i32|float|scalar)\s+)*(?:parameters|params|uniforms|constants)\b",
+                            re.I)
+
+
 def uniform_order(prompt: str, names: list[str]) -> list[str]:
     """Uniform field `names` in the order of the last clause that speaks of the uniform (or an order) and names them
     all ("Uniform struct fields, in order: center (f32), temperature (f32)"), even when the prose mentions them
     earlier in another order; else as given."""
     if len(names) < 2:
         return names
+    for m in _LISTED_PARAMS.finditer(prompt):  # "where decay and goal are parameters": the list's order
+        listed = re.findall(r"[A-Za-z_]\w*", m.group(1).replace("`", ""))
+        if set(names) <= set(listed):
+            return sorted(names, key=listed.index)
     for clause in reversed(re.split(r"[.;!?](?:\s|$)", prompt)):
         if not (UNIFORM_WORDS.search(clause) or re.search(r"\border\b", clause, re.I)):
             continue

@@ -242,12 +242,32 @@ def word_bits(prompt: str) -> ast.expr | None:
     return found[0] if len(found) == 1 else None
 
 
+_SOURCE = r"`?(?P<%s>[A-Za-z_]\w*)`?"
+_PICK = re.compile(r"\b(?:take|use|pick|choose|copy)\s+(?:the\s+)?(?:values?|elements?|entries|entry|samples?)?\s*from\s+"
+                   + _SOURCE % "yes" + r"\s+(?:wherever|where|when(?:ever)?|if)\s+(?P<cond>(?:(?![.;](?:\s|$))[^,])+?)"
+                   r"\s*,?\s*(?:and|but|otherwise|else)?\s*(?:take\s+(?:it\s+|them\s+)?|use\s+)?from\s+" + _SOURCE % "no" +
+                   r"\s+(?:everywhere\s+else|elsewhere|otherwise|in\s+every\s+other\s+\w+)", re.I)
+
+
+def word_pick(prompt: str) -> ast.expr | None:
+    """"Take the value from a wherever mask is positive and from b everywhere else": `a if mask > 0 else b`, over
+    the buffers it names; None without such a sentence or when its condition is no comparison."""
+    m = _PICK.search(prompt)
+    if m is None:
+        return None
+    test = condition(m.group("cond"))
+    if test is None:
+        return None
+    return ast.IfExp(test, ast.Name(m.group("yes")), ast.Name(m.group("no")))
+
+
 def word_candidates(prompt: str) -> list[str]:
-    """The kernels of the prompt's arithmetic chain, linear remap, wrap, clamp and gate (`formula.element_kernel`),
-    and of its bit and alignment words (in integers), or []."""
+    """The kernels of the prompt's arithmetic chain, linear remap, wrap, clamp, gate and pick between two buffers
+    (`formula.element_kernel`), and of its bit and alignment words (in integers), or []."""
     codes = []
     nodes = [(word_chain(prompt), False), (word_remap(prompt), False), (word_wrap(prompt), False),
-             (word_clamp(prompt), False), (word_gate(prompt), False), (word_bits(prompt), True)]
+             (word_clamp(prompt), False), (word_gate(prompt), False), (word_bits(prompt), True),
+             (word_pick(prompt), False)]
     for node, ints in nodes:
         code = element_kernel(prompt, node, ints_ok=ints) if node is not None else None
         if code and code not in codes:
