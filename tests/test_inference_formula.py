@@ -593,3 +593,38 @@ def test_replace_each_value_by_a_rule_and_parameters_in_the_order_listed():
                               "keep and target_v are parameters. Update the buffer in place.")[0]
     assert "params.keep + (1.0 - params.keep) * params.target_v;" in code
     assert code.index("keep: f32") < code.index("target_v: f32")
+
+
+@pytest.mark.parametrize("edge_words, rule", [
+    ("treating samples outside the signal as 0", "zero"),
+    ("clamp the index at both ends", "clamp"),
+    ("the signal wraps around", "wrap"),
+])
+def test_neighbours_read_past_the_ends_the_way_the_words_say(edge_words, rule, wgpu_runtime):
+    import numpy as np
+
+    from tiny_agent_trainer.inference.formula_names import edge_rule
+    from tiny_agent_trainer.spec import BufferSpec
+
+    prompt = f"Difference filter where k0, k1 are parameters: dx[i] = k0 * sig[i+1] - k1 * sig[i-2], {edge_words}."
+    assert edge_rule(prompt) == rule
+    code = formula_candidates(prompt)[0]
+    n = 64
+    x = np.random.default_rng(3).random(n).astype(np.float32)
+    specs = (BufferSpec(0, "read", "array<f32>", n), BufferSpec(1, "read_write", "array<f32>", n),
+             BufferSpec(2, "uniform", scalars=("f32", "f32"), values=(0.5, 2.0)))
+    out = np.asarray(wgpu_runtime.run(code, specs, {0: x, 1: np.zeros(n, np.float32),
+                                                    2: np.array([0.5, 2.0], np.float32)}, (n,))[1])
+    idx = np.arange(n)
+    if rule == "zero":
+        pad = np.concatenate([np.zeros(2, np.float32), x, np.zeros(1, np.float32)])
+        nxt, prv = pad[idx + 3], pad[idx]
+    elif rule == "clamp":
+        nxt, prv = x[np.minimum(idx + 1, n - 1)], x[np.maximum(idx - 2, 0)]
+    else:
+        nxt, prv = x[(idx + 1) % n], x[(idx - 2) % n]
+    np.testing.assert_allclose(out, 0.5 * nxt - 2.0 * prv, rtol=1e-6)
+
+
+def test_neighbours_without_an_edge_rule_are_left_to_the_model():
+    assert formula_candidates("dx[i] = sig[i+1] - sig[i-1] for the buffer sig") == []

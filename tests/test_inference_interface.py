@@ -258,3 +258,11 @@ def test_an_and_of_two_buffers_is_no_address_of():
     both = MAP.replace("y[i] = x[i] * 0.5;", "y[i] = x[i] & x[i];")
     xor = MAP.replace("y[i] = x[i] * 0.5;", "y[i] = x[i] ^ x[i];")
     assert fitting("Bitwise AND of x with itself into y", [xor, both]) == [1]  # `x[i] & x[i]` is an AND
+
+
+def test_a_byte_swap_moves_a_byte_by_24_bits():
+    masked = MAP.replace("y[i] = x[i] * 0.5;", "y[i] = x[i] & 0xFFu;")
+    swapped = MAP.replace("y[i] = x[i] * 0.5;", "let v = x[i];\n    y[i] = (v << 24u) | ((v & 0xFF00u) << 8u) | "
+                                                 "((v >> 8u) & 0xFF00u) | (v >> 24u);")
+    assert fitting("byte-swap each u32 of x into y", [masked, swapped]) == [1]
+    assert fitting("mask each u32 of x with 0xFF into y", [masked, swapped]) == [0, 1]

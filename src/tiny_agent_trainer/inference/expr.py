@@ -35,6 +35,8 @@ FUNCS: dict[str, tuple[int, str]] = {
     "pow": (2, "pow({0}, {1})"), "power": (2, "pow({0}, {1})"), "atan2": (2, "atan2({0}, {1})"),
     "arctan2": (2, "atan2({0}, {1})"), "step": (2, "step({0}, {1})"), "hypot": (2, "sqrt({0} * {0} + {1} * {1})"),
     "copysign": (2, "(sign({1}) * abs({0}))"), "fmod": (2, "({0} % {1})"),
+    "countOneBits": (1, "countOneBits({0})"), "popcount": (1, "countOneBits({0})"),
+    "reverseBits": (1, "reverseBits({0})"),
     "__splat": (1, "__splat({0})"),  # colour_formula.py: a scalar beside a vector, written vec3<f32>(..) there
     "clamp": (3, "clamp({0}, {1}, {2})"), "clip": (3, "clamp({0}, {1}, {2})"), "mix": (3, "mix({0}, {1}, {2})"),
     "lerp": (3, "mix({0}, {1}, {2})"), "smoothstep": (3, "smoothstep({0}, {1}, {2})"), "fma": (3, "fma({0}, {1}, {2})"),
@@ -179,6 +181,8 @@ def callee(node: ast.expr) -> str | None:
 def free_names(node: ast.expr) -> list[str]:
     names: list[str] = []
     calls = {id(n.func) for n in ast.walk(node) if isinstance(n, ast.Call)}
+    calls |= {id(n.slice.left) for n in ast.walk(node) if isinstance(n, ast.Subscript) and  # `i` of `x[i - 1]`
+              isinstance(n.slice, ast.BinOp) and isinstance(n.slice.left, ast.Name) and n.slice.left.id == INDEX}
     for n in ast.walk(node):
         if isinstance(n, ast.Name) and id(n) not in calls and n.id not in names:
             names.append(n.id)
@@ -204,6 +208,31 @@ def paren(text: str, prec: int, need: int) -> str:
     return f"({text})" if prec < need else text
 
 
+EDGE = "__edge__"  # `bind` key: how a neighbour past either end reads ("zero", "clamp", "wrap"), from the words
+ZERO = "__zero__"  # `bind` key: the element type's zero
+
+
+def neighbour(node: ast.Subscript, bind: dict[str, str]) -> str:
+    """`x[i - 1]`, `x[i + 2]`: buffer `x`'s element k away, read the way `bind[EDGE]` says past either end (zero:
+    the element type's zero; clamp: the nearest end; wrap: around); Reject without an edge rule or another index."""
+    s = node.slice
+    if not (isinstance(s, ast.BinOp) and isinstance(s.op, (ast.Add, ast.Sub)) and isinstance(s.left, ast.Name)
+            and s.left.id == INDEX and isinstance(s.right, ast.Constant) and isinstance(s.right.value, int)
+            and 0 < s.right.value < 16) or bind.get(EDGE) not in ("zero", "clamp", "wrap"):
+        raise Reject("neighbour")
+    base = re.sub(r"\[i\]$", "", bind.get(node.value.id, ""))
+    if not re.fullmatch(r"[A-Za-z_]\w*", base):
+        raise Reject("neighbour")
+    k, n = s.right.value, f"arrayLength(&{base})"
+    back = isinstance(s.op, ast.Sub)
+    if bind[EDGE] == "wrap":
+        return f"{base}[(i + {n} - {k}u) % {n}]" if back else f"{base}[(i + {k}u) % {n}]"
+    at = f"{base}[max(i, {k}u) - {k}u]" if back else f"{base}[min(i + {k}u, {n} - 1u)]"
+    if bind[EDGE] == "clamp":
+        return at
+    return f"select({bind.get(ZERO, '0.0')}, {at}, {f'i >= {k}u' if back else f'i + {k}u < {n}'})"
+
+
 def emit(node: ast.expr, bind: dict[str, str]) -> str:
     return emit_p(node, bind)[0]
 
@@ -216,10 +245,10 @@ def emit_p(node: ast.expr, bind: dict[str, str]) -> tuple[str, int]:
         if node.id not in bind:
             raise Reject(f"unbound {node.id}")
         return bind[node.id], ATOM
-    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):  # x[i] is the element x; not x[i-1]
-        if not (isinstance(node.slice, ast.Name) and node.slice.id == INDEX):
-            raise Reject("neighbour")
-        return emit_p(node.value, bind)
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):  # x[i] is the element x
+        if isinstance(node.slice, ast.Name) and node.slice.id == INDEX:
+            return emit_p(node.value, bind)
+        return neighbour(node, bind), ATOM  # x[i - 1]: with the edge rule the words give, else Reject
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Invert):
         inner, p = emit_p(node.operand, bind)
         return "~" + paren(inner, p, ATOM), UNARY

@@ -45,10 +45,10 @@ import re
 
 from ..dataset.naming import BUILTINS
 from .declared import declared_buffers, said_uniforms
-from .expr import (AUGOPS, ELEMENT_I, FUNCS, INDEX, MODULES, PREC, Constants, Reject, balanced, emit, emit_p, free_names,
-                   normalise, paren, parse_prefix, u32_literals)
-from .formula_names import (ARTICLE, PLACEHOLDERS, TYPE_WORDS, aliases, bound_names, in_place_buffers, index_letter,
-                            integer_fields, is_named, length_of, scope_text)
+from .expr import (AUGOPS, EDGE, ELEMENT_I, FUNCS, INDEX, MODULES, PREC, ZERO, Constants, Reject, balanced, emit, emit_p,
+                   free_names, normalise, paren, parse_prefix, u32_literals)
+from .formula_names import (ARTICLE, PLACEHOLDERS, TYPE_WORDS, aliases, bound_names, edge_rule, in_place_buffers,
+                            index_letter, integer_fields, is_named, length_of, scope_text)
 from .override import override
 from .prompt_words import (CLAUSE_END, IN_CUE, OUT_CUE, STOP, UNIFORM_WORDS, VERBS, buffer_cue, first_pos, legal,
                            mentions, output_name, reserved, says_in_place, stated_order, uniform_names, uniform_order)
@@ -391,16 +391,18 @@ def formula_candidates(prompt: str) -> list[str]:
     return codes[:2]
 
 
-def element_kernel(prompt: str, node: ast.expr, ints_ok: bool = False) -> str | None:
+def element_kernel(prompt: str, node: ast.expr, ints_ok: bool = False,
+                   steps: list[tuple[str, ast.expr]] = ()) -> str | None:
     """A float kernel applying `node`, an expression in the placeholder element `v`, to the input the prompt names
     (its output and in-place update read from the words as for a bare rule); with `ints_ok`, a u32 or i32 kernel
     where the prompt speaks of such integers; None for prompts outside this module's scope (colours, grids,
-    reductions, or integers without `ints_ok`) or when the words do not give a kernel."""
+    reductions, or integers without `ints_ok`) or when the words do not give a kernel. `steps` are `let`s before
+    `node`, in the element too."""
     ty = element_type(prompt) if ints_ok else None if _NOT_F32.search(scope_text(prompt)) else "f32"
     if ty is None:
         return None
     try:
-        return _kernel(prompt, None, "bare", node, 0, ty, branch_words_ok=True)  # "then" joins the steps
+        return _kernel(prompt, None, "bare", node, 0, ty, steps, branch_words_ok=True)  # "then" joins the steps
     except Reject:
         return None
 
@@ -589,6 +591,7 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
     for u in uniforms:
         bind[u] = f"f32({_PARAMS}.{wn.get(u, u)})" if u in fields else f"{_PARAMS}.{wn.get(u, u)}"
     bind[INDEX] = {"f32": f"f32({INDEX})", "i32": f"i32({INDEX})"}.get(ty, INDEX)
+    bind[EDGE], bind[ZERO] = edge_rule(prompt) or "", {"f32": "0.0", "i32": "0"}.get(ty, "0u")  # "x[i - 1]" past the ends
     for n in lengths:
         bind[n] = {"f32": "f32({0})", "i32": "i32({0})"}.get(ty, "{0}").format(f"arrayLength(&{wn.get(target, target)})")
     lets = []

@@ -147,3 +147,22 @@ def in_place_buffers(prompt: str) -> list[str]:
     return [w for w in re.findall(r"`?([A-Za-z_]\w*)`?\s+(?:buffer|array)\b|\b(?:buffer|array)\s+`?([A-Za-z_]\w*)|"
                                   r"\b[Ii]n[- ]place\s+on\s+`?([A-Za-z_]\w*)", prompt)
             for w in w if w and w.lower() not in STOP | TYPE_WORDS and legal(w)]
+
+
+_EDGE_ZERO = re.compile(r"\b(?:outside|beyond|past|off|before|after)\b[^.;]{0,40}?\b(?:as|are|is|count\w*\s+as|=|read\s+as|"
+                        r"taken\s+as)\s+(?:0(?:\.0)?|zero)\b|\bzero[- ]?pad\w*|\b(?:missing|out[- ]of[- ](?:range|bounds))\s+"
+                        r"(?:\w+\s+){0,2}?(?:are|is|as|count\w*\s+as)\s+(?:0(?:\.0)?|zero)\b", re.I)
+_EDGE_CLAMP = re.compile(r"\bclamp\w*\s+(?:the\s+)?(?:index|indices|reads?|neighbou?rs?|to\s+the\s+(?:edge|ends?|"
+                         r"array|buffer|signal))|\b(?:replicate|repeat)\w*\s+(?:the\s+)?(?:edge|end|first|last|border)|"
+                         r"\bnearest\s+(?:valid|edge|end)\b|\bedge\s+(?:value|sample|element)s?\s+(?:are\s+)?"
+                         r"(?:repeated|replicated|reused)", re.I)
+_EDGE_WRAP = re.compile(r"\bwrap\w*\s+around|\bperiodic\w*|\bcircular\w*|\bcyclic\w*|\btoroidal", re.I)
+
+
+def edge_rule(prompt: str) -> str | None:
+    """How a neighbour past either end of the buffer reads, as the prompt says it: "zero" ("treating samples outside
+    the signal as 0", "zero-padded"), "clamp" ("clamp the index", "repeat the edge sample"), "wrap" ("wraps
+    around", "periodic"); None when it says none or more than one."""
+    said = [rule for rule, words in (("zero", _EDGE_ZERO), ("clamp", _EDGE_CLAMP), ("wrap", _EDGE_WRAP))
+            if words.search(prompt)]
+    return said[0] if len(said) == 1 else None

@@ -42,7 +42,7 @@ at most one uniform of the parameters the prompt mentions), applied to the pool 
      maximum (minimum) of a reduction needs `max(` (`min(`), "the largest value" no `abs(`, an argmin / argmax the
      comparison the right way round; a mean without words of maxima has no `max(`; a sum without words of means does
      not divide by the count; a reduced "sum of their squares" squares something (`v * v`, `pow(`, `dot(`; twentieth
-     session);
+     session); a byte swap ("byte-swap", "endianness") shifts by 24 bits;
  16. border cells written apart ("boundary cells are copied unchanged", "pixels on the border get 0") and no word
      of clamping or wrapping: members that test for the border (`== 0u`, `== w - 1u`...), not a clamped stencil;
      "wrap around" / "toroidal" on a grid: members that use `%`; a flip "left to right" ("upside down") on a grid:
@@ -210,6 +210,8 @@ def word_operators(prompt: str) -> list[Callable[[str], bool]]:
         rules.append(lambda c: re.search(r"\b(?:max|min)\(", c) is None)
     if reduce and sm and not mean and not mx and not mn and not other:
         rules.append(lambda c: re.search(r"/\s*f32\(\s*(?:n|N|arrayLength|len|count)\b", c) is None)
+    if re.search(r"\bbyte[- ]?swap\w*|\bbswap\b|\bendian", prompt, re.I):  # a byte swap moves a byte by 24 bits
+        rules.append(lambda c: re.search(r"(?:<<|>>)\s*\(?\s*24u?\b|\bbitcast|\bpack4x8|\bunpack4x8", c) is not None)
     if reduce and sm and re.search(r"\bsum\s+of\s+(?:the\s+|their\s+|its\s+)?squares?\b|\bsquared\b", prompt, re.I):
         rules.append(lambda c: _SQUARE.search(c) is not None)  # "the sum of their squares": a square is summed
     if re.search(r"\b(?:flip\w*|mirror\w*)\b", prompt, re.I) and _grid_words(prompt):

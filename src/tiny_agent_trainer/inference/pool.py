@@ -168,12 +168,14 @@ class Pooling:
         """The prompt's own formula, transcribed (no model involved)."""
         from .colour_formula import colour_candidates
         from .formula import formula_candidates
+        from .named_ops import named_candidates
         from .vector_formula import vector_candidates
         from .word_formula import word_candidates
 
-        # elementwise, then per channel, then arithmetic in words ("subtract 32, then multiply by 5/9"), then xyz
+        # elementwise, then per channel, then arithmetic in words ("subtract 32, then multiply by 5/9"), then xyz,
+        # then operations named in words ("byte-swap each word", "the transpose of `m`")
         for code in (formula_candidates(prompt) + colour_candidates(prompt) + word_candidates(prompt)
-                     + vector_candidates(prompt)):
+                     + vector_candidates(prompt) + named_candidates(prompt)):
             res = self._validate(code, timings)
             entry = _outside_entry(res, "formula")
             seen[("formula", code)] = entry

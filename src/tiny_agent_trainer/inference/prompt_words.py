@@ -98,6 +98,11 @@ def uniform_names(prompt: str) -> set[str]:
     for m in _HOLDS.finditer(prompt):  # "the uniform holds `origin` then `spacing`"
         out.update(n for n in re.findall(r"[A-Za-z_]\w*", m.group(1)) if n.lower() not in ("then", "and", "or")
                    and n.lower() not in _LIST_SKIP and n.lower() not in STOP and legal(n))
+    for m in _LISTED_PARAMS.finditer(prompt):  # "whose weights w0, w1, w2 are parameters"
+        listed = re.findall(r"[A-Za-z_]\w*", m.group(1))
+        listed = [n for n in listed if n.lower() != "and"]
+        if all(legal(n) and n.lower() not in STOP | VERBS | _LIST_SKIP for n in listed):
+            out.update(listed)
     for k, (w, start, end) in enumerate(words):
         if not UNIFORM_WORDS.fullmatch(w):
             continue
