@@ -179,3 +179,9 @@ def test_a_list_joined_by_and_then_with_a_both_type_note():
     assert declared_uniform("The uniform carries width and then height (both u32).") == [("width", "u32"),
                                                                                           ("height", "u32")]
     assert declared_uniform("Uniform order: k0, k1, k2 (all f32).") == [("k0", "f32"), ("k1", "f32"), ("k2", "f32")]
+
+
+def test_the_only_field_of_the_uniform_block_and_a_size_described_before_its_fields():
+    assert declared_uniform("`lam` is the only field of the uniform block (f32). Input `c`, output `s`.") == [("lam", "f32")]
+    assert declared_uniform("Image size comes from the uniform, width then height.") == [("width", None),
+                                                                                       ("height", None)]

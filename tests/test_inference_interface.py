@@ -266,3 +266,23 @@ def test_a_byte_swap_moves_a_byte_by_24_bits():
                                                  "((v >> 8u) & 0xFF00u) | (v >> 24u);")
     assert fitting("byte-swap each u32 of x into y", [masked, swapped]) == [1]
     assert fitting("mask each u32 of x with 0xFF into y", [masked, swapped]) == [0, 1]
+
+
+def test_uniform_words_that_name_no_field_and_a_clamp_declined():
+    plain = MAP.replace("y[i] = x[i] * 0.5;", "y[i] = (x[i] + 255.0) * 0.5;")
+    with_field = "struct Params { k: f32, };\n" + MAP.replace(
+        "var<storage, read_write> y: array<f32>;",
+        "var<storage, read_write> y: array<f32>;\n@group(0) @binding(2) var<uniform> params: Params;")
+    # "uniform-buffer offset alignment" names the purpose, not a uniform of this kernel: one without stays
+    assert fitting("round each x up to a multiple of 256 (uniform-buffer offset alignment) into y",
+                   [with_field, plain]) == [0, 1]
+    assert fitting("round each x up to a multiple of k into y; k is a uniform", [with_field, plain]) == [0]
+    clamped = MAP.replace("y[i] = x[i] * 0.5;", "y[i] = clamp(x[i] * 0.5, 0.0, 1.0);")
+    assert fitting("halve x into y and don't clamp", [plain, clamped]) == [0, 1]  # no clamp asked for
+    assert fitting("halve x into y, then clamp", [plain, clamped]) == [1]
+    # the listed fields count, not "the coefficients" that introduces them
+    two = "struct Params { c1: f32, c0: f32, };\n" + MAP.replace(
+        "var<storage, read_write> y: array<f32>;",
+        "var<storage, read_write> y: array<f32>;\n@group(0) @binding(2) var<uniform> params: Params;")
+    assert fitting("y = c1*x + c0 for each x. The coefficients live in the uniform in this order: c1, c0.",
+                   [two]) == [0]

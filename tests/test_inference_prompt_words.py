@@ -159,3 +159,11 @@ def test_no_uniform_names_from_contractions_or_a_buffer_list_before_a_comma():
 
     assert uniform_names("Pixels in `img`, and there's a uniform struct with a single f32 field, gain.") == {"gain"}
     assert uniform_names("Buffers src (read) and dst, uniform struct with one f32 field k_db.") == {"k_db"}
+
+
+def test_fields_of_a_declared_uniform_are_no_buffers():
+    from tiny_agent_trainer.inference.prompt_words import prompt_buffers
+
+    got = prompt_buffers("Input pixels `src_px`, output `adjusted`. Two uniforms: `gain_a` (added) and `gain_b` "
+                         "(a multiplier).")
+    assert got == (["src_px"], ["adjusted"])

@@ -56,13 +56,16 @@ _ARE_IN = re.compile(r"(?<![\w.`-])" + _NAMES + r"\s+(?:are|live|sit|come)\s+(?:
 _LIVES = re.compile(r"(?<![\w.`])`?(?P<name>[A-Za-z_]\w*)`?\s*(?:\(\s*(?P<ty>" + _TYPE + r")\b[^)]*\)\s*)?"
                     r"(?:is|lives|sits|comes)\s+(?:in\s+)?(?:an?\s+|the\s+)?(?:(?:only|single|one)\s+)?"
                     r"(?:(?P<ty2>" + _TYPE + r")\s+)?(?:(?:in|through|from|inside)\s+(?:the\s+|an?\s+)?(?:\w+\s+)?"
-                    r"(?:uniform|params)\b|uniform\s+field\b(?:\s*\(\s*(?P<ty3>" + _TYPE + r")\b[^)]*\))?)", re.I)
+                    r"(?:uniform|params)\b|uniform\s+field\b(?:\s*\(\s*(?P<ty3>" + _TYPE + r")\b[^)]*\))?|"
+                    r"(?:field|member)\s+(?:of|in)\s+(?:the\s+|an?\s+)?(?:uniform|params)\b(?:\s+\w+)?(?:\s*\(\s*(?P<ty4>" +
+                    _TYPE + r")\b[^)]*\))?)", re.I)  # "`lam` is the only field of the uniform block (f32)"
 _NOT_FIELDS = {"uniform", "uniforms", "params", "parameters", "parameter", "struct", "field", "fields", "in", "this",
                "that", "order", "the", "both", "all", "f32", "u32", "i32", "float", "int", "with", "buffer",
                "and", "then", "is", "are", "it", "they", "one", "two", "each", "every", "first", "second", "value",
                "values", "number", "numbers", "scalar", "scalars", "constant", "constants", "block", "per"}
 
 
+_SIZE_WORDS = {"size", "sizes", "dimensions", "dims", "shape", "resolution", "extent", "extents"}
 # words a backwards list may start with that are prose, not names ("... in place, lo and hi are uniforms")
 _PROSE = {"place", "only", "read", "write", "written", "here", "also", "too", "then", "so", "now", "both", "input",
           "output", "inputs", "outputs", "order", "size"}
@@ -163,8 +166,9 @@ def declared_uniform(prompt: str) -> list[tuple[str, str | None]] | None:
             listed = re.match(r"\s*\(([^()]*)\)", sent[m.end():])  # "size is in the uniform (width, height as u32)"
             if listed and len(_items(listed.group(1), None)) > 1:
                 found.append(_items(listed.group(1), None))
-            elif _name_ok(m.group("name")):
-                found.append([(m.group("name"), m.group("ty") or m.group("ty2") or m.group("ty3"))])
+            elif _name_ok(m.group("name")) and m.group("name").lower() not in _SIZE_WORDS:  # "Image size comes from
+                found.append([(m.group("name"), m.group("ty") or m.group("ty2") or m.group("ty3") or m.group("ty4"))])
+                # the uniform, width then height": a description of the fields that follow, not one
     fields: list[tuple[str, str | None]] = []
     for group in sorted(found, key=len, reverse=True):  # the longest list gives the order
         for name, ty in group:

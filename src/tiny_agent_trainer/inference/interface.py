@@ -121,7 +121,11 @@ _UNIFORM_SAID = re.compile(r"\b(?:parameters?|params|uniforms?)\b", re.I)
 def says_uniform(prompt: str) -> bool:
     """Whether the prompt calls something a parameter or uniform (in the training data, every such prompt's
     shader has a uniform)."""
-    return _UNIFORM_SAID.search(prompt) is not None
+    return _UNIFORM_SAID.search(_NOT_A_UNIFORM.sub(" ", prompt)) is not None
+
+
+_NOT_A_UNIFORM = re.compile(r"\b(?:dynamic\s+)?uniform[- ]buffer\s+(?:offsets?|alignment)|\b(?:dynamic\s+)?uniform[- ]buffer"
+                            r"(?=\s+offset)|\buniform-buffer\s+offset\s+alignment", re.I)  # "(uniform-buffer offset alignment)"
 
 
 _ATOMIC_SAID = re.compile(r"\batomic", re.I)
@@ -228,7 +232,8 @@ def word_operators(prompt: str) -> list[Callable[[str], bool]]:
     if re.search(r"\b(?:when|if|for|where|inside|below|above)\b", prompt, re.I) and \
             re.search(r"\b(?:otherwise|else)\b", prompt, re.I):
         rules.append(lambda c: _BRANCHES.search(c) is not None)  # a piecewise rule: "0.5*d*d when |d| < 1, otherwise"
-    if re.search(r"(?<!\bno\s)(?<!\bnot\s)(?<!\bwithout\s)\b(?:saturat\w*|clamp\w*|clip\w*)", prompt, re.I):
+    if re.search(r"(?<!\bno\s)(?<!\bnot\s)(?<!\bwithout\s)(?<!n't\s)(?<!\bnever\s)\b(?:saturat\w*|clamp\w*|clip\w*)", prompt,
+                 re.I):  # not "don't clamp"
         rules.append(lambda c: re.search(r"\b(?:clamp|min|max|saturate|smoothstep)\(", c) is not None)
     return rules
 
@@ -292,7 +297,9 @@ def fitting(prompt: str, codes: Sequence[str]) -> list[int]:
         rules.append(lambda c: not uses_uniform(c))
     elif says_uniform(prompt):
         rules.append(uses_uniform)
-    named = uniform_names(prompt)
+    fields = declared_uniform(prompt)
+    named = uniform_names(_NOT_A_UNIFORM.sub(" ", prompt)) if not fields else {n for n, _ in fields}
+    # not "the coefficients" of a listed uniform, nor "dynamic" of "align dynamic uniform buffer offsets"
     if named:
         rules.append(lambda c: len(interface(c)[1]) >= len(named))
     singles = one_element_results(prompt)
@@ -309,7 +316,6 @@ def fitting(prompt: str, codes: Sequence[str]) -> list[int]:
     if says_colour(prompt) or re.search(r"\bvec4\s*<\s*f32|\bvec4f\b|\bfloat4\b|\.?xyz\b[^.;]*\bw\b", prompt):
         rules.append(lambda c: re.search(r"array\s*<\s*vec4\s*<\s*f32\s*>\s*>", c) is not None)
     rules += word_operators(prompt)
-    fields = declared_uniform(prompt)
     if fields:
         rules.append(lambda c: matches(c, fields))
     buffers = declared_buffers(prompt)

@@ -328,7 +328,9 @@ _APPLIED_TO = re.compile(r"\bappl(?:y|ies|ied|ying)\b(?:(?![;:|]|\.(?!\d)|\bto\b
 def prompt_buffers(prompt: str, min_names: int = 2) -> tuple[list[str], list[str]] | None:
     """The (input, output) buffer names behind `prompt_interface`, each in order of first mention; None
     unless at least `min_names` names and an output are found."""
-    uniforms = uniform_names(prompt)
+    from .declared import declared_uniform  # (declared.py reads this module's words)
+
+    uniforms = uniform_names(prompt) | {n for n, _ in declared_uniform(prompt) or []}  # "Two uniforms: `a` and `b`"
     names: list[tuple[int, str]] = []
     found = [(m.start(), next(g for g in m.groups() if g)) for m in _NAME_LIKE.finditer(prompt)]
     listed: set[str] = set()  # "a, b -> out": plain short names (even the letter "a") listed like a signature
@@ -340,7 +342,7 @@ def prompt_buffers(prompt: str, min_names: int = 2) -> tuple[list[str], list[str
     for pos, name in sorted(found):
         stop = STOP - {n for n in listed if len(n) == 1}
         if name in uniforms or name in (n for _, n in names) or not legal(name) or name.lower() in stop \
-                or re.fullmatch(r"(?:[iu]32|f(?:16|32)|vec\d\w*|mat\d\w*|(?:u?int|float|half)[234]|workgroup_size|\w*_t)",
+                or re.fullmatch(r"(?:[iu]32|f(?:16|32)|vec\d\w*|mat\d\w*|(?:u?int|float|half)[234]|workgroup_size|\w*_t|L[12])",
                                 name, re.I) or prompt[pos] != "`" and (_ALGORITHM.fullmatch(name) or
                                                        re.fullmatch(r"[A-Z][a-z]+[A-Z]\w*", name)):  # "MobileNetV3"
             continue
