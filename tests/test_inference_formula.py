@@ -628,3 +628,15 @@ def test_neighbours_read_past_the_ends_the_way_the_words_say(edge_words, rule, w
 
 def test_neighbours_without_an_edge_rule_are_left_to_the_model():
     assert formula_candidates("dx[i] = sig[i+1] - sig[i-1] for the buffer sig") == []
+
+
+def test_a_step_named_by_a_new_letter_after_then_and_a_clamp_called_by_name():
+    code = formula_candidates("LFO: take the fractional part ph - floor(ph) of each value in `ph`, then map it to "
+                              "[-1, 1] with 2*q - 1. Output `lfo`.")[0]
+    assert "lfo[i] = 2.0 * (ph[i] - floor(ph[i])) - 1.0;" in code
+    code = formula_candidates("Ease every value in `lin_t`: first clamp x into [0, 1], call that s, then output "
+                              "s*s*s. Results go to `cubic`.")[0]
+    assert "cubic[i] = clamp(lin_t[i], 0.0, 1.0) * clamp(lin_t[i], 0.0, 1.0) * clamp(lin_t[i], 0.0, 1.0);" in code \
+        or "cubic[i] = clamp(s[i], 0.0, 1.0) * clamp(s[i], 0.0, 1.0) * clamp(s[i], 0.0, 1.0);" in code
+    assert not any("fract(does" in c for c in formula_candidates(
+        "take the fractional part the way GLSL fract does, f = p - floor(p), then write 1 - f into `back` from `p_in`"))

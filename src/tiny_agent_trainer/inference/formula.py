@@ -92,7 +92,7 @@ _APPLIED_TO = re.compile(r"\b([A-Za-z]\w*)\s+applied\s+to\s+(?:the\s+)?(?:(?:inp
 # Words after a function's name that are not its argument ("swish applied to", "square root"), and the words
 # before it that make it another function ("hard swish", "leaky relu", "clipped ReLU").
 _NOT_ARGUMENTS = {"applied", "done", "computed", "elementwise", "root", "roots", "wave", "error", "distance", "norm",
-                  "difference", "loss"}
+                  "difference", "loss", "does", "do", "did", "works", "would", "will", "can"}  # "the way GLSL fract does"
 _VARIANT = re.compile(r"(?:\bhard|\bh|\bleaky|\bquick|\bfast|\bapprox\w*|\bclipped|\bcapped|\bbounded|\bshifted|"
                       r"\bscaled|\bparametric|\brandomi[sz]ed|\bgated)[\s-]*$", re.I)
 _ARROW_MAP = re.compile(r"(?:^|(?<=[\s:;(]))((?:[A-Za-z_]\w*\s*,\s*)*[A-Za-z_]\w*)\s*(?:->|→|↦|=>)\s*")
@@ -316,6 +316,22 @@ def _constants(prompt: str) -> dict[str, ast.expr]:
     return out
 
 
+def _then_bare(prompt: str, forms: list[tuple[str | None, str, ast.expr, int]]) -> list[tuple]:
+    """`forms` with, first, a bare rule that names the one before it by a new letter after "then": "take the fractional
+    part phase - floor(phase), then map it ... with 2*f - 1" is `2 * (phase - floor(phase)) - 1`."""
+    bare = sorted((f for f in forms if f[0] is None and f[1] == "bare"), key=lambda f: f[3])
+    out = []
+    for (_, _, first, p1), (_, _, later, p2) in zip(bare, bare[1:]):
+        names = [n for n in free_names(later) if n not in _module_bases(later)]
+        gap = prompt[p1:p2]
+        if len(names) != 1 or len(names[0]) != 1 or names[0] in free_names(first) or names[0] == INDEX or \
+                not re.search(r"\bthen\b", gap) or CLAUSE_END.search(gap) or \
+                re.search(r"(?<![\w.`])%s(?![\w`])" % re.escape(names[0]), prompt[:p2]):
+            continue
+        out.append((None, "bare", _Inline({names[0]: first}).visit(copy.deepcopy(later)), p2))
+    return out + forms
+
+
 def _chained(forms: list[tuple[str | None, str, ast.expr, int]], constants: dict[str, ast.expr]) -> list[tuple]:
     """(target, op, expression, position, steps) for every formula; `steps` are the other formulas it uses
     ("h = clamp(...); d = mix(a, b, h) - h" -> [("h", clamp(...))]), in order, each one's own steps first.
@@ -378,7 +394,7 @@ def formula_candidates(prompt: str) -> list[str]:
     ints, signed = ty == "u32", ty == "i32"
     codes: list[str] = []
     try:
-        forms = _chained(_reassigned(_formulas(prompt, ints or signed)), _constants(prompt))
+        forms = _chained(_then_bare(prompt, _reassigned(_formulas(prompt, ints or signed))), _constants(prompt))
     except Reject:  # a shape `parse_prefix` let through that no kernel can use: no candidate, never a traceback
         return []
     for target, op, node, pos, steps in forms:
@@ -428,7 +444,8 @@ def _renamed(node: ast.expr, alias: dict[str, str]) -> ast.expr:
 
 
 _PRE_CLAMP = re.compile(r"\b(?:first\s+)?clamp\s+(?:it|`?(?P<name>[A-Za-z_]\w*)`?)\s+(?:in)?to\s+\[\s*" + _NUM_OR_NAME +
-                        r"\s*,\s*" + _NUM_OR_NAME + r"\s*\]\s*(?P<first>first\b)?", re.I)
+                        r"\s*,\s*" + _NUM_OR_NAME + r"\s*\]\s*(?P<first>first\b)?(?:\s*,?\s*(?:and\s+)?call\s+(?:that|it|the\s+"
+                        r"result)\s+`?(?P<called>[A-Za-z_]\w*)`?)?", re.I)  # "first clamp x into [0, 1], call that t"
 
 
 def _pre_clamped(prompt: str, node: ast.expr, pos: int, free: list[str]) -> ast.expr:
@@ -436,7 +453,7 @@ def _pre_clamped(prompt: str, node: ast.expr, pos: int, free: list[str]) -> ast.
     [0,1] first, then eased = t*t*(3 - 2*t)" (the one free name, or the name said)."""
     m = next((m for m in _PRE_CLAMP.finditer(prompt[:pos]) if m.group("first") or m.group(0).lower().startswith("first")),
              None)
-    name = m and (m.group("name") or (free[0] if len(free) == 1 else None))
+    name = m and (m.group("called") or m.group("name") or (free[0] if len(free) == 1 else None))
     if not name or name not in free:
         return node
     lo, hi = (ast.parse(g if not re.fullmatch(r"-?\d+", g) else g + ".0", mode="eval").body for g in m.groups()[1:3])
