@@ -640,3 +640,13 @@ def test_a_step_named_by_a_new_letter_after_then_and_a_clamp_called_by_name():
         or "cubic[i] = clamp(s[i], 0.0, 1.0) * clamp(s[i], 0.0, 1.0) * clamp(s[i], 0.0, 1.0);" in code
     assert not any("fract(does" in c for c in formula_candidates(
         "take the fractional part the way GLSL fract does, f = p - floor(p), then write 1 - f into `back` from `p_in`"))
+
+
+def test_a_step_then_a_bare_rule_over_it_and_a_passive_scale_while_a_condition_holds():
+    code = formula_candidates("From `aim` and `yaw` (radians, in that order) compute the turn into `turn`: "
+                              "d = yaw - aim, then wrap it into [-pi, pi) with d - 2*pi*floor((d + pi) / (2*pi)).")[0]
+    assert "let d = yaw[i] - aim[i];" in code and "floor((d + 3.141592653589793)" in code
+    code = formula_candidates("Fade-out on the buffer `voice`, in place: sample i is multiplied by (n_tail - i) / "
+                              "n_tail while i < n_tail, and every later sample stays as it is. n_tail is a u32 uniform.")[0]
+    assert ("voice[i] = voice[i] * select(1.0, (f32(params.n_tail) - f32(i)) / f32(params.n_tail), "
+            "f32(i) < f32(params.n_tail));") in code

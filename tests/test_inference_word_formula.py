@@ -96,6 +96,7 @@ def test_a_gate_in_words_keeps_every_other_element():
     ("clear bit 31 in every u32 of `regs`, in place", "regs[i] = regs[i] & 2147483647u;"),
     ("round each u32 offset in `offs` up to the next multiple of 64 into `offs_al`", "offs_al[i] = (offs[i] + 63u) / 64u * 64u;"),
     ("round every unsigned length of `lens` down to a multiple of 16, results to `lens16`", "lens16[i] = lens[i] / 16u * 16u;"),
+    ("round each u32 price in `p_in` to the nearest multiple of 5 into `p5`", "p5[i] = (p_in[i] + 2u) / 5u * 5u;"),
 ])
 def test_bits_and_alignment_in_words_are_integer_kernels(prompt, line):
     codes = word_candidates(prompt)
@@ -112,3 +113,7 @@ def test_a_pick_between_two_buffers_in_words():
     assert "out[i] = select(lo[i], hi[i], gate[i] < 0.0);" in code
     assert code.index("var<storage, read> gate") < code.index("var<storage, read> hi") < code.index("read> lo")
     assert word_candidates("take the value from hi wherever the moon is full and from lo everywhere else") == []
+
+
+def test_a_rounding_whose_direction_is_not_said_is_left_to_the_model():
+    assert word_candidates("round each u32 of `a` to a multiple of 8 into `b`") == []

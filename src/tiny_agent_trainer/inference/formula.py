@@ -49,7 +49,7 @@ from .expr import (AUGOPS, EDGE, ELEMENT_I, FUNCS, INDEX, MODULES, PREC, ZERO, C
                    free_names, normalise, paren, parse_prefix, u32_literals)
 from .formula_names import (ARTICLE, PLACEHOLDERS, TYPE_WORDS, aliases, bound_names, edge_rule, in_place_buffers,
                             index_letter, integer_fields, is_named, length_of, scope_text)
-from .override import override
+from .override import condition, override
 from .prompt_words import (CLAUSE_END, IN_CUE, OUT_CUE, STOP, UNIFORM_WORDS, VERBS, buffer_cue, first_pos, legal,
                            mentions, output_name, reserved, says_in_place, stated_order, uniform_names, uniform_order)
 
@@ -128,6 +128,17 @@ def _bound(tail: str, ints: bool) -> list | None:
     return None
 
 
+def _bounded(node: ast.expr, bound: list, after: str, ints: bool) -> ast.expr:
+    """`node` within `bound`; "saturating at 0" is a floor, and an unsigned difference floored at 0 is written so
+    that it never wraps ("hp - dmg for two u32 arrays, saturating at 0": `select(0, hp - dmg, hp > dmg)`)."""
+    zero = isinstance(bound[1], ast.Constant) and bound[1].value == 0
+    if bound[0] == "min" and zero and re.match(r"[\s,;]*(?:and\s+|but\s+|then\s+)?saturat", after, re.I):
+        bound = ["max", bound[1]]
+    if ints and bound[0] == "max" and zero and isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub):
+        return ast.IfExp(ast.Compare(node.left, [ast.Gt()], [node.right]), node, ast.Constant(0))
+    return ast.Call(ast.Name(bound[0]), [node, *bound[1:]], [])
+
+
 def _starts_a_rule(prompt: str, start: int) -> bool:
     """Whether a bare rule may start at `start`: after words, not inside a larger expression (after an operator,
     a number or `=`, or within a call's parentheses: not "(1 + c)" of "c / (1 + c)", not "r + 0.5" of "0.3 r + 0.5 g")."""
@@ -190,7 +201,7 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
             elif op != "=":
                 bound = None
             if bound is not None:
-                node = ast.Call(ast.Name(bound[0]), [node, *bound[1:]], [])
+                node = _bounded(node, bound, after, ints)
         if re.match(r"\s*,?\s*(?:and\s+)?(?:then\s+)?(?:converted|expressed|turned)\s+(?:in)?to\s+degrees\b|"
                     r"\s*,?\s*in\s+degrees\b", after, re.I) and "degrees" not in ast.dump(node):
             node = ast.Call(ast.Name("degrees"), [node], [])  # "atan2(u, v) converted to degrees"
@@ -203,6 +214,19 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
         parts = [_whole(t, ints, named) for t in (m.group("cond"), m.group("val"), other.group("val"))] if other else []
         if parts and all(parts) and isinstance(parts[0], ast.Compare):
             out.append((None, "=", ast.IfExp(parts[0], parts[1], parts[2]), m.start()))
+    for m in _PASSIVE_SCALE.finditer(prompt):  # "sample i is multiplied by i / fade_len while i < fade_len", in place
+        got = _parse(prompt[m.end():], ints=ints)
+        if got is None or not says_in_place(prompt):
+            continue
+        node, rest = got[0], prompt[m.end():][prompt[m.end():].find(got[1]) + len(got[1]):]
+        cond = re.match(r"\s*,?\s*(?:while|when|whenever|if|as\s+long\s+as|for)\s+((?:(?![.;,](?:\s|$)).)+?)(?=[.;,](?:\s|$)|$)",
+                        rest, re.I)
+        test = condition(cond.group(1), ints, named) if cond else None
+        if cond and test is None:
+            continue
+        if test is not None:  # every other sample is multiplied by 1: it stays as it is
+            node = ast.IfExp(test, node, ast.Constant(1.0 if not ints else 1))
+        out.append((None, "/=" if m.group(1).lower().startswith("divid") else "*=", node, m.start()))
     for m in _SCALE.finditer(prompt):  # "multiply sample i of `clip` by (1 - i / N)": an update of the buffer
         got = _parse(prompt[m.end():], bare_ok=True, ints=ints)
         if got is not None and m.group(2).lower() not in STOP:
@@ -263,6 +287,8 @@ _WEIGHTED = re.compile(r"\b(?:(?:each|every|all)\s+(?:the\s+)?(?:samples?|elemen
                        r"(multiplied|scaled|divided)|(multiply|scale|divide)\s+(?:each|every|all)\s+(?:the\s+)?"
                        r"(?:samples?|elements?|values?|entry|entries)(?:\s+of\s+`?\w+`?)?)\s+by\s+(?:its\s+|their\s+|the\s+)?"
                        r"`?(?P<name>[A-Za-z_]\w*)`?", re.I)
+_PASSIVE_SCALE = re.compile(r"\b(?:each\s+|every\s+)?(?:sample|element|value|entry|item)\s+(?:i\s+|number\s+i\s+)?(?:is|gets)\s+"
+                            r"(multiplied|scaled|divided)\s+by\s+(?!(?:its|their|the)\b)", re.I)
 _SCALE = re.compile(r"\b(multiply|scale|divide)\s+(?:(?:each|every|all)\s+)?(?:(?:the\s+)?(?:samples?|elements?|values?|"
                     r"entry|entries|items?)\s+(?:i\s+)?(?:of|in)\s+)?`([A-Za-z_]\w*)`\s+by\s+", re.I)
 # one case of a piecewise rule per line ("- v <= 0.04045 -> v / 12.92", "x < 0: 0.01 * x"), then the other case
@@ -332,9 +358,11 @@ def _then_bare(prompt: str, forms: list[tuple[str | None, str, ast.expr, int]]) 
     return out + forms
 
 
-def _chained(forms: list[tuple[str | None, str, ast.expr, int]], constants: dict[str, ast.expr]) -> list[tuple]:
+def _chained(forms: list[tuple[str | None, str, ast.expr, int]], constants: dict[str, ast.expr],
+             bare_steps: bool = False) -> list[tuple]:
     """(target, op, expression, position, steps) for every formula; `steps` are the other formulas it uses
-    ("h = clamp(...); d = mix(a, b, h) - h" -> [("h", clamp(...))]), in order, each one's own steps first.
+    ("h = clamp(...); d = mix(a, b, h) - h" -> [("h", clamp(...))]), in order, each one's own steps first (for a
+    bare rule too with `bare_steps`, when the prompt has no branch in words: a bare "d - 0.5" may be one case).
     A formula with steps comes first (the last step of a chain is the most specific candidate); names the
     prompt sets to a number (`_constants`) are written in as that number."""
     known: dict[str, tuple[ast.expr, int]] = {}  # an "=" formula's target -> (expression, position)
@@ -354,7 +382,7 @@ def _chained(forms: list[tuple[str | None, str, ast.expr, int]], constants: dict
                     need(known[n][0], seen)
                     steps.append((n, known[n][0]))
 
-        if op == "=":
+        if op == "=" or op == "bare" and bare_steps:  # "d = want - cur, then wrap it ... with d - 2*pi*floor(...)"
             need(node, set())
         (chains if steps else plain).append((target, op, node, pos, steps))
     used_later = {n for t, op, node, p, _ in chains + plain for n in free_names(node)}
@@ -394,7 +422,10 @@ def formula_candidates(prompt: str) -> list[str]:
     ints, signed = ty == "u32", ty == "i32"
     codes: list[str] = []
     try:
-        forms = _chained(_then_bare(prompt, _reassigned(_formulas(prompt, ints or signed))), _constants(prompt))
+        bare_steps = not re.search(r"\b(?:if|otherwise|else|unless|when|whenever|inside|outside|piecewise|except)\b",
+                                   prompt, re.I)
+        forms = _chained(_then_bare(prompt, _reassigned(_formulas(prompt, ints or signed))), _constants(prompt),
+                         bare_steps)
     except Reject:  # a shape `parse_prefix` let through that no kernel can use: no candidate, never a traceback
         return []
     for target, op, node, pos, steps in forms:
@@ -519,8 +550,10 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
     if target is None:
         target = output_name(prompt, set(free))
         if target is None and op in AUGOPS and says_in_place(prompt):  # "taper `frame_s` in place ... each sample
-            named = list(dict.fromkeys(in_place_buffers(prompt) + re.findall(r"`([A-Za-z_]\w*)`", prompt)))
-            target = named[0] if len(named) == 1 and named[0] not in free else None  # is multiplied by its g[k]"
+            ticked = [n for n in dict.fromkeys(re.findall(r"`([A-Za-z_]\w*)`", prompt)) if n not in free]
+            named = ticked if len(ticked) == 1 else [n for n in dict.fromkeys(in_place_buffers(prompt) + ticked)
+                                                     if n not in free]  # "on the audio buffer `pcm`": the ticked one
+            target = named[0] if len(named) == 1 else None  # is multiplied by its g[k]"
         # no output named: only for a map's rule or an indexed formula, not for "sign(v) * (|v| - dz)" inside
         # a longer description (the formula may be one branch of it)
         if target is None and op == "=" and (mapped or INDEX in free or indexed & set(free) or _EVERY.search(prompt)):

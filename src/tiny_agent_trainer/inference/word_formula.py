@@ -214,14 +214,15 @@ def word_gate(prompt: str) -> ast.expr | None:
 
 
 _BIT = re.compile(r"\b(?P<verb>flip|toggle|invert|set|clear|reset|unset)s?\s+(?:the\s+)?bit\s+(?:#\s*)?(?P<n>\d{1,2})\b", re.I)
-_ALIGN = re.compile(r"\bround\w*\b[^.;]{0,60}?\b(?P<dir>up|down)\s+to\s+(?:the\s+|an?\s+)?(?:next\s+|nearest\s+|previous\s+)?"
+_ALIGN = re.compile(r"\bround\w*\b[^.;]{0,60}?\b(?:(?P<dir>up|down)\s+)?to\s+(?:the\s+|an?\s+)?(?:next\s+|(?P<near>nearest\s+)|previous\s+)?"
                     r"multiple\s+of\s+(?P<n>\d+)\b|\balign\w*\b[^.;]{0,40}?\b(?:up\s+)?to\s+(?P<n2>\d+)(?:\s*-?\s*bytes?)?\b",
                     re.I)
 
 
 def word_bits(prompt: str) -> ast.expr | None:
     """Integer work said in words, as a formula over the element: "flip bit 3" (`v ^ 8`), "set bit 5", "clear bit 0",
-    "round up to the next multiple of 256" (`(v + 255) / 256 * 256`), "round down to a multiple of 64"; None when the
+    "round up to the next multiple of 256" (`(v + 255) / 256 * 256`), "round down to a multiple of 64", "round to the
+    nearest multiple of 25" (`(v + 12) / 25 * 25`: halves up); None when the
     prompt says none of these, or more than one."""
     found = []
     for m in _BIT.finditer(prompt):
@@ -234,10 +235,11 @@ def word_bits(prompt: str) -> ast.expr | None:
                                                                          else 0xFFFFFFFF ^ mask)))
     for m in _ALIGN.finditer(prompt):
         n = int(m.group("n") or m.group("n2"))
-        if n < 2:
-            return None
+        if n < 2 or m.group("n") and not m.group("dir") and not m.group("near"):
+            return None  # "round to a multiple of 8": which way is not said
         v = ast.Name(_PLACEHOLDER)
-        up = ast.BinOp(v, ast.Add(), ast.Constant(n - 1)) if (m.group("dir") or "up").lower() == "up" else v
+        way = (m.group("dir") or ("nearest" if m.group("near") else "up")).lower()
+        up = ast.BinOp(v, ast.Add(), ast.Constant({"up": n - 1, "nearest": n // 2}[way])) if way != "down" else v
         found.append(ast.BinOp(ast.BinOp(up, ast.Div(), ast.Constant(n)), ast.Mult(), ast.Constant(n)))
     return found[0] if len(found) == 1 else None
 
