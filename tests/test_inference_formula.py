@@ -650,3 +650,15 @@ def test_a_step_then_a_bare_rule_over_it_and_a_passive_scale_while_a_condition_h
                               "n_tail while i < n_tail, and every later sample stays as it is. n_tail is a u32 uniform.")[0]
     assert ("voice[i] = voice[i] * select(1.0, (f32(params.n_tail) - f32(i)) / f32(params.n_tail), "
             "f32(i) < f32(params.n_tail));") in code
+
+
+def test_an_i_that_indexes_nothing_a_typed_output_and_a_gathered_index():
+    code = formula_candidates("Inputs, in this order: `i_chan` (in-phase) and `q_chan` (quadrature), both f32. Output "
+                              "`ang` (f32) = atan2(q, i), in radians.")[0]
+    assert "ang[i] = atan2(q_chan[i], i_chan[i]);" in code
+    code = formula_candidates("Repeat a motif across a long buffer: rep[i] = motif[i % span], where `span` is a u32 in "
+                              "the uniform. motif and rep are f32 arrays.")[0]
+    assert "rep[i] = motif[i % params.span];" in code
+    code = formula_candidates("Scale `lum_in` into `lum_o`. Two uniform floats, gain first and then bias: "
+                              "result = v * gain + bias.")[0]
+    assert "lum_o[i] = lum_in[i] * params.gain + params.bias;" in code and code.index("gain: f32") < code.index("bias")

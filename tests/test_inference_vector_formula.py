@@ -46,3 +46,20 @@ def test_the_update_runs_like_numpy(wgpu_runtime):
     want = pos.copy()
     want[:, :3] += vel[:, :3] * 0.5
     np.testing.assert_allclose(np.asarray(out[1]).reshape(64, 4), want, rtol=1e-6)
+
+
+def test_a_formula_over_whole_rgba_elements_of_two_buffers(wgpu_runtime):
+    import numpy as np
+
+    from tiny_agent_trainer.spec import BufferSpec
+
+    code = vector_candidates("Premultiplied RGBA layers `top_px` then `base_px`; out_px = top + base * (1 - top.a), "
+                             "applied to all four channels.")[0]
+    assert "out_px[i] = top_px[i] + base_px[i] * (1.0 - top_px[i].a);" in code
+    rng = np.random.default_rng(5)
+    a, b = rng.random((32, 4)).astype(np.float32), rng.random((32, 4)).astype(np.float32)
+    specs = (BufferSpec(0, "read", "array<vec4<f32>>", 32), BufferSpec(1, "read", "array<vec4<f32>>", 32),
+             BufferSpec(2, "read_write", "array<vec4<f32>>", 32))
+    out = wgpu_runtime.run(code, specs, {0: a.ravel(), 1: b.ravel(), 2: np.zeros(128, np.float32)}, (32,))
+    np.testing.assert_allclose(np.asarray(out[2]).reshape(32, 4), a + b * (1 - a[:, 3:4]), rtol=1e-6)
+    assert vector_candidates("out_px = top + base * (1 - top.a) for RGBA layers `top_px`, `base_px`") == []  # rgb only?

@@ -117,3 +117,11 @@ def test_a_pick_between_two_buffers_in_words():
 
 def test_a_rounding_whose_direction_is_not_said_is_left_to_the_model():
     assert word_candidates("round each u32 of `a` to a multiple of 8 into `b`") == []
+
+
+def test_adding_a_square_onto_an_accumulator_in_place():
+    code = word_candidates("Running meter: add the square of each sample of the current block `blk` onto the "
+                           "accumulator `acc_e`, which is updated in place.")[0]
+    assert "acc_e[i] = acc_e[i] + blk[i] * blk[i];" in code and "var<storage, read> blk" in code
+    code = word_candidates("for each i add xs[i] squared onto tot[i]. tot is updated in place, xs is read-only.")[0]
+    assert "tot[i] = tot[i] + xs[i] * xs[i];" in code

@@ -35,9 +35,9 @@ _INTRO = re.compile(r"(?:\s*(?P<w>struct|params|parameters?|fields?|block|buffer
                     r"\s*\(\s*uniform\s*(?:,\s*(?:both|all)\s+(?P<t4>" + _TYPE + r"))?\s*(?:,\s*in\s+(?:this|that)\s+"
                     r"order)?\s*\)|\s*\)(?=\s*:))*", re.I)  # "Parameters (uniform, in this order): a, b"
 _LISTY = re.compile(r"[:{]|\b(?:fields?|has|holds?|contains?|with|carries|order)\b", re.I)
-_ITEM = re.compile(r"^\s*`?(?P<name>[A-Za-z_]\w*)`?\s*(?:\(\s*(?:(?:both|all)\s+)?(?P<t1>" + _TYPE + r")\b[^)]*\)|:\s*(?P<t2>" + _TYPE +
+_ITEM = re.compile(r"^\s*`?(?P<name>[A-Za-z_]\w*)`?\s*(?:(?:first|second|third|fourth|last)\b\s*)?(?:\(\s*(?:(?:both|all)\s+)?(?P<t1>" + _TYPE + r")\b[^)]*\)|:\s*(?P<t2>" + _TYPE +
                    r")\b|\s+as\s+(?P<t3>" + _TYPE + r")\b)?\s*(?:\([^)]*\))?\s*(?:in\s+(?:this|that)\s+order\s*)?"
-                   r"(?:\}.*|[;:,]\s*|\s+[-–—]\s.*)?$")  # "out_max - currently 0.1, ...": a note after the last field
+                   r"(?:\}.*|[;:,]\s*|:\s.*|\s+[-–—]\s.*)?$")  # "out_max - currently 0.1, ...": a note after the last field
 _SPLIT = re.compile(r",\s*(?:and\s+then|and|then)\s+|,|\s+(?:and\s+then|and|then|followed\s+by)\s+")
 
 
@@ -112,8 +112,8 @@ def _items(text: str, ty: str | None) -> list[tuple[str, str | None]]:
             out = out[:len(out) - untyped] + [(n, t) for n, _ in out[len(out) - untyped:]]
         untyped = 0 if t is not None else untyped + 1
         out.append((m.group("name"), t))
-        if re.search(r"\}", s):
-            break
+        if re.search(r"\}", s) or re.search(r":\s", s) and t is None:  # "... then pivot: result = ...": the list
+            break  # ends with its sentence's rule
     return [(n, t or ty) for n, t in out]
 
 
@@ -127,8 +127,8 @@ def _forward(sent: str) -> list[list[tuple[str, str | None]]]:
         ty = u.group("ty") or intro.group("t") or intro.group("t3") or intro.group("t4") or \
             ("f32" if intro.group("f") else None)
         got = _items(rest, ty)
-        if not got:
-            continue
+        if not got or len(got) < 2 and re.match(r"\s*`?\w+`?\s+(?:first|second|third|fourth|last)\b", rest):
+            continue  # "from the uniform, width first, u32": one field of a list said elsewhere
         ticked = rest.lstrip().startswith("`")
         if _LISTY.search(intro.group(0)) or ticked or any(t is not None for _, t in got) and ty is None or \
                 len(got) > 1:

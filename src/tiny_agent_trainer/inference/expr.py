@@ -109,7 +109,7 @@ def parse_prefix(text: str, bare_ok: bool = False, ints: bool = False,
             continue
         if bare_ok and isinstance(node, (ast.Name, ast.Constant)) and ok_shape(node):
             return node, src
-        if isinstance(node, (ast.BinOp, ast.Call, ast.IfExp, ast.UnaryOp)) and ok_shape(node) and any(
+        if isinstance(node, (ast.BinOp, ast.Call, ast.IfExp, ast.UnaryOp, ast.Subscript)) and ok_shape(node) and any(
                 isinstance(n, (ast.BinOp, ast.Call, ast.IfExp)) for n in ast.walk(node)) and any(
                 isinstance(n, ast.Name) for n in ast.walk(node)):
             return node, src
@@ -216,12 +216,15 @@ def neighbour(node: ast.Subscript, bind: dict[str, str]) -> str:
     """`x[i - 1]`, `x[i + 2]`: buffer `x`'s element k away, read the way `bind[EDGE]` says past either end (zero:
     the element type's zero; clamp: the nearest end; wrap: around); Reject without an edge rule or another index."""
     s = node.slice
+    base = re.sub(r"\[i\]$", "", bind.get(node.value.id, ""))
+    if not re.fullmatch(r"[A-Za-z_]\w*", base):
+        raise Reject("neighbour")
+    gathered = _gather(s, bind)  # "tiled[i] = pattern[i % period]", "lo[i] = hi[i * factor]"
+    if gathered is not None:
+        return f"{base}[{gathered}]"
     if not (isinstance(s, ast.BinOp) and isinstance(s.op, (ast.Add, ast.Sub)) and isinstance(s.left, ast.Name)
             and s.left.id == INDEX and isinstance(s.right, ast.Constant) and isinstance(s.right.value, int)
             and 0 < s.right.value < 16) or bind.get(EDGE) not in ("zero", "clamp", "wrap"):
-        raise Reject("neighbour")
-    base = re.sub(r"\[i\]$", "", bind.get(node.value.id, ""))
-    if not re.fullmatch(r"[A-Za-z_]\w*", base):
         raise Reject("neighbour")
     k, n = s.right.value, f"arrayLength(&{base})"
     back = isinstance(s.op, ast.Sub)
@@ -231,6 +234,36 @@ def neighbour(node: ast.Subscript, bind: dict[str, str]) -> str:
     if bind[EDGE] == "clamp":
         return at
     return f"select({bind.get(ZERO, '0.0')}, {at}, {f'i >= {k}u' if back else f'i + {k}u < {n}'})"
+
+
+_GATHER_OPS = {ast.Mod: "%", ast.Mult: "*", ast.FloorDiv: "/", ast.Div: "/"}
+
+
+def _gather(s: ast.expr, bind: dict[str, str]) -> str | None:
+    """A u32 index computed from `i`, integer literals and u32 uniform fields with `%`, `*` or `/` (`i % period`,
+    `i * factor`, `i / 2`), as WGSL; None for any other index (a neighbour `i - 1`, a float, another buffer)."""
+    if not (isinstance(s, ast.BinOp) and type(s.op) in _GATHER_OPS):
+        return None
+
+    def term(x: ast.expr) -> str | None:
+        if isinstance(x, ast.Name) and x.id == INDEX:
+            return INDEX
+        if isinstance(x, ast.Constant) and isinstance(x.value, int) and not isinstance(x.value, bool) and x.value > 0:
+            return f"{x.value}u"
+        if isinstance(x, ast.Name):  # a u32 uniform field (`f32(params.period)` in a float kernel)
+            m = re.fullmatch(r"f32\((params\.\w+)\)|(params\.\w+)", bind.get(x.id, ""))
+            if m is None or m.group(2) and bind.get(ZERO) != "0u":  # a plain field of a float kernel is an f32
+                return None
+            return m.group(1) or m.group(2)
+        if isinstance(x, ast.BinOp) and type(x.op) in _GATHER_OPS:
+            a, b = term(x.left), term(x.right)
+            return a and b and f"({a} {_GATHER_OPS[type(x.op)]} {b})"
+        return None
+
+    text = term(s)
+    if text is None or INDEX not in re.findall(r"\w+", text):
+        return None
+    return text[1:-1] if text.startswith("(") and text.endswith(")") else text
 
 
 def emit(node: ast.expr, bind: dict[str, str]) -> str:

@@ -172,7 +172,8 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
         got = _parse(prompt[m.end():], ints=ints)
         if got is not None:
             out.append((m.group(1), "=", got[0], m.start()))
-    for m in re.finditer(r"(?:`?([A-Za-z_]\w*)(?:\[\w*\])?'?`?\s*([-+*/]?=|<-|←|:=)(?![=>])\s*)|\|\s*\w+\s*\|\s*=(?!=)\s*|"
+    for m in re.finditer(r"(?:`?([A-Za-z_]\w*)(?:\[\w*\])?'?`?(?:\s*\(\s*(?:[uif]32|float|u?int)\s*\))?\s*([-+*/]?=|<-|←|:=)"
+                         r"(?![=>])\s*)|\|\s*\w+\s*\|\s*=(?!=)\s*|"
                          r"i\.e\.,?\s*|\blike\s+|:\s*|`|"
                          r"^\s*|\b(?i:computes?|calculates?|evaluates?|applies?|apply|returns?|gives?|as|writes?|"
                          r"stores?|outputs?|produces?|(?:should|must|will)\s+be|is|equals?|becomes?)\s+|"
@@ -450,6 +451,17 @@ def element_kernel(prompt: str, node: ast.expr, ints_ok: bool = False,
         return None
     try:
         return _kernel(prompt, None, "bare", node, 0, ty, steps, branch_words_ok=True)  # "then" joins the steps
+    except Reject:
+        return None
+
+
+def update_kernel(prompt: str, target: str, op: str, node: ast.expr) -> str | None:
+    """A float kernel updating buffer `target` in place by `node` (`op` "+=", "-=", "*=", "/="), `node` over the
+    buffers and uniforms the prompt names; None when the words do not give a kernel."""
+    if _NOT_F32.search(scope_text(prompt)) or op not in AUGOPS:
+        return None
+    try:
+        return _kernel(prompt, target, op, node, 0, branch_words_ok=True)
     except Reject:
         return None
 

@@ -91,6 +91,11 @@ def aliases(prompt: str, free: list[str], target: str | None) -> dict[str, str]:
     out: dict[str, str] = {}
     said = uniform_names(prompt)
     for n in free:
+        if n == INDEX and not re.search(r"\[\s*i\s*[\]+-]", prompt):  # "`i_samples` and `q_samples` ... atan2(q, i)":
+            hits = [w for w in ticked if w.lower().startswith("i_")]  # an `i` that indexes nothing is a buffer's name
+            if len(hits) == 1 and any(len(m) == 1 and m != n for m in free):
+                out[n] = hits[0]
+            continue
         if len(n) < 2 or n in PLACEHOLDERS or n == INDEX or f"`{n}`" in prompt or buffer_cue(prompt, n) or n in said:
             continue
         hits = [w for w in ticked if (n.lower() in w.lower().split("_")[:2] or w.lower() in (n.lower() + "s", n.lower() + "es"))

@@ -29,12 +29,51 @@ _OTHER = re.compile(r"\b(?:if|when|wherever|whenever|exceed\w*|unless|clamp\w*|l
 
 
 def vector_candidates(prompt: str) -> list[str]:
-    """The xyz kernels the prompt's words give (normalise, or its written update); [] when it speaks of no vec4
-    elements with an xyz part, or of a condition."""
-    if not _VEC4.search(prompt) or not re.search(r"\bxyz\b", prompt) or _OTHER.search(prompt):
-        return []
-    codes = [c for c in (_normalised(prompt), _updated(prompt)) if c]
+    """The xyz kernels the prompt's words give (normalise, or its written update), and a formula over whole vec4
+    elements of several buffers applied to all four channels; [] when it speaks of neither, or of a condition."""
+    codes = []
+    if _VEC4.search(prompt) and re.search(r"\bxyz\b", prompt) and not _OTHER.search(prompt):
+        codes += [c for c in (_normalised(prompt), _updated(prompt)) if c]
+    codes += [c for c in (_whole(prompt),) if c]
     return list(dict.fromkeys(codes))
+
+
+_ALL_FOUR = re.compile(r"\b(?:all|every|each\s+of\s+the)\s+(?:four|4)\s+(?:channels|components|lanes)\b|"
+                       r"\bincluding\s+(?:the\s+)?alpha\b|\balpha\s+(?:too|included|as\s+well)\b", re.I)
+_ASSIGN = re.compile(r"(?<![\w.`])`?([A-Za-z_]\w*)`?\s*=(?!=)\s*")
+_SWIZZLE = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\.(rgba|rgb|xyzw|xyz|[rgbawxyz])\b")
+
+
+def _whole(prompt: str) -> str | None:
+    """"composite = fg + bg * (1 - fg.a), applied to all four channels" over RGBA (vec4) buffers: each name the
+    element of its buffer (a short name standing for a longer one: `fg` for `fg_layer`), `.a`/`.rgb`... its swizzle,
+    the result the whole vec4; None unless the prompt says all four channels and the rule reads two buffers or more."""
+    if not _ALL_FOUR.search(prompt) or not re.search(r"\b(?:rgba|vec4|colou?rs?|pixels?|layers?)\b", prompt, re.I):
+        return None
+    from .formula_names import aliases
+
+    said = said_uniforms(prompt)
+    for m in _ASSIGN.finditer(prompt):
+        target = m.group(1)
+        got = expr.parse_prefix(_SWIZZLE.sub(r"\1__\2", prompt[m.end():]))
+        if got is None or not legal(target) or target.lower() in STOP:
+            continue
+        free = [n for n in expr.free_names(got[0]) if n not in expr.MODULES]
+        bases = list(dict.fromkeys(n.split("__")[0] for n in free if n not in said))
+        uniforms = [n for n in free if n in said]
+        if len(bases) < 2 or target in bases or any(not legal(b) or b.lower() in STOP for b in bases):
+            continue
+        alias = aliases(prompt, bases, target)
+        bind = {n: f"{alias.get(n.split('__')[0], n.split('__')[0])}[i]" + (f".{n.split('__')[1]}" if "__" in n else "")
+                for n in free if n not in said}
+        bind.update({u: f"{_PARAMS}.{u}" for u in uniforms})
+        try:
+            value = expr.emit(got[0], bind)
+        except expr.Reject:
+            continue
+        inputs = stated_order(prompt, [alias.get(b, b) for b in bases])
+        return map_kernel(inputs, target, uniforms, "vec4<f32>", "f32", [f"    {target}[i] = {value};"])
+    return None
 
 
 def _w(prompt: str, var: str) -> str:

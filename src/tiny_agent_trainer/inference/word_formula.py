@@ -20,9 +20,9 @@ import re
 
 from .declared import said_uniforms
 from .expr import Constants, normalise
-from .formula import element_kernel
+from .formula import element_kernel, update_kernel
 from .override import condition
-from .prompt_words import CLAUSE_END, uniform_names
+from .prompt_words import CLAUSE_END, STOP, says_in_place, uniform_names
 
 _NUM = r"(-?\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)?|-?\.\d+|[A-Za-z_]\w*)"
 _OBJ = (r"(?:\s+(?:it|them|that|this|the\s+result|(?:each|every|all|the)(?:\s+\w+)?(?:\s+(?:buffer|array|values?|"
@@ -263,6 +263,30 @@ def word_pick(prompt: str) -> ast.expr | None:
     return ast.IfExp(test, ast.Name(m.group("yes")), ast.Name(m.group("no")))
 
 
+_NAME = r"`?([A-Za-z_]\w*)`?(?:\[i\])?"
+_ACCUMULATE = re.compile(r"\badd\s+(?:(?:the\s+)?(?P<sq>square|absolute\s+value|magnitude)\s+of\s+)?(?:(?:each|every)\s+"
+                         r"(?:sample|element|value|entry)\s+of\s+)?(?:the\s+)?(?:(?:current|input|new)\s+)?(?:\w+\s+)?" +
+                         _NAME + r"(?P<sq2>\s+squared)?\s+(?:on)?to\s+(?:the\s+)?(?:(?:running\s+)?(?:accumulator|sum|total)\s+)?" +
+                         _NAME, re.I)
+
+
+def word_accumulate(prompt: str) -> tuple[str, ast.expr] | None:
+    """"Add the square of each sample of `frame` onto the accumulator `acc`", "add samples[i] squared onto
+    power_acc[i]" of an in-place update: (the updated buffer, what is added); None otherwise."""
+    m = _ACCUMULATE.search(prompt)
+    if m is None or not says_in_place(prompt):
+        return None
+    source, target = m.group(2), m.group(4)
+    if source == target or source.lower() in STOP or target.lower() in STOP:
+        return None
+    v = ast.Name(source)
+    if m.group("sq2") or (m.group("sq") or "").lower() == "square":
+        v = ast.BinOp(ast.Name(source), ast.Mult(), ast.Name(source))
+    elif m.group("sq"):
+        v = ast.Call(ast.Name("abs"), [v], [])
+    return target, v
+
+
 def word_candidates(prompt: str) -> list[str]:
     """The kernels of the prompt's arithmetic chain, linear remap, wrap, clamp, gate and pick between two buffers
     (`formula.element_kernel`), and of its bit and alignment words (in integers), or []."""
@@ -274,4 +298,6 @@ def word_candidates(prompt: str) -> list[str]:
         code = element_kernel(prompt, node, ints_ok=ints) if node is not None else None
         if code and code not in codes:
             codes.append(code)
-    return codes
+    added = word_accumulate(prompt)
+    code = update_kernel(prompt, added[0], "+=", added[1]) if added else None
+    return codes + ([code] if code and code not in codes else [])
