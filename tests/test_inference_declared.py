@@ -185,3 +185,9 @@ def test_the_only_field_of_the_uniform_block_and_a_size_described_before_its_fie
     assert declared_uniform("`lam` is the only field of the uniform block (f32). Input `c`, output `s`.") == [("lam", "f32")]
     assert declared_uniform("Image size comes from the uniform, width then height.") == [("width", None),
                                                                                        ("height", None)]
+
+
+def test_a_ticked_name_from_the_uniform_and_names_that_come_in_through_it():
+    assert declared_uniform("blend `frame_a` and `frame_b` by `mixw` from a uniform") == [("mixw", None)]
+    assert declared_uniform("lo_v and hi_v come in through a uniform") == [("lo_v", None), ("hi_v", None)]
+    assert declared_uniform("`w` x `h` from the uniform, w first, u32") is None  # a list said elsewhere, not one field

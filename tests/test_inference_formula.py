@@ -662,3 +662,9 @@ def test_an_i_that_indexes_nothing_a_typed_output_and_a_gathered_index():
     code = formula_candidates("Scale `lum_in` into `lum_o`. Two uniform floats, gain first and then bias: "
                               "result = v * gain + bias.")[0]
     assert "lum_o[i] = lum_in[i] * params.gain + params.bias;" in code and code.index("gain: f32") < code.index("bias")
+
+
+def test_the_first_n_samples_get_multiplied_and_a_typed_uniform_is_never_a_buffer():
+    code = formula_candidates("Fade-in, in place: the first `ramp_n` samples of `snd` get multiplied by i / ramp_n; "
+                              "everything from ramp_n on is left alone. ramp_n is a u32 uniform.")[0]
+    assert "snd[i] = snd[i] * select(1.0, f32(i) / f32(params.ramp_n), f32(i) < f32(params.ramp_n));" in code

@@ -125,3 +125,12 @@ def test_adding_a_square_onto_an_accumulator_in_place():
     assert "acc_e[i] = acc_e[i] + blk[i] * blk[i];" in code and "var<storage, read> blk" in code
     code = word_candidates("for each i add xs[i] squared onto tot[i]. tot is updated in place, xs is read-only.")[0]
     assert "tot[i] = tot[i] + xs[i] * xs[i];" in code
+
+
+def test_zeroing_small_elements_and_a_chain_named_before_a_colon_with_uniform_names():
+    code = word_candidates("Prune `w_buf` in place: zero every element whose magnitude is below 0.01 and leave the "
+                           "others as they are.")[0]
+    assert "w_buf[i] = select(w_buf[i], 0.0, abs(w_buf[i]) < 0.01);" in code
+    code = word_candidates("Normalise the readings: subtract `bias_v`, divide by `gain_v`. Readings are in `raw_r`, "
+                           "the result goes to `norm_r`; bias_v and gain_v come in through a uniform.")[0]
+    assert "norm_r[i] = (raw_r[i] - params.bias_v) / params.gain_v;" in code

@@ -50,8 +50,11 @@ _ARE = re.compile(r"(?<![\w.`-])" + _NAMES + r"\s*(?::|\bare\b|\bis\s+an?\b)\s*(
                   r")\s+)?uniforms?\b(?!\s+(?:float\s+|[uif]32\s+)?`)(?:\s*\(\s*(?P<ty2>" + _TYPE + r")\b[^)]*\)|"
                   r"\s+(?P<ty3>" + _TYPE + r"|float)\b)?", re.I)
 # "M, N and K are u32 in the uniform", "origin and step live in a uniform"
-_ARE_IN = re.compile(r"(?<![\w.`-])" + _NAMES + r"\s+(?:are|live|sit|come)\s+(?:(?P<ty>" + _TYPE + r")s?\s+)?"
-                     r"(?:in|inside|from)\s+(?:the\s+|an?\s+)?(?:\w+\s+)?(?:uniform|params)\b", re.I)
+_ARE_IN = re.compile(r"(?<![\w.`-])" + _NAMES + r"\s+(?:are|live|sit|come|arrive)\s+(?:(?P<ty>" + _TYPE + r")s?\s+)?"
+                     r"(?:in\s+(?=through|via))?(?:in|inside|from|through|via)\s+(?:the\s+|an?\s+)?(?:\w+\s+)?"
+                     r"(?:uniform|params)\b", re.I)  # "offset and span come in through a uniform"
+_TICKED_FROM = re.compile(r"(?<!\bx\s)(?<!×\s)(?<!,\s)(?<!\band\s)`(?P<name>[A-Za-z_]\w*)`\s+(?:from|in|via|through)\s+(?:the\s+|an?\s+)?uniform\b", re.I)
+# "cross-fade ... by `fade` from a uniform"
 # "`alpha` is an f32 in the uniform params struct", "dt (f32) lives in the uniform", "`sat` is the only uniform field"
 _LIVES = re.compile(r"(?<![\w.`])`?(?P<name>[A-Za-z_]\w*)`?\s*(?:\(\s*(?P<ty>" + _TYPE + r")\b[^)]*\)\s*)?"
                     r"(?:is|lives|sits|comes)\s+(?:in\s+)?(?:an?\s+|the\s+)?(?:(?:only|single|one)\s+)?"
@@ -152,6 +155,8 @@ def declared_uniform(prompt: str) -> list[tuple[str, str | None]] | None:
             found.append([(n, ty) for n in re.findall(r"`([A-Za-z_]\w*)`", m.group("list"))])
         for m in _TICKED_BEFORE.finditer(sent):
             found.append([(m.group("name"), m.group("ty"))])
+        for m in _TICKED_FROM.finditer(sent):
+            found.append([(m.group("name"), None)])
         for m in _ARE.finditer(sent):
             names = [n for n in re.findall(r"[A-Za-z_]\w*", m.group("list")) if n.lower() not in ("and",)]
             while names and names[0].lower() in _PROSE:  # "... in place, lo and hi are uniforms"

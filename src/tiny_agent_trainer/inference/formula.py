@@ -44,7 +44,7 @@ import copy
 import re
 
 from ..dataset.naming import BUILTINS
-from .declared import declared_buffers, said_uniforms
+from .declared import declared_buffers, declared_uniform, said_uniforms
 from .expr import (AUGOPS, EDGE, ELEMENT_I, FUNCS, INDEX, MODULES, PREC, ZERO, Constants, Reject, balanced, emit, emit_p,
                    free_names, normalise, paren, parse_prefix, u32_literals)
 from .formula_names import (ARTICLE, PLACEHOLDERS, TYPE_WORDS, aliases, bound_names, edge_rule, in_place_buffers,
@@ -225,9 +225,11 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
         test = condition(cond.group(1), ints, named) if cond else None
         if cond and test is None:
             continue
+        if m.group("first") and test is None:  # the first N samples: i < N
+            test = ast.Compare(ast.Name(INDEX), [ast.Lt()], [_whole(m.group("first"), ints, named)])
         if test is not None:  # every other sample is multiplied by 1: it stays as it is
             node = ast.IfExp(test, node, ast.Constant(1.0 if not ints else 1))
-        out.append((None, "/=" if m.group(1).lower().startswith("divid") else "*=", node, m.start()))
+        out.append((None, "/=" if m.group(2).lower().startswith("divid") else "*=", node, m.start()))
     for m in _SCALE.finditer(prompt):  # "multiply sample i of `clip` by (1 - i / N)": an update of the buffer
         got = _parse(prompt[m.end():], bare_ok=True, ints=ints)
         if got is not None and m.group(2).lower() not in STOP:
@@ -288,8 +290,11 @@ _WEIGHTED = re.compile(r"\b(?:(?:each|every|all)\s+(?:the\s+)?(?:samples?|elemen
                        r"(multiplied|scaled|divided)|(multiply|scale|divide)\s+(?:each|every|all)\s+(?:the\s+)?"
                        r"(?:samples?|elements?|values?|entry|entries)(?:\s+of\s+`?\w+`?)?)\s+by\s+(?:its\s+|their\s+|the\s+)?"
                        r"`?(?P<name>[A-Za-z_]\w*)`?", re.I)
-_PASSIVE_SCALE = re.compile(r"\b(?:each\s+|every\s+)?(?:sample|element|value|entry|item)\s+(?:i\s+|number\s+i\s+)?(?:is|gets)\s+"
+_PASSIVE_SCALE = re.compile(r"\b(?:(?:each\s+|every\s+)?(?:sample|element|value|entry|item)\s+(?:i\s+|number\s+i\s+)?(?:is|gets)|"
+                            r"the\s+first\s+`?(?P<first>[A-Za-z_]\w*|\d+)`?\s+(?:samples|elements|values|entries|items)"
+                            r"(?:\s+of\s+(?:the\s+)?(?:\w+\s+)?`?\w+`?)?\s+(?:get|are))\s+"
                             r"(multiplied|scaled|divided)\s+by\s+(?!(?:its|their|the)\b)", re.I)
+# "sample i is multiplied by ...", "the first `fade_len` samples of `audio_buf` get multiplied by i / fade_len"
 _SCALE = re.compile(r"\b(multiply|scale|divide)\s+(?:(?:each|every|all)\s+)?(?:(?:the\s+)?(?:samples?|elements?|values?|"
                     r"entry|entries|items?)\s+(?:i\s+)?(?:of|in)\s+)?`([A-Za-z_]\w*)`\s+by\s+", re.I)
 # one case of a piecewise rule per line ("- v <= 0.04045 -> v / 12.92", "x < 0: 0.01 * x"), then the other case
@@ -580,6 +585,7 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
     if not legal(target) and not reserved(target) and not (target in BUILTINS and target in indexed):
         raise Reject("target name")  # "step[i] = ...": a builtin's name is a fine buffer name, declared `step_v`
     said_uniform = said_uniforms(prompt)
+    typed_uniform = {n for n, t in declared_uniform(prompt) or [] if t}  # "fade_len is a u32 uniform": never a buffer
     if any(len(n) > 1 and n.lower() in (STOP - _NOUNS) | VERBS and n not in said_uniform for n in free):
         raise Reject("a word, not a name")  # "per-element", "kernel - compute": words read as a subtraction
     if not assigned and isinstance(node, ast.BinOp) and all(isinstance(x, ast.Name) for x in (node.left, node.right)) \
@@ -594,7 +600,7 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
         if n in (target, INDEX):  # `i` is the element's index ("element i is start + i * step")
             continue
         # said to be a uniform, or, with `i` free, any name the prompt does not write as `a[i]`
-        scalar = n in said_uniform and (len(n) == 1 or not buffer_cue(prompt, n)) or \
+        scalar = n in typed_uniform or n in said_uniform and (len(n) == 1 or not buffer_cue(prompt, n)) or \
             INDEX in free and n not in indexed and not buffer_cue(prompt, n)  # "a comes from a uniform": not a buffer
         if not legal(n) and not reserved(n) and not (scalar and n in BUILTINS):  # a field may be `step` (`params.step`)
             raise Reject("name")

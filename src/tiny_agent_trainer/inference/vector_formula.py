@@ -56,7 +56,7 @@ def _whole(prompt: str) -> str | None:
     for m in _ASSIGN.finditer(prompt):
         target = m.group(1)
         got = expr.parse_prefix(_SWIZZLE.sub(r"\1__\2", prompt[m.end():]))
-        if got is None or not legal(target) or target.lower() in STOP:
+        if got is None or not legal(target) or target.lower() in STOP - {"result", "output"}:  # "result = ..." names it
             continue
         free = [n for n in expr.free_names(got[0]) if n not in expr.MODULES]
         bases = list(dict.fromkeys(n.split("__")[0] for n in free if n not in said))

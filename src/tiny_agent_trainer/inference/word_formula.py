@@ -22,9 +22,9 @@ from .declared import said_uniforms
 from .expr import Constants, normalise
 from .formula import element_kernel, update_kernel
 from .override import condition
-from .prompt_words import CLAUSE_END, STOP, says_in_place, uniform_names
+from .prompt_words import CLAUSE_END, STOP, says_in_place
 
-_NUM = r"(-?\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)?|-?\.\d+|[A-Za-z_]\w*)"
+_NUM = r"(-?\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)?|-?\.\d+|`?[A-Za-z_]\w*`?)"
 _OBJ = (r"(?:\s+(?:it|them|that|this|the\s+result|(?:each|every|all|the)(?:\s+\w+)?(?:\s+(?:buffer|array|values?|"
         r"elements?|entries|samples?))?|`?[A-Za-z_]\w*`?))?")
 _STEPS = [
@@ -47,7 +47,7 @@ _PLACEHOLDER = "v"
 
 
 def _operand(text: str, uniforms: set[str]) -> ast.expr | None:
-    text = text.strip()
+    text = text.strip().strip("`")
     m = re.fullmatch(r"(-?\d+(?:\.\d+)?|-?\.\d+)\s*/\s*(\d+(?:\.\d+)?)", text)
     if m:
         return ast.BinOp(ast.Constant(float(m.group(1))), ast.Div(), ast.Constant(float(m.group(2))))
@@ -77,12 +77,13 @@ def _step(text: str, uniforms: set[str]) -> tuple[int, object] | None:
 
 def word_chain(prompt: str) -> ast.expr | None:
     """The expression (in the placeholder element `v`) of the prompt's chain of arithmetic steps, or None."""
-    uniforms = uniform_names(prompt)
+    uniforms = said_uniforms(prompt)
     starts = [m.start() for pattern, _ in _STEPS for m in pattern.finditer(prompt)]
     for start in sorted(set(starts)):
         if start > 0 and prompt[start - 1].isalnum():
             continue
-        sentence_start = max(prompt.rfind(". ", 0, start), prompt.rfind("; ", 0, start), prompt.rfind("\n", 0, start))
+        sentence_start = max(prompt.rfind(". ", 0, start), prompt.rfind("; ", 0, start), prompt.rfind("\n", 0, start),
+                             prompt.rfind(": ", 0, start))  # "Normalise readings: subtract ..." names the chain
         if _OTHER_OP.search(prompt[sentence_start + 1:start]):
             return None  # the chain follows another operation: not ours to write
         expr: ast.expr = ast.Name(_PLACEHOLDER)
@@ -192,12 +193,20 @@ _GATE = re.compile(r"\b(?:any|every|each|all)\s+" + _ELEMENT + r"\s+(?:whose|whe
                    r"is\s+replaced\s+(?:by|with)|->|→)\s+(?P<val>-?\d+(?:\.\d+)?)\b", re.I)
 
 
+_ZERO_GATE = re.compile(r"\b(?:zero|clear|null)(?:\s+out)?\s+(?:any|every|each|all)\s+" + _ELEMENT + r"\s+(?:whose|where|with|"
+                        r"that\s+(?:is|are))\s+(?P<cond>(?:(?![.;,](?:\s|$))[^;])+?)(?=\s+(?:and|but)\b|[.;,](?:\s|$)|$)", re.I)
+
+
 def word_gate(prompt: str) -> ast.expr | None:
-    """"Any sample whose magnitude is below 0.02 becomes 0.0, everything else stays as it was": the value where the
-    condition holds, the element elsewhere; None without such a sentence."""
+    """"Any sample whose magnitude is below 0.02 becomes 0.0, everything else stays as it was", "zero every element
+    whose magnitude is below 1e-3": the value where the condition holds, the element elsewhere; None without such a
+    sentence."""
     m = _GATE.search(prompt)
-    if m is None:
+    zero = _ZERO_GATE.search(prompt) if m is None else None
+    if m is None and zero is None:
         return None
+    value = ast.parse(m.group("val") if m else "0.0", mode="eval").body
+    m = m or zero
     cond = m.group("cond").strip()
     if re.match(r"(?:its\s+|the\s+)?(?:magnitude|absolute\s+value)\b", cond, re.I):
         cond = re.sub(r"^(?:its\s+|the\s+)?(magnitude|absolute\s+value)(?:\s+of\s+it)?", rf"\1 of {_PLACEHOLDER}", cond,
@@ -209,7 +218,6 @@ def word_gate(prompt: str) -> ast.expr | None:
     test = condition(re.sub(r"^(\w+)\s+are\b", r"\1 is", cond))
     if test is None or {n.id for n in ast.walk(test) if isinstance(n, ast.Name)} - {_PLACEHOLDER, "abs"}:
         return None
-    value = ast.parse(m.group("val"), mode="eval").body
     return ast.IfExp(test, value, ast.Name(_PLACEHOLDER))
 
 
