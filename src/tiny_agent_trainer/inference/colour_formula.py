@@ -24,6 +24,7 @@ import re
 
 from . import expr, formula
 from .declared import declared_buffers, said_uniforms
+from .formula_chain import Inline
 from .prompt_words import STOP, first_pos, legal, prompt_buffers, says_in_place, uniform_names
 
 # A prompt about colours: the conventions make them `array<vec4<f32>>` in (r, g, b, a) order.
@@ -94,7 +95,7 @@ def colour_candidates(prompt: str) -> list[str]:
         if target and op == "=" and target not in expr.free_names(node):
             known[target] = node
         if uses and not re.search(r"\bthen\b", prompt[pos:]):
-            node, op = formula._Inline({n: known[n] for n in uses}).visit(copy.deepcopy(node)), "="
+            node, op = Inline({n: known[n] for n in uses}).visit(copy.deepcopy(node)), "="
         elif scaled and pos > scaled.end() and not re.search(r"\bthen\b", prompt[pos:]):
             node, op = _scaled_first(node, scaled.group(1), said), "="
             if node is None:
@@ -192,7 +193,7 @@ def _scaled_first(node: ast.expr, factor: str, said: set[str]) -> ast.expr | Non
         return None
     scaled = ast.BinOp(ast.Name(channels[0]), ast.Mult(), ast.Name(factor) if factor in said else
                        ast.Constant(float(factor)))
-    return formula._Inline({channels[0]: scaled}).visit(copy.deepcopy(node))
+    return Inline({channels[0]: scaled}).visit(copy.deepcopy(node))
 
 
 # "red = t", "G' = 0.7 * r + 0.3 * g", "blue becomes 1 - t", "alpha = 1": one assignment per output channel
