@@ -24,7 +24,8 @@ nineteenth session) and the glint set (benchmarks/glint.toml: 48 more, written b
 nineteenth session, kept for that session's final measurement) and the haze set (benchmarks/haze.toml: 48 more,
 written blind the same way at the same time, kept for a later session's measurement; run first in the twentieth
 session) and the iris set (benchmarks/iris.toml: 48 more, written blind the same way at the start of the twentieth
-session, kept for that session's final measurement).
+session, kept for that session's final measurement; run once at its end) and the jade set (benchmarks/jade.toml: 48
+more, written blind the same way at the end of the twentieth session, kept for a later session's measurement).
 
 Checks the format and the kernel conventions of every reference, that the paraphrase and development
 prompts are not copies of curated ones, and runs every reference on the (software) GPU against its
@@ -69,6 +70,7 @@ FLARE = ROOT / "benchmarks" / "flare.toml"
 GLINT = ROOT / "benchmarks" / "glint.toml"
 HAZE = ROOT / "benchmarks" / "haze.toml"
 IRIS = ROOT / "benchmarks" / "iris.toml"
+JADE = ROOT / "benchmarks" / "jade.toml"
 HOLDOUT = ROOT / "benchmarks" / "holdout.toml"
 FAMILIES = {"unary", "binary", "parametric", "chromatic", "integer", "2d", "reduction", "inplace"}
 ACCESS = {"read": "storage,read", "read_write": "storage,read_write", "uniform": "uniform"}
@@ -96,12 +98,12 @@ def dev():
 @pytest.fixture(scope="module")
 def fresh():
     # the blind sets: same rules, prefixes fresh_ / blind_ / outside_ / beyond_ / frontier_ / horizon_ / summit_
-    # / vista_ / zenith_ / apex_ / crest_ / ridge_ / delta_ / ember_ / flare_ / glint_ / haze_ / iris_
+    # / vista_ / zenith_ / apex_ / crest_ / ridge_ / delta_ / ember_ / flare_ / glint_ / haze_ / iris_ / jade_
     return (load_bench(FRESH) + load_bench(BLIND) + load_bench(OUTSIDE) + load_bench(BEYOND)
             + load_bench(FRONTIER) + load_bench(HORIZON) + load_bench(SUMMIT) + load_bench(VISTA)
             + load_bench(ZENITH) + load_bench(APEX) + load_bench(CREST) + load_bench(RIDGE)
             + load_bench(DELTA) + load_bench(EMBER) + load_bench(FLARE) + load_bench(GLINT) + load_bench(HAZE)
-            + load_bench(IRIS))
+            + load_bench(IRIS) + load_bench(JADE))
 
 
 @pytest.fixture(scope="module")
@@ -144,7 +146,7 @@ def test_counts_and_families(curated, paraphrases, dev, holdout, fresh):
     assert len(paraphrases) >= 60
     assert len(dev) >= 48
     assert len(holdout) == 46  # 48 written; two that matched curated training prompts were dropped
-    assert len(fresh) == 864 and set(Counter(t.category for t in fresh).values()) == {108}
+    assert len(fresh) == 912 and set(Counter(t.category for t in fresh).values()) == {114}
     for tasks in (curated, paraphrases, dev, holdout, fresh):
         fams = Counter(t.extra.get("family") for t in tasks)
         assert set(fams) == FAMILIES, fams
@@ -159,7 +161,7 @@ def test_ids_unique_and_prefixed(curated, paraphrases, dev, holdout, fresh):
     assert all(t.id.startswith("dev_") for t in dev)
     assert all(t.id.startswith("holdout_") for t in holdout)
     blind = ("fresh_", "blind_", "outside_", "beyond_", "frontier_", "horizon_", "summit_", "vista_", "zenith_", "apex_",
-             "crest_", "ridge_", "delta_", "ember_", "flare_", "glint_", "haze_", "iris_")
+             "crest_", "ridge_", "delta_", "ember_", "flare_", "glint_", "haze_", "iris_", "jade_")
     assert all(t.id.startswith(blind) for t in fresh)
     assert not any(t.id.startswith(("para_", "dev_", "holdout_") + blind) for t in curated)
 
@@ -252,10 +254,11 @@ def runtime(wgpu_runtime):
 
 
 @pytest.mark.parametrize("path", [CURATED, PARAPHRASES, DEV, FRESH, BLIND, OUTSIDE, BEYOND, FRONTIER, HORIZON,
-                                  SUMMIT, VISTA, ZENITH, APEX, CREST, RIDGE, DELTA, EMBER, FLARE, GLINT, HAZE, IRIS],
+                                  SUMMIT, VISTA, ZENITH, APEX, CREST, RIDGE, DELTA, EMBER, FLARE, GLINT, HAZE, IRIS,
+                                  JADE],
                          ids=["curated", "paraphrases", "dev", "fresh", "blind", "outside", "beyond", "frontier",
                               "horizon", "summit", "vista", "zenith", "apex", "crest", "ridge", "delta", "ember",
-                              "flare", "glint", "haze", "iris"])
+                              "flare", "glint", "haze", "iris", "jade"])
 def test_references_match_oracles(path, runtime):
     problems = []
     for t in load_bench(path):
