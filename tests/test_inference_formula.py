@@ -668,3 +668,16 @@ def test_the_first_n_samples_get_multiplied_and_a_typed_uniform_is_never_a_buffe
     code = formula_candidates("Fade-in, in place: the first `ramp_n` samples of `snd` get multiplied by i / ramp_n; "
                               "everything from ramp_n on is left alone. ramp_n is a u32 uniform.")[0]
     assert "snd[i] = snd[i] * select(1.0, f32(i) / f32(params.ramp_n), f32(i) < f32(params.ramp_n));" in code
+
+
+def test_names_like_names_a_number_beside_a_name_in_parentheses_and_a_mask_first():
+    code = formula_candidates("acc_x and acc_y are the accelerations of each drone. Write each drone's thrust angle, "
+                              "atan2(acc_y, acc_x), into tilt.")[0]
+    assert "tilt[i] = atan2(acc_y[i], acc_x[i]);" in code
+    code = formula_candidates("Evaluate the bump exp(-(x - c0)^2 / (2 w0^2)) at every point of `pts`, writing `bump`. "
+                              "Params struct: `c0` then `w0`, both f32.")[0]
+    assert ("bump[i] = exp(-((pts[i] - params.c0) * (pts[i] - params.c0)) / (2.0 * (params.w0 * params.w0)));"
+            in code)
+    code = formula_candidates("join two halves: lo_part and hi_part are u32 arrays; mask both with 0xFF, then "
+                              "joined[i] = (hi << 8) | lo. joined is u32 too.")[0]
+    assert "joined[i] = ((hi_part[i] & 255u) << 8u) | (lo_part[i] & 255u);" in code

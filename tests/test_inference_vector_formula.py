@@ -63,3 +63,9 @@ def test_a_formula_over_whole_rgba_elements_of_two_buffers(wgpu_runtime):
     out = wgpu_runtime.run(code, specs, {0: a.ravel(), 1: b.ravel(), 2: np.zeros(128, np.float32)}, (32,))
     np.testing.assert_allclose(np.asarray(out[2]).reshape(32, 4), a + b * (1 - a[:, 3:4]), rtol=1e-6)
     assert vector_candidates("out_px = top + base * (1 - top.a) for RGBA layers `top_px`, `base_px`") == []  # rgb only?
+
+
+def test_renormalise_the_buffer_each_vec4_is_in():
+    code = vector_candidates("Renormalize in place: each vec4<f32> in tangents is (x, y, z, w). Divide x, y and z by "
+                             "the length of (x, y, z) so the xyz part is unit length, and leave w untouched.")[0]
+    assert "tangents[i] = vec4<f32>(normalize(c.xyz), c.w);" in code

@@ -134,3 +134,12 @@ def test_zeroing_small_elements_and_a_chain_named_before_a_colon_with_uniform_na
     code = word_candidates("Normalise the readings: subtract `bias_v`, divide by `gain_v`. Readings are in `raw_r`, "
                            "the result goes to `norm_r`; bias_v and gain_v come in through a uniform.")[0]
     assert "norm_r[i] = (raw_r[i] - params.bias_v) / params.gain_v;" in code
+
+
+def test_a_copy_where_a_condition_holds_and_an_integer_clamp():
+    code = word_candidates("copy `tone` into `keyed` wherever the matching `env_k` value is greater than 0.5, and "
+                           "write 0.0 everywhere else. (inputs: tone, then env_k)")[0]
+    assert "keyed[i] = select(0.0, tone[i], env_k[i] > 0.5);" in code
+    code = word_candidates("ammo is an i32 array. Clamp each entry in place to [0, cap_n]; cap_n is an i32 in the "
+                           "params uniform (its only field).")[0]
+    assert "clamp(" in code and "array<i32>" in code and "params.cap_n" in code

@@ -72,6 +72,8 @@ def normalise(text: str, ints: bool = False) -> str:
     text = re.sub(r"\|([^|]+)\|", "\0abs(\\1)", text)
     text = re.sub(r"(?<=[^\W\d_])\0", "*", text).replace("\0", "")  # "μ|x|" is μ * |x|
     text = re.sub(r"(?<![\w.])(\d+)[uUi](?!\w)", r"\1", text)  # WGSL literals: 28u is 28, not 28 * u
+    text = re.sub(r"(?<=[(])(\s*\d+(?:\.\d+)?)\s+(?=[A-Za-zπ_]\w*\s*(?:(?:\^|\*\*)\s*\d+\s*)?\))", r"\1*",
+                  text)  # "(2 sigma^2)", "sqrt(2 pi)": a number and a name alone in parentheses
     if ints:  # an integer formula's ^ is XOR, and its operators may be words ("a XOR b", "x mod 7")
         text = re.sub(r"\b(?:XOR|xor)\b", "^", text)
         text = re.sub(r"\bAND\b", "&", re.sub(r"\bOR\b", "|", re.sub(r"\bmod\b", "%", text)))

@@ -165,6 +165,9 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
     """(target or None, update operator or "=", expression, position) for every formula span of the prompt."""
     out = []
     named = frozenset(n for n in ("tau",) if is_named(prompt, n))  # "uniform fields ambient, dt, tau": not 2 pi
+    typed = {n for n, t in declared_uniform(prompt) or [] if t}
+    said = said_uniforms(prompt)
+    branchy = re.search(r"\b(?:if|else|otherwise|when|whenever|unless)\b|\?", prompt, re.I) is not None
 
     def _parse(text: str, bare_ok: bool = False, ints: bool = False):
         return parse_prefix(text, bare_ok, ints, named)
@@ -261,13 +264,18 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
         if got is None or not re.search(r"[-+*/^&|%(]", got[1]):
             continue
         names = set(free_names(got[0])) - module_bases(got[0])
-        one_placeholder = len(names) == 1 and all(n in PLACEHOLDERS or len(n) == 1 and n != INDEX for n in names)
+        rest = names - typed if not branchy and not prompt[:m.start()].endswith("(") else names  # "exp(-(x - mu)^2 /
+        # ...)", `mu` and `sigma` declared f32
+        rest = rest or names  # fields (not one branch of "x if x > 0 else slope * x" with its typed `slope`)
+        one_placeholder = len(rest) == 1 and all(n in PLACEHOLDERS or len(n) == 1 and n != INDEX for n in rest)
         alias = aliases(prompt, sorted(names), None)  # "atan2(east, north)" of `wind_east` and `wind_north`
         into = re.match(r"\s*(?:into|->|=>|→)\s*`[A-Za-z_]", prompt[m.end() + len(got[1]):])  # "num / den into `ratio`"
         named_buffers = names and INDEX not in names and all(  # "atan2(im, re) ... to `phase`": buffers it names
             re.search(r"`%s`|(?<![\w.])%s\[\]" % (re.escape(n), re.escape(n)), prompt) or buffer_cue(prompt, n) or n in alias or
             re.search(r"\b(?:in|from)\s+%s\b" % re.escape(n), prompt[:m.start()]) or
-            into and n not in PLACEHOLDERS and len(n) > 1 for n in names)  # "... parts in re"
+            into and n not in PLACEHOLDERS and len(n) > 1 or
+            re.fullmatch(r"[A-Za-z]+_[A-Za-z]\w*", n) and is_named(prompt, n) and not names & said for n in names)
+        # "... parts in re"; "vel_x and vel_y are ... atan2(vel_y, vel_x)": names written like names, none a uniform
         if re.fullmatch(r"[A-Za-z]+-[A-Za-z]+", got[1].strip()) and \
                 re.match(r"\s+[A-Za-z]", prompt[m.end() + len(got[1]):]):
             continue  # "the bid-ask spread": a hyphenated word, not a subtraction
@@ -418,6 +426,24 @@ def _pre_clamped(prompt: str, node: ast.expr, pos: int, free: list[str]) -> ast.
     return Clamp().visit(copy.deepcopy(node))
 
 
+_PRE_MASK = re.compile(r"\bmask\s+(?:both|each|them|it|all|every\s+input)(?:\s+(?:of\s+them|inputs?))?\s+with\s+"
+                       r"(0x[0-9A-Fa-f]+|\d+)\s*(?:first\b)?\s*,?\s*(?:and\s+)?then\b", re.I)
+
+
+def _pre_masked(prompt: str, node: ast.expr, pos: int, names: list[str]) -> ast.expr:
+    """An integer `node` whose inputs are masked first where the prompt says so before the formula: "mask both with
+    0xFFFF, then packed[i] = (hi << 16) | lo" (each of `names`, the formula's inputs)."""
+    m = next(iter(_PRE_MASK.finditer(prompt[:pos])), None)
+    if m is None or not names:
+        return node
+    mask = ast.Constant(int(m.group(1), 0))
+
+    class Mask(ast.NodeTransformer):
+        def visit_Name(self, x: ast.Name) -> ast.AST:
+            return ast.BinOp(x, ast.BitAnd(), mask) if x.id in names else x
+    return Mask().visit(copy.deepcopy(node))
+
+
 def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, ty: str = "f32",
             steps: list[tuple[str, ast.expr]] = (), branch_words_ok: bool = False) -> str | None:
     assigned = target is not None  # the prompt wrote `target = ...` (else the output comes from its words)
@@ -426,6 +452,8 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
     free = list(dict.fromkeys(free))
     if ty == "f32" and not steps:
         node = _pre_clamped(prompt, node, pos, free)
+    elif ty != "f32":
+        node = _pre_masked(prompt, node, pos, [n for n in free if n != INDEX and n != target])
     alias, into = bound_names(prompt, free, target)  # "x comes from `wavelength_nm`, y goes to `model_counts`"
     if into:
         target = into

@@ -30,7 +30,7 @@ UNIFORM_WORDS = re.compile(r"\b(uniforms?|params?|parameters?|constants?|scalars
 OUT_CUE = re.compile(r"(?:->|=>|\binto|\bto|\boutput(?:\s+(?:buffer|array))?(?:\s+(?:is|will\s+be|should\s+be))?|\bout|"
                       r"\b(?:stor|sav|plac)(?:e[sd]?|ing)(?:\s+\w+){0,3}\s+in|"
                       r"\bput(?:s|ting)?(?:\s+\w+){0,3}\s+in|\bresults?\s+in|"
-                      r"\b(?:writes?|writing)(?:\s+\w+)?\s+(?:to|in)|\bwrites?|\bfill(?:s|ing)?(?=\s+(?!(?:an?|the)\b)))"  # "write `y`"; then type words may stand before
+                      r"\b(?:writes?|writing)(?:\s+\w+)?\s+(?:to|in)|\bwrit(?:es?|ing)|\bfill(?:s|ing)?(?=\s+(?!(?:an?|the)\b)))"  # "write `y`"; then type words may stand before
                       # the name ("-> u32 `y`")
                       r"(?:\s+(?:the|a|an|new|separate|[uif]32|f16|float|uint|int|array(?:<\w+>)?|buffer|called|named))*\s*[:`]?\s*$",
                       re.I)

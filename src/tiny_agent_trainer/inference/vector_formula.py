@@ -90,6 +90,9 @@ def _normalised(prompt: str) -> str | None:
     named = prompt_buffers(prompt, min_names=1)
     if says_in_place(prompt) or re.search(r"\bmodif\w*\s+it\b", prompt, re.I):  # "modify it in place" too
         outs = named[1] if named else []
+        each = re.search(r"\beach\s+(?:vec4<f32>|vec4f|vec4|float4|element|entry)\s+(?:in|of)\s+`?([A-Za-z_]\w*)`?", prompt)
+        if not outs and each and legal(each.group(1)) and each.group(1).lower() not in STOP:
+            outs = [each.group(1)]  # "each vec4<f32> in normals is (x, y, z, w)"
         if len(outs) != 1:
             return None
         src = dst = outs[0]

@@ -259,16 +259,26 @@ _PICK = re.compile(r"\b(?:take|use|pick|choose|copy)\s+(?:the\s+)?(?:values?|ele
                    r"\s+(?:everywhere\s+else|elsewhere|otherwise|in\s+every\s+other\s+\w+)", re.I)
 
 
+_COPY_WHERE = re.compile(r"\bcopy\s+(?:the\s+)?" + _SOURCE % "yes" + r"\s+(?:in)?to\s+`?[A-Za-z_]\w*`?\s+(?:wherever|where|"
+                         r"when(?:ever)?|if)\s+(?P<cond>(?:(?![.;](?:\s|$))[^,])+?)\s*,?\s*(?:and\s+)?(?:write|use|put|store|"
+                         r"output)\s+(?P<val>-?\d+(?:\.\d+)?)\s+(?:everywhere\s+else|elsewhere|otherwise)", re.I)
+
+
 def word_pick(prompt: str) -> ast.expr | None:
-    """"Take the value from a wherever mask is positive and from b everywhere else": `a if mask > 0 else b`, over
-    the buffers it names; None without such a sentence or when its condition is no comparison."""
-    m = _PICK.search(prompt)
+    """"Take the value from a wherever mask is positive and from b everywhere else": `a if mask > 0 else b`; "copy
+    `signal` into `gated` wherever the matching `gate_env` value is greater than 0.0, and write 0.0 everywhere else":
+    `signal if gate_env > 0.0 else 0.0`; over the buffers it names; None without such a sentence or when its condition
+    is no comparison."""
+    m = _PICK.search(prompt) or _COPY_WHERE.search(prompt)
     if m is None:
         return None
-    test = condition(m.group("cond"))
+    cond = re.sub(r"^(?:the\s+)?(?:matching|corresponding|same-index)\s+", "", m.group("cond").strip(), flags=re.I)
+    cond = re.sub(r"^(`?[A-Za-z_]\w*`?)\s+(?:value|entry|element|sample)\b", r"\1", cond)
+    test = condition(cond)
     if test is None:
         return None
-    return ast.IfExp(test, ast.Name(m.group("yes")), ast.Name(m.group("no")))
+    other = ast.Name(m.group("no")) if "no" in m.groupdict() else ast.parse(m.group("val"), mode="eval").body
+    return ast.IfExp(test, ast.Name(m.group("yes")), other)
 
 
 _NAME = r"`?([A-Za-z_]\w*)`?(?:\[i\])?"
@@ -300,7 +310,7 @@ def word_candidates(prompt: str) -> list[str]:
     (`formula.element_kernel`), and of its bit and alignment words (in integers), or []."""
     codes = []
     nodes = [(word_chain(prompt), False), (word_remap(prompt), False), (word_wrap(prompt), False),
-             (word_clamp(prompt), False), (word_gate(prompt), False), (word_bits(prompt), True),
+             (word_clamp(prompt), True), (word_gate(prompt), False), (word_bits(prompt), True),
              (word_pick(prompt), False)]
     for node, ints in nodes:
         code = element_kernel(prompt, node, ints_ok=ints) if node is not None else None
