@@ -35,7 +35,8 @@ _INTRO = re.compile(r"(?:\s*(?P<w>struct|params|parameters?|fields?|block|buffer
                     r"\s*\(\s*uniform\s*(?:,\s*(?:both|all)\s+(?P<t4>" + _TYPE + r"))?\s*(?:,\s*in\s+(?:this|that)\s+"
                     r"order)?\s*\)|\s*\)(?=\s*:))*", re.I)  # "Parameters (uniform, in this order): a, b"
 _LISTY = re.compile(r"[:{]|\b(?:fields?|has|holds?|contains?|with|carries|order)\b", re.I)
-_ITEM = re.compile(r"^\s*`?(?P<name>[A-Za-z_]\w*)`?\s*(?:(?:first|second|third|fourth|last)\b\s*)?(?:\(\s*(?:(?:both|all)\s+)?(?P<t1>" + _TYPE + r")\b[^)]*\)|:\s*(?P<t2>" + _TYPE +
+_ITEM = re.compile(r"^\s*`?(?P<name>[A-Za-z_]\w*)`?\s*(?:(?:first|second|third|fourth|last)\b\s*)?"
+                   r"(?:\(\s*(?:(?:both|all)\s+)?(?P<t1>" + _TYPE + r")\b[^)]*\)|:\s*(?P<t2>" + _TYPE +
                    r")\b|\s+as\s+(?P<t3>" + _TYPE + r")\b)?\s*(?:\([^)]*\))?\s*(?:in\s+(?:this|that)\s+order\s*)?"
                    r"(?:\}.*|[;:,]\s*|:\s.*|\s+[-–—]\s.*)?$")  # "out_max - currently 0.1, ...": a note after the last field
 _SPLIT = re.compile(r",\s*(?:and\s+then|and|then)\s+|,|\s+(?:and\s+then|and|then|followed\s+by)\s+")
@@ -53,8 +54,9 @@ _ARE = re.compile(r"(?<![\w.`-])" + _NAMES + r"\s*(?::|\bare\b|\bis\s+an?\b)\s*(
 _ARE_IN = re.compile(r"(?<![\w.`-])" + _NAMES + r"\s+(?:are|live|sit|come|arrive)\s+(?:(?P<ty>" + _TYPE + r")s?\s+)?"
                      r"(?:in\s+(?=through|via))?(?:in|inside|from|through|via)\s+(?:the\s+|an?\s+)?(?:\w+\s+)?"
                      r"(?:uniform|params)\b", re.I)  # "offset and span come in through a uniform"
-_TICKED_FROM = re.compile(r"(?<!\bx\s)(?<!×\s)(?<!,\s)(?<!\band\s)`(?P<name>[A-Za-z_]\w*)`\s+(?:from|in|via|through)\s+(?:the\s+|an?\s+)?uniform\b", re.I)
-# "cross-fade ... by `fade` from a uniform"
+# "cross-fade ... by `fade` from a uniform" (not the last of a list: "`width` x `height` from the uniform")
+_TICKED_FROM = re.compile(r"(?<!\bx\s)(?<!×\s)(?<!,\s)(?<!\band\s)`(?P<name>[A-Za-z_]\w*)`\s+(?:from|in|via|through)\s+"
+                          r"(?:the\s+|an?\s+)?uniform\b", re.I)
 # "`alpha` is an f32 in the uniform params struct", "dt (f32) lives in the uniform", "`sat` is the only uniform field"
 _LIVES = re.compile(r"(?<![\w.`])`?(?P<name>[A-Za-z_]\w*)`?\s*(?:\(\s*(?P<ty>" + _TYPE + r")\b[^)]*\)\s*)?"
                     r"(?:is|lives|sits|comes)\s+(?:in\s+)?(?:an?\s+|the\s+)?(?:(?:only|single|one)\s+)?"

@@ -216,7 +216,8 @@ ZERO = "__zero__"  # `bind` key: the element type's zero
 
 def neighbour(node: ast.Subscript, bind: dict[str, str]) -> str:
     """`x[i - 1]`, `x[i + 2]`: buffer `x`'s element k away, read the way `bind[EDGE]` says past either end (zero:
-    the element type's zero; clamp: the nearest end; wrap: around); Reject without an edge rule or another index."""
+    the element type's zero; clamp: the nearest end; wrap: around); `x[i % n]`, `x[i * k]`: a gathered element
+    (`_gather`); Reject without an edge rule or for another index."""
     s = node.slice
     base = re.sub(r"\[i\]$", "", bind.get(node.value.id, ""))
     if not re.fullmatch(r"[A-Za-z_]\w*", base):

@@ -34,8 +34,11 @@ nothing signed or float (then `^` is XOR, "XOR"/"AND"/"OR"/"mod" are operators, 
 bit operations get the parentheses WGSL requires), or `i32` when it says i32 or signed integers and nothing
 unsigned or float (seventeenth session; literals are plain integers, the index is `i32(i)`); no colours, 2D grids or
 reductions: it returns nothing
-for prompts that mention them (per-channel colour formulas are `colour_formula.py`'s). `a[i]` is the element of buffer `a` (a neighbour like `a[i-1]` is out of
-scope) and a bare `i` the element's index.
+for prompts that mention them (per-channel colour formulas are `colour_formula.py`'s). `a[i]` is the element of buffer
+`a` and a bare `i` the element's index; a neighbour `a[i-1]` is read past the ends the way the words say (zero, clamp,
+wrap: `formula_names.edge_rule`; no candidate without one) and `a[i % n]` gathers (twentieth session). Exceptions said
+after a formula ("except where den is exactly 0.0 should come out as 0") are `override.py`'s; how formulas build on
+each other (statements used by later ones, names set to numbers) is `formula_chain.py`'s.
 """
 from __future__ import annotations
 
@@ -264,9 +267,10 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
         if got is None or not re.search(r"[-+*/^&|%(]", got[1]):
             continue
         names = set(free_names(got[0])) - module_bases(got[0])
-        rest = names - typed if not branchy and not prompt[:m.start()].endswith("(") else names  # "exp(-(x - mu)^2 /
-        # ...)", `mu` and `sigma` declared f32
-        rest = rest or names  # fields (not one branch of "x if x > 0 else slope * x" with its typed `slope`)
+        # "exp(-(x - mu)^2 / (2 sigma^2))" with `mu` and `sigma` declared f32 fields has one placeholder, `x`; not
+        # one branch of "x if x > 0 else slope * x" (its typed `slope`), nor a group inside a larger rule
+        rest = names - typed if not branchy and not prompt[:m.start()].endswith("(") else names
+        rest = rest or names
         one_placeholder = len(rest) == 1 and all(n in PLACEHOLDERS or len(n) == 1 and n != INDEX for n in rest)
         alias = aliases(prompt, sorted(names), None)  # "atan2(east, north)" of `wind_east` and `wind_north`
         into = re.match(r"\s*(?:into|->|=>|→)\s*`[A-Za-z_]", prompt[m.end() + len(got[1]):])  # "num / den into `ratio`"
@@ -500,11 +504,13 @@ def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, 
         target = output_name(prompt, set())
     if target is None:
         target = output_name(prompt, set(free))
-        if target is None and op in AUGOPS and says_in_place(prompt):  # "taper `frame_s` in place ... each sample
+        if target is None and op in AUGOPS and says_in_place(prompt):  # an in-place update ("taper `frame_s` in
+            # place ... each sample is multiplied by its g[k]"): the one buffer named, a backticked one first ("on the
+            # audio buffer `pcm`")
             ticked = [n for n in dict.fromkeys(re.findall(r"`([A-Za-z_]\w*)`", prompt)) if n not in free]
             named = ticked if len(ticked) == 1 else [n for n in dict.fromkeys(in_place_buffers(prompt) + ticked)
-                                                     if n not in free]  # "on the audio buffer `pcm`": the ticked one
-            target = named[0] if len(named) == 1 else None  # is multiplied by its g[k]"
+                                                     if n not in free]
+            target = named[0] if len(named) == 1 else None
         # no output named: only for a map's rule or an indexed formula, not for "sign(v) * (|v| - dz)" inside
         # a longer description (the formula may be one branch of it)
         if target is None and op == "=" and (mapped or INDEX in free or indexed & set(free) or _EVERY.search(prompt)):

@@ -9,9 +9,14 @@ names another operation (so "take the mean, then multiply by 2" is left alone) a
 does ("..., then apply the sigmoid"), except a bound ("then clamp to [0, 1]").
 A linear remap in words ("map each value from [in_min, in_max] onto [out_min, out_max]") and a wrap into a half-open
 range ("wrap every angle into [-π, π)") are two more such formulas, and a clamp that is the whole request ("clamp each
-value of raw_depth into [near_plane, far_plane]") a third.
+value of raw_depth into [near_plane, far_plane]") a third (in integers too).
+Twentieth session: a gate ("any sample whose magnitude is below 0.02 becomes 0.0", "zero every element whose magnitude
+is below 1e-3"), a pick between buffers ("take the value from a wherever mask is positive and from b everywhere else",
+"copy `s` into `g` wherever ..., and write 0.0 everywhere else"), bit words and alignment over u32 ("flip bit 3",
+"round up to the next multiple of 256"), and adding a square onto an accumulator in place.
 This module does NOT read formulas in symbols (`formula.py`), bounds ("then clamp to [0, 1]": `steps.py` twins any
-candidate with those), integers or colours (`formula.py` refuses those prompts), and never decides: the reviewer does.
+candidate with those), colours, or integer arithmetic chains (`formula.py` refuses those prompts), and never decides:
+the reviewer does.
 """
 from __future__ import annotations
 
