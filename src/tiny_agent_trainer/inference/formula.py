@@ -52,7 +52,7 @@ from .expr import (AUGOPS, EDGE, ELEMENT_I, FUNCS, INDEX, MODULES, PREC, ZERO, C
                    free_names, normalise, paren, parse_prefix, u32_literals)
 from .formula_names import (ARTICLE, PLACEHOLDERS, TYPE_WORDS, aliases, bound_names, edge_rule, in_place_buffers,
                             index_letter, integer_fields, is_named, length_of, scope_text)
-from .formula_chain import chained, constants, module_bases, reassigned, then_bare
+from .formula_chain import Inline, chained, constants, module_bases, reassigned, then_bare
 from .override import condition, override
 from .prompt_words import (CLAUSE_END, IN_CUE, OUT_CUE, STOP, UNIFORM_WORDS, VERBS, buffer_cue, first_pos, legal,
                            mentions, output_name, reserved, says_in_place, stated_order, uniform_order)
@@ -423,11 +423,7 @@ def _pre_clamped(prompt: str, node: ast.expr, pos: int, free: list[str]) -> ast.
     if not name or name not in free:
         return node
     lo, hi = (ast.parse(g if not re.fullmatch(r"-?\d+", g) else g + ".0", mode="eval").body for g in m.groups()[1:3])
-
-    class Clamp(ast.NodeTransformer):
-        def visit_Name(self, x: ast.Name) -> ast.AST:
-            return ast.Call(ast.Name("clamp"), [x, lo, hi], []) if x.id == name else x
-    return Clamp().visit(copy.deepcopy(node))
+    return Inline({name: ast.Call(ast.Name("clamp"), [ast.Name(name), lo, hi], [])}).visit(copy.deepcopy(node))
 
 
 _PRE_MASK = re.compile(r"\bmask\s+(?:both|each|them|it|all|every\s+input)(?:\s+(?:of\s+them|inputs?))?\s+with\s+"
@@ -441,11 +437,7 @@ def _pre_masked(prompt: str, node: ast.expr, pos: int, names: list[str]) -> ast.
     if m is None or not names:
         return node
     mask = ast.Constant(int(m.group(1), 0))
-
-    class Mask(ast.NodeTransformer):
-        def visit_Name(self, x: ast.Name) -> ast.AST:
-            return ast.BinOp(x, ast.BitAnd(), mask) if x.id in names else x
-    return Mask().visit(copy.deepcopy(node))
+    return Inline({n: ast.BinOp(ast.Name(n), ast.BitAnd(), mask) for n in names}).visit(copy.deepcopy(node))
 
 
 def _kernel(prompt: str, target: str | None, op: str, node: ast.expr, pos: int, ty: str = "f32",

@@ -18,6 +18,7 @@ import re
 from . import expr
 from .declared import said_uniforms
 from .formula import _PARAMS, map_kernel
+from .formula_names import aliases
 from .prompt_words import STOP, legal, prompt_buffers, says_in_place, stated_order
 
 _VEC4 = re.compile(r"\bvec4\b|\bfloat4\b", re.I)
@@ -50,8 +51,6 @@ def _whole(prompt: str) -> str | None:
     the result the whole vec4; None unless the prompt says all four channels and the rule reads two buffers or more."""
     if not _ALL_FOUR.search(prompt) or not re.search(r"\b(?:rgba|vec4|colou?rs?|pixels?|layers?)\b", prompt, re.I):
         return None
-    from .formula_names import aliases
-
     said = said_uniforms(prompt)
     for m in _ASSIGN.finditer(prompt):
         target = m.group(1)
