@@ -25,7 +25,12 @@ nineteenth session, kept for that session's final measurement) and the haze set 
 written blind the same way at the same time, kept for a later session's measurement; run first in the twentieth
 session) and the iris set (benchmarks/iris.toml: 48 more, written blind the same way at the start of the twentieth
 session, kept for that session's final measurement; run once at its end) and the jade set (benchmarks/jade.toml: 48
-more, written blind the same way at the end of the twentieth session, kept for a later session's measurement).
+more, written blind the same way at the end of the twentieth session, kept for a later session's measurement; run first
+in the twenty-first session) and the kestrel set (benchmarks/kestrel.toml: 48 more, written blind the same way at the
+start of the twenty-first session, kept for that session's final measurement).
+
+Since the twenty-first session sixteen used sets are also training data (`[dataset] extra_curated` of
+config/ship_stage18.toml): their prompts must not be near-copies of any held-out set's.
 
 Checks the format and the kernel conventions of every reference, that the paraphrase and development
 prompts are not copies of curated ones, and runs every reference on the (software) GPU against its
@@ -71,6 +76,8 @@ GLINT = ROOT / "benchmarks" / "glint.toml"
 HAZE = ROOT / "benchmarks" / "haze.toml"
 IRIS = ROOT / "benchmarks" / "iris.toml"
 JADE = ROOT / "benchmarks" / "jade.toml"
+KESTREL = ROOT / "benchmarks" / "kestrel.toml"
+SHIP_CONFIG = ROOT / "config" / "ship_stage18.toml"
 HOLDOUT = ROOT / "benchmarks" / "holdout.toml"
 FAMILIES = {"unary", "binary", "parametric", "chromatic", "integer", "2d", "reduction", "inplace"}
 ACCESS = {"read": "storage,read", "read_write": "storage,read_write", "uniform": "uniform"}
@@ -99,11 +106,12 @@ def dev():
 def fresh():
     # the blind sets: same rules, prefixes fresh_ / blind_ / outside_ / beyond_ / frontier_ / horizon_ / summit_
     # / vista_ / zenith_ / apex_ / crest_ / ridge_ / delta_ / ember_ / flare_ / glint_ / haze_ / iris_ / jade_
+    # / kestrel_
     return (load_bench(FRESH) + load_bench(BLIND) + load_bench(OUTSIDE) + load_bench(BEYOND)
             + load_bench(FRONTIER) + load_bench(HORIZON) + load_bench(SUMMIT) + load_bench(VISTA)
             + load_bench(ZENITH) + load_bench(APEX) + load_bench(CREST) + load_bench(RIDGE)
             + load_bench(DELTA) + load_bench(EMBER) + load_bench(FLARE) + load_bench(GLINT) + load_bench(HAZE)
-            + load_bench(IRIS) + load_bench(JADE))
+            + load_bench(IRIS) + load_bench(JADE) + load_bench(KESTREL))
 
 
 @pytest.fixture(scope="module")
@@ -146,7 +154,7 @@ def test_counts_and_families(curated, paraphrases, dev, holdout, fresh):
     assert len(paraphrases) >= 60
     assert len(dev) >= 48
     assert len(holdout) == 46  # 48 written; two that matched curated training prompts were dropped
-    assert len(fresh) == 912 and set(Counter(t.category for t in fresh).values()) == {114}
+    assert len(fresh) == 960 and set(Counter(t.category for t in fresh).values()) == {120}
     for tasks in (curated, paraphrases, dev, holdout, fresh):
         fams = Counter(t.extra.get("family") for t in tasks)
         assert set(fams) == FAMILIES, fams
@@ -161,7 +169,7 @@ def test_ids_unique_and_prefixed(curated, paraphrases, dev, holdout, fresh):
     assert all(t.id.startswith("dev_") for t in dev)
     assert all(t.id.startswith("holdout_") for t in holdout)
     blind = ("fresh_", "blind_", "outside_", "beyond_", "frontier_", "horizon_", "summit_", "vista_", "zenith_", "apex_",
-             "crest_", "ridge_", "delta_", "ember_", "flare_", "glint_", "haze_", "iris_", "jade_")
+             "crest_", "ridge_", "delta_", "ember_", "flare_", "glint_", "haze_", "iris_", "jade_", "kestrel_")
     assert all(t.id.startswith(blind) for t in fresh)
     assert not any(t.id.startswith(("para_", "dev_", "holdout_") + blind) for t in curated)
 
@@ -197,6 +205,29 @@ def test_curated_prompts_do_not_leak_into_benchmarks(curated):
             for c in curated:
                 if b.prompt.strip().lower() == c.prompt.strip().lower() or _jaccard(b.prompt, c.prompt) >= MAX_JACCARD:
                     close.append((path.name, b.id, c.id))
+    assert not close, close
+
+
+def trained_benchmark_files() -> list[Path]:
+    """The benchmark files the shipped generator was trained on (`[dataset] extra_curated` of its config)."""
+    import tomllib
+
+    spec = tomllib.loads(SHIP_CONFIG.read_text())["dataset"]["extra_curated"]
+    return [ROOT / s.strip() for s in spec.split(",") if s.strip()]
+
+
+def test_trained_benchmark_sets_do_not_leak_into_held_out_sets():
+    """A prompt of a set trained on must not be a near-copy of a prompt of a set still held out (public,
+    paraphrases, the choice sets and the newest blind sets), and public and paraphrases are never trained on."""
+    trained = trained_benchmark_files()
+    names = {p.name for p in trained}
+    assert len(trained) == 16 and all(p.is_file() for p in trained)
+    assert not names & {"public.toml", "paraphrases.toml", "kestrel.toml", "jade.toml", "dev.toml"}
+    held = [p for p in sorted((ROOT / "benchmarks").glob("*.toml")) if p.name not in names and "[[task]]" in p.read_text()]
+    assert {"public.toml", "paraphrases.toml", "kestrel.toml"} <= {p.name for p in held}
+    tprompts = [(p.name, t.id, t.prompt) for p in trained for t in load_bench(p)]
+    close = [(h.name, b.id, tid) for h in held for b in load_bench(h) for _, tid, tp in tprompts
+             if b.prompt.strip().lower() == tp.strip().lower() or _jaccard(b.prompt, tp) >= MAX_JACCARD]
     assert not close, close
 
 
@@ -255,10 +286,10 @@ def runtime(wgpu_runtime):
 
 @pytest.mark.parametrize("path", [CURATED, PARAPHRASES, DEV, FRESH, BLIND, OUTSIDE, BEYOND, FRONTIER, HORIZON,
                                   SUMMIT, VISTA, ZENITH, APEX, CREST, RIDGE, DELTA, EMBER, FLARE, GLINT, HAZE, IRIS,
-                                  JADE],
+                                  JADE, KESTREL],
                          ids=["curated", "paraphrases", "dev", "fresh", "blind", "outside", "beyond", "frontier",
                               "horizon", "summit", "vista", "zenith", "apex", "crest", "ridge", "delta", "ember",
-                              "flare", "glint", "haze", "iris", "jade"])
+                              "flare", "glint", "haze", "iris", "jade", "kestrel"])
 def test_references_match_oracles(path, runtime):
     problems = []
     for t in load_bench(path):

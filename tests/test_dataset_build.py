@@ -159,3 +159,40 @@ def test_generate_never_exceeds_the_requested_count():
     sub = [vs[i] for i in ("reduction/sum", "reduction/max", "2d/transpose", "unary/relu", "chromatic/grayscale",
                            "integer/popcount")]
     assert len(generate(8000, 0, variants=sub)) == 8000
+
+
+def _first_task_block(path: Path) -> str:
+    """The text of the first `[[task]]` of a TOML task file (with its buffers), as written there."""
+    text = path.read_text()
+    start = text.index("[[task]]\n")
+    end = text.find("\n[[task]]\n", start + 1)
+    return text[start:end if end > 0 else None] + "\n"
+
+
+def test_extra_curated_paths_refuse_held_out_missing_and_repeated_files(tmp_path):
+    from tiny_agent_trainer.dataset.build import extra_curated_paths
+
+    ok = ROOT / "benchmarks" / "summit.toml"
+    assert extra_curated_paths(f" {ok} , ") == [ok]
+    assert extra_curated_paths("") == [] and extra_curated_paths([]) == []
+    for bad, why in [("benchmarks/public.toml", "held-out"), ("benchmarks/paraphrases.toml", "held-out"),
+                     (str(tmp_path / "nope.toml"), "not found"), (f"{ok},{ok}", "twice")]:
+        with pytest.raises(UserError, match=why):
+            extra_curated_paths(bad)
+
+
+def test_extra_curated_tasks_join_training_and_near_copies_of_held_out_prompts_are_dropped(tmp_path):
+    """A task of an extra file becomes a curated training record; one whose prompt copies a prompt of a
+    benchmark still held out (here public.toml's first task) is dropped and listed in the manifest."""
+    from tiny_agent_trainer.spec import load_bench
+
+    extra = tmp_path / "extra.toml"
+    extra.write_text(_first_task_block(ROOT / "config" / "wgsl_training_data.toml")
+                     + _first_task_block(ROOT / "benchmarks" / "public.toml"))
+    kept_id, copied = (t.id for t in load_bench(extra))
+    m = build(tmp_path / "ds", count=20, seed=1, workers=1, progress=False, verify=False, curated=None,
+              paraphrases=None, extra_curated=[extra])
+    assert m["curated"] == 1 and m["extra_curated"] == [str(extra)]
+    assert m["extra_curated_dropped"] == [{"id": copied, "near_copy_of": f"public.toml:{copied}"}]
+    cur = [r for r in load_records(tmp_path / "ds") if r["source"] == "curated"]
+    assert [(r["id"], r["variant"], r["split"]) for r in cur] == [(kept_id, f"curated/extra/{kept_id}", "train")]

@@ -27,6 +27,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--count", type=int, default=d["synthetic_count"], help=f"synthetic pairs (default: {d['synthetic_count']})")
     b.add_argument("--seed", type=int, default=d["seed"], help=f"generator seed (default: {d['seed']})")
     b.add_argument("--workers", type=int, default=2, help="verification worker processes (default: 2; 1 = in-process)")
+    b.add_argument("--extra-curated", metavar="FILES", default=d.get("extra_curated", ""),
+                   help="comma-separated benchmark files whose tasks join the curated training pairs "
+                        "(those sets stop being held-out measures; never public or paraphrases)")
     b.add_argument("--no-verify", action="store_true", help="skip execution on wgpu (pairs are then unverified)")
     b.add_argument("--no-progress", action="store_true", help="no progress bars")
     s = dsub.add_parser("stats", help="per-family counts and token-length histograms")
@@ -62,7 +65,7 @@ def _build(args) -> int:
         raise UserError(f"--workers must be at least 1, got {args.workers}")
     con = Console(stderr=True)
     m = build(args.out, count=args.count, seed=args.seed, workers=args.workers, verify=not args.no_verify,
-              progress=not args.no_progress)
+              progress=not args.no_progress, extra_curated=args.extra_curated)
     t = m["timings"]
     v = m["verification"]
     con.print(f"wrote {Path(args.out) / 'manifest.json'}: " + ", ".join(f"{k} {n}" for k, n in m["counts"].items())

@@ -4,8 +4,8 @@ a manifest; and loading records back for training (`load_records`).
 Output: `train-000.jsonl`... (shards of `SHARD_SIZE`), `val.jsonl`, `test.jsonl`, `manifest.json`
 (counts per family and split, seed, generator version, sha256 per shard, every dropped pair with
 its reason, n-gram overlap between splits and with the paraphrase benchmark, timings).
-Curated pairs (`config/wgsl_training_data.toml`) go to train; the paraphrase file is only loaded
-and reported. This module does NOT define operations or phrasings, and never drops data silently.
+Curated pairs (`config/wgsl_training_data.toml`, and the tasks of any `extra_curated` benchmark files,
+which then stop being held-out measures) go to train; the paraphrase file is only loaded and reported. This module does NOT define operations or phrasings, and never drops data silently.
 """
 from __future__ import annotations
 
@@ -37,7 +37,8 @@ except ImportError:  # pragma: no cover
 def defaults() -> dict[str, Any]:
     """[dataset] defaults from config.py when it exists, else the same documented values."""
     d = {"data_dir": "data", "synthetic_count": 20000, "seed": 0, "val_fraction": 0.03,
-         "curated_path": "config/wgsl_training_data.toml", "paraphrase_path": "benchmarks/paraphrases.toml"}
+         "curated_path": "config/wgsl_training_data.toml", "paraphrase_path": "benchmarks/paraphrases.toml",
+         "extra_curated": ""}
     try:
         from .. import config
 
@@ -63,8 +64,9 @@ def pair_record(pair, n: int) -> dict:
     return d
 
 
-def curated_records(path: Path = CURATED) -> list[dict]:
-    """Curated pairs as records (split train). Raises UserError naming file and task if malformed."""
+def curated_records(path: Path = CURATED, tag: str = "") -> list[dict]:
+    """Curated pairs as records (split train), variant `curated/[TAG/]ID`. Raises UserError naming file and
+    task if malformed."""
     try:
         tasks = load_bench(path)
     except SpecError as e:
@@ -73,7 +75,8 @@ def curated_records(path: Path = CURATED) -> list[dict]:
     for t in tasks:
         d = t.to_dict()
         fam = d.get("family") or t.category
-        d.update(family=fam, variant=f"curated/{t.id}", source="curated", split="train", phrasing="curated")
+        d.update(family=fam, variant=f"curated/{tag + '/' if tag else ''}{t.id}", source="curated", split="train",
+                 phrasing="curated")
         out.append(d)
     return out
 
@@ -103,6 +106,50 @@ def overlap(train_texts, other_texts, n: int = 4) -> float | None:
 
 
 # ------------------------------------------------------------------ build
+NEAR_COPY = 0.6  # word-set Jaccard at or above which two prompts count as copies (as tests/test_curated_data.py)
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def held_out_prompts(trained: list[Path]) -> list[tuple[str, set[str]]]:
+    """("FILE:ID", word set) of every prompt of a benchmark file not in `trained` (the sets still held out)."""
+    names = {p.resolve() for p in trained}
+    out = []
+    for f in sorted((ROOT / "benchmarks").glob("*.toml")):
+        if f.resolve() in names or "[[task]]" not in f.read_text(encoding="utf-8"):
+            continue
+        out += [(f"{f.name}:{t.id}", set(_WORD.findall(t.prompt.lower()))) for t in load_bench(f)]
+    return out
+
+
+def near_copy_of(prompt: str, held: list[tuple[str, set[str]]]) -> str | None:
+    """The first held-out prompt (as "FILE:ID") that `prompt` nearly copies, else None."""
+    w = set(_WORD.findall(prompt.lower()))
+    for where, hw in held:
+        if w and hw and len(w & hw) / len(w | hw) >= NEAR_COPY:
+            return where
+    return None
+
+
+def extra_curated_paths(spec, paraphrases=None) -> list[Path]:
+    """The extra curated files of `spec` (a comma-separated string or a list), resolved and checked: each must
+    exist, none may be the paraphrase benchmark or `public.toml` (the held-out measures), none twice."""
+    items = [s.strip() for s in spec.split(",")] if isinstance(spec, str) else [str(s) for s in spec]
+    out: list[Path] = []
+    held = {(ROOT / "benchmarks" / "public.toml").resolve(), PARAPHRASES.resolve()}
+    if paraphrases:
+        held.add(resolve_path(paraphrases).resolve())
+    for s in filter(None, items):
+        p = resolve_path(s)
+        if not p.is_file():
+            raise UserError(f"extra curated file not found: {s}")
+        if p.resolve() in held:
+            raise UserError(f"{s} is a held-out benchmark (public or paraphrases): it cannot join the training data")
+        if p.resolve() in {q.resolve() for q in out}:
+            raise UserError(f"extra curated file given twice: {s}")
+        out.append(p)
+    return out
+
+
 def resolve_path(p) -> Path:
     """A project path from the config: as given if it exists (relative to the cwd), else under the repo root."""
     p = Path(p)
@@ -111,12 +158,14 @@ def resolve_path(p) -> Path:
 
 def build(out_dir, count: int | None = None, seed: int | None = None, workers: int = 2, verify: bool = True,
           progress: bool = True, curated: Path | None | str = "default", paraphrases: Path | None | str = "default",
-          val_fraction: float | None = None) -> dict:
+          val_fraction: float | None = None, extra_curated: list | tuple | str = "default") -> dict:
     """Generate, verify and write a dataset directory; returns the manifest (also written).
 
     `curated`/`paraphrases`: a path, None to skip, or "default" (the [dataset] config paths).
+    `extra_curated`: benchmark files whose tasks join the curated pairs, or "default" (the config's list).
     """
     dflt = defaults()
+    extra = extra_curated_paths(dflt["extra_curated"] if extra_curated == "default" else extra_curated, paraphrases)
     curated = resolve_path(dflt["curated_path"]) if curated == "default" else curated
     paraphrases = resolve_path(dflt["paraphrase_path"]) if paraphrases == "default" else paraphrases
     val_fraction = dflt["val_fraction"] if val_fraction is None else val_fraction
@@ -138,8 +187,17 @@ def build(out_dir, count: int | None = None, seed: int | None = None, workers: i
         timings["generate_s"] = round(time.perf_counter() - t0, 3)
         records = [pair_record(p, n) for n, p in enumerate(pairs)]
         cur: list[dict] = []
+        dropped_extra: list[dict] = []
         if curated is not None and Path(curated).exists():
             cur = curated_records(Path(curated))
+        held = held_out_prompts(extra)
+        for p in extra:
+            for r in curated_records(p, tag=p.stem):
+                near = near_copy_of(r["prompt"], held)
+                if near:
+                    dropped_extra.append({"id": r["id"], "near_copy_of": near})
+                else:
+                    cur.append(r)
         failures: list[dict] = []
         vstats: dict = {"shaders": 0, "seconds": 0.0, "shaders_per_s": None, "workers": workers, "skipped": not verify}
         if verify:
@@ -190,7 +248,8 @@ def build(out_dir, count: int | None = None, seed: int | None = None, workers: i
     n_syn = sum(r["source"] == "synthetic" for r in allrecs)
     manifest = {
         "generator_version": GENERATOR_VERSION, "seed": seed, "count_requested": count, "val_fraction": val_fraction,
-        "curated_path": str(curated) if curated else None,
+        "curated_path": str(curated) if curated else None, "extra_curated": [str(p) for p in extra],
+        "extra_curated_dropped": dropped_extra,
         "synthetic_generated": len(pairs), "synthetic_kept": n_syn, "curated": len(cur),
         "counts": {s: len(v) for s, v in by_split.items()},
         "families": {f: dict(v) for f, v in sorted(fam.items())},
