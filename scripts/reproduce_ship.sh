@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproduce the shipped bundle (src/tiny_agent_trainer/bundled/default) from scratch on one GPU: the exact
-# sequence that produced it (docs/model-card.md), about 124 minutes on an H100.
+# sequence that produced it (docs/model-card.md), about 130 minutes on an H100.
 # Generator (model.safetensors):
 #   stage 1: generator at commit 806b1e0 (120k pairs, 353 curated), `train --preset small`, 470 s
 #   stage 2: generator 2.1 (240k pairs, 514 curated), config/ship_stage2.toml, init from stage 1, 330 s
@@ -15,7 +15,11 @@
 #   stage 16: generator 2.9 (interface sentences: commit 853a7ef), config/ship_stage16.toml, init from stage 15,
 #       380 s
 #   stage 17: generator 2.10 (named domain formulas: commit 0576465), config/ship_stage17.toml, init from stage 16,
-#       350 s (final weights) -> the shipped generator
+#       350 s (final weights)
+#   stage 18: generator 2.10 + the 752 pairs of sixteen used benchmark sets (`dataset build --extra-curated`, at
+#       commit f317198, which drops the nine that nearly copy a held-out prompt), config/ship_stage18.toml, init from
+#       stage 17, 340 s (final weights)
+#   stage 18s: the uniform soup of stages 17 and 18 (python -m tiny_agent_trainer.training.soup) -> the shipped generator
 # Reviewer (reviewer/, reranks candidates; shader -> description):
 #   R1: data of commit f925dc4 (generator 2.1, 911 curated), `--preset reviewer` from scratch, 300 s
 #   R2: data of commit c448fe3 (generator 2.2), config/reviewer_stage2.toml, init from R1, 300 s (final weights)
@@ -38,14 +42,14 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$(mkdir -p "${WORK:-$ROOT/runs/reproduce}" && cd "${WORK:-$ROOT/runs/reproduce}" && pwd)
 PY=${PYTHON:-python3}
-if [ "${SMOKE:-0}" = 1 ]; then N1=400 N2=800 T1=5 T2=5 T3=5 TR=5 TR3=5 TR5=5 T8=5 T10=5 T11=5 T15=5 TR13=5 TR14=5 T16=5 T17=5
-else N1=120000 N2=240000 T1=470 T2=330 T3=290 TR=300 TR3=330 TR5=250 T8=320 T10=380 T11=390 T15=380 TR13=280 TR14=200 T16=380 T17=350; fi
+if [ "${SMOKE:-0}" = 1 ]; then N1=400 N2=800 T1=5 T2=5 T3=5 TR=5 TR3=5 TR5=5 T8=5 T10=5 T11=5 T15=5 TR13=5 TR14=5 T16=5 T17=5 T18=5
+else N1=120000 N2=240000 T1=470 T2=330 T3=290 TR=300 TR3=330 TR5=250 T8=320 T10=380 T11=390 T15=380 TR13=280 TR14=200 T16=380 T17=350 T18=340; fi
 run() { echo "+ $*" >&2; "$@"; }
 
-build_at() {  # build_at COMMIT OUT COUNT: the dataset that the generator of COMMIT builds, in a worktree
+build_at() {  # build_at COMMIT OUT COUNT [ARGS...]: the dataset that the generator of COMMIT builds, in a worktree
   [ -d "$WORK/src-$1" ] || run git -C "$ROOT" worktree add --detach "$WORK/src-$1" "$1"
   (cd "$WORK/src-$1" && PYTHONPATH="$WORK/src-$1/src" run "$PY" -m tiny_agent_trainer dataset build --out "$2" \
-    --count "$3" --seed 0 --no-progress)
+    --count "$3" --seed 0 --no-progress "${@:4}")
 }
 
 # stage 1: the generator and preset as of commit 806b1e0, in a separate worktree
@@ -104,7 +108,14 @@ stage ship_stage16.toml "$WORK/stage15-bundle" "$WORK/data10" stage16 "$T16" bes
 
 # generator stage 17 on generator 2.10 (named domain formulas: commit 0576465)
 build_at 0576465 "$WORK/data11" "$N2"
-stage ship_stage17.toml "$WORK/stage16-bundle" "$WORK/data11" stage17 "$T17" latest "$WORK/bundle"
+stage ship_stage17.toml "$WORK/stage16-bundle" "$WORK/data11" stage17 "$T17" latest "$WORK/stage17-bundle"
+
+# generator stage 18 on the same generator plus the used benchmark sets (commit f317198), then the soup 17 + 18
+EXTRA=$(sed -n 's/^extra_curated = "\(.*\)"$/\1/p' "$ROOT/config/ship_stage18.toml")
+build_at f317198 "$WORK/data12" "$N2" --extra-curated "$EXTRA"
+stage ship_stage18.toml "$WORK/stage17-bundle" "$WORK/data12" stage18 "$T18" latest "$WORK/stage18-bundle"
+run rm -rf "$WORK/bundle"
+run "$PY" -m tiny_agent_trainer.training.soup "$WORK/bundle" "$WORK/stage17-bundle" "$WORK/stage18-bundle"
 run rm -rf "$WORK/bundle/reviewer"
 run cp -r "$WORK/rev14b-bundle" "$WORK/bundle/reviewer"
 # grammar-constrained decoding by default, as shipped (meta.json "inference")

@@ -143,7 +143,8 @@ class DatasetConfig:
     val_fraction: float = _f(0.05, "fraction of examples held out for validation", min=0.0, max_exclusive=1.0)
     curated_repeat: int = _f(1, "times each hand-written (curated) training pair is repeated per epoch", min=1)
     extra_curated: str = _f("", "comma-separated benchmark files whose tasks also join training as curated pairs "
-                            "(those sets then stop being held-out measures; never the public or paraphrase sets)")
+                            "(`dataset build --extra-curated`; recorded here; those sets then stop being held-out "
+                            "measures; never the public or paraphrase sets)")
     train_splits: str = _f("train", "comma-separated dataset splits to train on ('train,test' trains on the "
                            "held-out operations too: only for a model to ship, never for measuring generalization)",
                            pattern=r"^(train|test)(,(train|test))*$")
