@@ -5,7 +5,9 @@ Output: `train-000.jsonl`... (shards of `SHARD_SIZE`), `val.jsonl`, `test.jsonl`
 (counts per family and split, seed, generator version, sha256 per shard, every dropped pair with
 its reason, n-gram overlap between splits and with the paraphrase benchmark, timings).
 Curated pairs (`config/wgsl_training_data.toml`, and the tasks of any `extra_curated` benchmark files,
-which then stop being held-out measures) go to train; the paraphrase file is only loaded and reported. This module does NOT define operations or phrasings, and never drops data silently.
+which then stop being held-out measures, less those nearly copying a held-out prompt) go to train; the
+paraphrase file is only loaded and reported. This module does NOT define operations or phrasings, and never
+drops data silently.
 """
 from __future__ import annotations
 
@@ -190,7 +192,7 @@ def build(out_dir, count: int | None = None, seed: int | None = None, workers: i
         dropped_extra: list[dict] = []
         if curated is not None and Path(curated).exists():
             cur = curated_records(Path(curated))
-        held = held_out_prompts(extra)
+        held = held_out_prompts(extra) if extra else []  # read the benchmarks only when they matter
         for p in extra:
             for r in curated_records(p, tag=p.stem):
                 near = near_copy_of(r["prompt"], held)
