@@ -16,7 +16,7 @@
 #       380 s
 #   stage 17: generator 2.10 (named domain formulas: commit 0576465), config/ship_stage17.toml, init from stage 16,
 #       350 s (final weights)
-#   stage 18: generator 2.10 + the 752 pairs of sixteen used benchmark sets (`dataset build --extra-curated`, at
+#   stage 18: generator 2.10 + the 759 pairs of sixteen used benchmark sets (`dataset build --extra-curated`, at
 #       commit f317198, which drops the nine that nearly copy a held-out prompt), config/ship_stage18.toml, init from
 #       stage 17, 340 s (final weights)
 #   stage 18s: the uniform soup of stages 17 and 18 (python -m tiny_agent_trainer.training.soup) -> the shipped generator
