@@ -101,7 +101,7 @@ def colour_candidates(prompt: str) -> list[str]:
             if node is None:
                 continue
         elif _THEN_POW.match(prompt, pos) and not re.search(r"\bthen\b", prompt[:pos]):
-            exponent = formula._whole(_THEN_POW.match(prompt, pos).group(1), False, frozenset())
+            exponent = expr.parse_whole(_THEN_POW.match(prompt, pos).group(1))
             if exponent is None:  # "apply Reinhard c/(1+c) to r, g and b, then gamma-encode with exponent 1/2.2"
                 continue
             node, op = ast.BinOp(node, ast.Pow(), exponent), "="

@@ -3,7 +3,8 @@
 `parse_prefix` reads the longest prefix of a text that is an expression, after `normalise` has turned
 maths notation into Python (`|v|` -> `abs(v)`, `x^2` -> `x**2` for floats or XOR for u32 words, `3t` ->
 `3*t`, `a[i]` -> `a`, C's `c ? a : b` and "if c then a, else b" -> `a if c else b`, `28u` -> `28`, backticks
-dropped); `Constants` makes `pi`, `tau` and `e^x` numbers and `exp`; `emit` writes a node as WGSL with the
+dropped), and `parse_whole` all of a text as one expression (the value and condition of an exception, a bound);
+`Constants` makes `pi`, `tau` and `e^x` numbers and `exp`; `emit` writes a node as WGSL with the
 fewest parentheses WGSL allows (bit operations always parenthesised, small integer powers as products since `pow` is
 undefined below 0, a table `FUNCS` mapping `relu6`, `sigmoid`, `lerp`, `clip`... to WGSL), given a binding of each
 free name to its WGSL text (`x[i]`, `params.k`, a `let`).
@@ -105,9 +106,8 @@ def parse_prefix(text: str, bare_ok: bool = False, ints: bool = False,
         src = text[:end].strip()
         if not src or compound_word(src):
             continue
-        try:
-            node = Constants(names).visit(ast.parse(normalise(src, ints), mode="eval").body)
-        except (SyntaxError, ValueError):
+        node = parse_whole(src, ints, names)
+        if node is None:
             continue
         if bare_ok and isinstance(node, (ast.Name, ast.Constant)) and ok_shape(node):
             return node, src
@@ -116,6 +116,15 @@ def parse_prefix(text: str, bare_ok: bool = False, ints: bool = False,
                 isinstance(n, ast.Name) for n in ast.walk(node)):
             return node, src
     return None
+
+
+def parse_whole(text: str, ints: bool = False, names: frozenset[str] = frozenset()) -> ast.expr | None:
+    """All of `text` (stripped of a final full stop) as one expression, after `normalise` and `Constants`; None when
+    it is not one."""
+    try:
+        return Constants(names).visit(ast.parse(normalise(text.strip().rstrip("."), ints), mode="eval").body)
+    except (SyntaxError, ValueError):
+        return None
 
 
 HYPHENED = re.compile(r"(?<![\w.])([^\W\d_]+)((?:-[^\W\d_]+)+)(?![\w(])")

@@ -48,8 +48,8 @@ import re
 
 from ..dataset.naming import BUILTINS
 from .declared import declared_buffers, declared_uniform, said_uniforms
-from .expr import (AUGOPS, EDGE, ELEMENT_I, FUNCS, INDEX, MODULES, PREC, ZERO, Constants, Reject, balanced, emit, emit_p,
-                   free_names, normalise, paren, parse_prefix, u32_literals)
+from .expr import (AUGOPS, EDGE, ELEMENT_I, FUNCS, INDEX, MODULES, PREC, ZERO, Reject, balanced, emit, emit_p, free_names,
+                   paren, parse_prefix, parse_whole, u32_literals)
 from .formula_names import (ARTICLE, PLACEHOLDERS, TYPE_WORDS, aliases, bound_names, edge_rule, in_place_buffers,
                             index_letter, integer_fields, is_named, length_of, scope_text)
 from .formula_chain import Inline, chained, constants, module_bases, reassigned, then_bare
@@ -219,7 +219,8 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
         out.append((target, op, node, m.start()))
     for m in _CASE.finditer(prompt):  # "- v <= 0.04045 -> v / 12.92\n- otherwise -> ((v + 0.055) / 1.055) ^ 2.4"
         other = _ELSE.match(prompt, m.end())
-        parts = [_whole(t, ints, named) for t in (m.group("cond"), m.group("val"), other.group("val"))] if other else []
+        parts = ([parse_whole(t, ints, named) for t in (m.group("cond"), m.group("val"), other.group("val"))]
+                 if other else [])
         if parts and all(parts) and isinstance(parts[0], ast.Compare):
             out.append((None, "=", ast.IfExp(parts[0], parts[1], parts[2]), m.start()))
     for m in _PASSIVE_SCALE.finditer(prompt):  # "sample i is multiplied by i / fade_len while i < fade_len", in place
@@ -233,7 +234,7 @@ def _formulas(prompt: str, ints: bool = False) -> list[tuple[str | None, str, as
         if cond and test is None:
             continue
         if m.group("first") and test is None:  # the first N samples: i < N
-            test = ast.Compare(ast.Name(INDEX), [ast.Lt()], [_whole(m.group("first"), ints, named)])
+            test = ast.Compare(ast.Name(INDEX), [ast.Lt()], [parse_whole(m.group("first"), ints, named)])
         if test is not None:  # every other sample is multiplied by 1: it stays as it is
             node = ast.IfExp(test, node, ast.Constant(1.0 if not ints else 1))
         out.append((None, "/=" if m.group(2).lower().startswith("divid") else "*=", node, m.start()))
@@ -315,14 +316,6 @@ _CASE = re.compile(r"(?:^|\n)[ \t]*(?:[-*•][ \t]*)?(?:(?:if|for|when)[ \t]+)?(
                    r"[ \t]*(?:->|→|=>|:)[ \t]*(?P<val>[^\n;]+?)[ \t]*(?=\n|$)")
 _ELSE = re.compile(r"\n[ \t]*(?:[-*•][ \t]*)?(?:otherwise|else)[ \t]*(?:->|→|=>|:|,)?[ \t]*(?P<val>[^\n;]+?)[ \t]*(?=\n|$)",
                    re.I)
-
-
-def _whole(text: str, ints: bool, names: frozenset[str]) -> ast.expr | None:
-    """`text` (stripped of a final full stop) as one expression, or None."""
-    try:
-        return Constants(names).visit(ast.parse(normalise(text.strip().rstrip("."), ints), mode="eval").body)
-    except (SyntaxError, ValueError):
-        return None
 
 
 def element_type(prompt: str) -> str | None:

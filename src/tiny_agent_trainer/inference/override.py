@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import re
 
-from .expr import Constants, normalise
+from .expr import parse_whole
 
 _NUM = r"-?\d+(?:\.\d+)?(?:[eE]-?\d+)?"
 _VALUE = rf"(?P<val>{_NUM}|[A-Za-z_]\w*)"
@@ -43,17 +43,10 @@ _WORD_COND = re.compile(r"(?:(?:the\s+)?(?P<abs>magnitude|absolute\s+value)\s+(?
 _SIGN_COND = re.compile(r"`?(?P<name>[A-Za-z_][\w.]*)`?\s+is\s+(?P<what>zero|negative|positive)$", re.I)
 
 
-def _expr(text: str, ints: bool, names: frozenset[str]) -> ast.expr | None:
-    try:
-        return Constants(names).visit(ast.parse(normalise(text.strip().rstrip("."), ints), mode="eval").body)
-    except (SyntaxError, ValueError):
-        return None
-
-
 def condition(text: str, ints: bool = False, names: frozenset[str] = frozenset()) -> ast.expr | None:
     """A condition in notation or in words over one name, as a comparison; None when it is neither."""
     text = text.strip().rstrip(".")
-    node = _expr(text, ints, names)
+    node = parse_whole(text, ints, names)
     if isinstance(node, (ast.Compare, ast.BoolOp)) and not any(  # not Python's `is` of "den is zero"
             isinstance(op, (ast.Is, ast.IsNot, ast.In, ast.NotIn)) for x in ast.walk(node) if isinstance(x, ast.Compare)
             for op in x.ops):
@@ -61,7 +54,7 @@ def condition(text: str, ints: bool = False, names: frozenset[str] = frozenset()
     sign = _SIGN_COND.fullmatch(text)
     if sign:
         op = {"zero": "==", "negative": "<", "positive": ">"}[sign.group("what").lower()]
-        return _expr(f"{sign.group('name')} {op} 0", ints, names)
+        return parse_whole(f"{sign.group('name')} {op} 0", ints, names)
     m = _WORD_COND.fullmatch(text)
     if not m:
         return None
@@ -69,7 +62,7 @@ def condition(text: str, ints: bool = False, names: frozenset[str] = frozenset()
     if op is None:
         return None
     name = f"abs({m.group('name')})" if m.group("abs") or m.group("abs2") else m.group("name")
-    return _expr(f"{name} {op} {m.group('num')}", ints, names)
+    return parse_whole(f"{name} {op} {m.group('num')}", ints, names)
 
 
 def override(after: str, ints: bool = False, names: frozenset[str] = frozenset()) -> tuple[ast.expr, ast.expr] | None:
@@ -79,7 +72,7 @@ def override(after: str, ints: bool = False, names: frozenset[str] = frozenset()
     for pattern in (_WRITE_WHERE, _EXCEPT_WHERE, _OR_WHEN):
         m = pattern.match(after)
         if m:
-            value, cond = _expr(m.group("val"), ints, names), condition(m.group("cond"), ints, names)
+            value, cond = parse_whole(m.group("val"), ints, names), condition(m.group("cond"), ints, names)
             if value is not None and cond is not None:
                 return value, cond
     return None
