@@ -30,7 +30,10 @@ in the twenty-first session) and the kestrel set (benchmarks/kestrel.toml: 48 mo
 start of the twenty-first session, used there as a choice set) and the lark set (benchmarks/lark.toml: 48 more, written
 blind the same way in the twenty-first session, kept for that session's final measurement; run once at its end) and
 the marsh set (benchmarks/marsh.toml: 48 more, written blind the same way at the end of the twenty-first session, kept
-for a later session's measurement).
+for a later session's measurement; run first in the twenty-second session) and the nook set (benchmarks/nook.toml: 48
+more, written blind the same way at the start of the twenty-second session, kept for that session's final
+measurement), and three sets written the same way in the twenty-second session as training data (benchmarks/oak.toml,
+pine.toml, quill.toml: 48 each, never measured).
 
 Since the twenty-first session sixteen used sets are also training data (`[dataset] extra_curated` of
 config/ship_stage18.toml): their prompts must not be near-copies of any held-out set's.
@@ -82,6 +85,10 @@ JADE = ROOT / "benchmarks" / "jade.toml"
 KESTREL = ROOT / "benchmarks" / "kestrel.toml"
 LARK = ROOT / "benchmarks" / "lark.toml"
 MARSH = ROOT / "benchmarks" / "marsh.toml"
+NOOK = ROOT / "benchmarks" / "nook.toml"
+OAK = ROOT / "benchmarks" / "oak.toml"
+PINE = ROOT / "benchmarks" / "pine.toml"
+QUILL = ROOT / "benchmarks" / "quill.toml"
 SHIP_CONFIG = ROOT / "config" / "ship_stage18.toml"
 HOLDOUT = ROOT / "benchmarks" / "holdout.toml"
 FAMILIES = {"unary", "binary", "parametric", "chromatic", "integer", "2d", "reduction", "inplace"}
@@ -111,13 +118,13 @@ def dev():
 def fresh():
     # the blind sets: same rules, prefixes fresh_ / blind_ / outside_ / beyond_ / frontier_ / horizon_ / summit_
     # / vista_ / zenith_ / apex_ / crest_ / ridge_ / delta_ / ember_ / flare_ / glint_ / haze_ / iris_ / jade_
-    # / kestrel_ / lark_ / marsh_
+    # / kestrel_ / lark_ / marsh_ / nook_ / oak_ / pine_ / quill_
     return (load_bench(FRESH) + load_bench(BLIND) + load_bench(OUTSIDE) + load_bench(BEYOND)
             + load_bench(FRONTIER) + load_bench(HORIZON) + load_bench(SUMMIT) + load_bench(VISTA)
             + load_bench(ZENITH) + load_bench(APEX) + load_bench(CREST) + load_bench(RIDGE)
             + load_bench(DELTA) + load_bench(EMBER) + load_bench(FLARE) + load_bench(GLINT) + load_bench(HAZE)
             + load_bench(IRIS) + load_bench(JADE) + load_bench(KESTREL) + load_bench(LARK)
-            + load_bench(MARSH))
+            + load_bench(MARSH) + load_bench(NOOK) + load_bench(OAK) + load_bench(PINE) + load_bench(QUILL))
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +167,7 @@ def test_counts_and_families(curated, paraphrases, dev, holdout, fresh):
     assert len(paraphrases) >= 60
     assert len(dev) >= 48
     assert len(holdout) == 46  # 48 written; two that matched curated training prompts were dropped
-    assert len(fresh) == 1056 and set(Counter(t.category for t in fresh).values()) == {132}
+    assert len(fresh) == 1248 and set(Counter(t.category for t in fresh).values()) == {156}
     for tasks in (curated, paraphrases, dev, holdout, fresh):
         fams = Counter(t.extra.get("family") for t in tasks)
         assert set(fams) == FAMILIES, fams
@@ -175,7 +182,8 @@ def test_ids_unique_and_prefixed(curated, paraphrases, dev, holdout, fresh):
     assert all(t.id.startswith("dev_") for t in dev)
     assert all(t.id.startswith("holdout_") for t in holdout)
     blind = ("fresh_", "blind_", "outside_", "beyond_", "frontier_", "horizon_", "summit_", "vista_", "zenith_", "apex_",
-             "crest_", "ridge_", "delta_", "ember_", "flare_", "glint_", "haze_", "iris_", "jade_", "kestrel_", "lark_", "marsh_")
+             "crest_", "ridge_", "delta_", "ember_", "flare_", "glint_", "haze_", "iris_", "jade_", "kestrel_", "lark_", "marsh_",
+             "nook_", "oak_", "pine_", "quill_")
     assert all(t.id.startswith(blind) for t in fresh)
     assert not any(t.id.startswith(("para_", "dev_", "holdout_") + blind) for t in curated)
 
@@ -239,7 +247,7 @@ def test_trained_benchmark_sets_do_not_leak_into_held_out_sets():
     names = {p.name for p in trained}
     assert len(trained) == 16 and all(p.is_file() for p in trained)
     assert not names & {"public.toml", "paraphrases.toml", "kestrel.toml", "jade.toml", "dev.toml", "lark.toml",
-                        "marsh.toml"}
+                        "marsh.toml", "nook.toml"}
     held = held_out_prompts(trained)
     assert {w.split(":")[0] for w, _ in held} >= {"public.toml", "paraphrases.toml", "kestrel.toml", "lark.toml"}
     tasks = [t for p in trained for t in load_bench(p)]
@@ -306,10 +314,11 @@ def runtime(wgpu_runtime):
 
 @pytest.mark.parametrize("path", [CURATED, PARAPHRASES, DEV, FRESH, BLIND, OUTSIDE, BEYOND, FRONTIER, HORIZON,
                                   SUMMIT, VISTA, ZENITH, APEX, CREST, RIDGE, DELTA, EMBER, FLARE, GLINT, HAZE, IRIS,
-                                  JADE, KESTREL, LARK, MARSH],
+                                  JADE, KESTREL, LARK, MARSH, NOOK, OAK, PINE, QUILL],
                          ids=["curated", "paraphrases", "dev", "fresh", "blind", "outside", "beyond", "frontier",
                               "horizon", "summit", "vista", "zenith", "apex", "crest", "ridge", "delta", "ember",
-                              "flare", "glint", "haze", "iris", "jade", "kestrel", "lark", "marsh"])
+                              "flare", "glint", "haze", "iris", "jade", "kestrel", "lark", "marsh", "nook", "oak",
+                              "pine", "quill"])
 def test_references_match_oracles(path, runtime):
     problems = []
     for t in load_bench(path):
