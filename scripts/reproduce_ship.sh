@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproduce the shipped bundle (src/tiny_agent_trainer/bundled/default) from scratch on one GPU: the exact
-# sequence that produced it (docs/model-card.md), about 130 minutes on an H100.
+# sequence that produced it (docs/model-card.md), about 140 minutes on an H100.
 # Generator (model.safetensors):
 #   stage 1: generator at commit 806b1e0 (120k pairs, 353 curated), `train --preset small`, 470 s
 #   stage 2: generator 2.1 (240k pairs, 514 curated), config/ship_stage2.toml, init from stage 1, 330 s
@@ -33,7 +33,10 @@
 #   R10: generator 2.5, config/reviewer_stage10.toml, init from R9, 390 s
 #   R13: generator 2.8, config/reviewer_stage13.toml, init from R10, 280 s
 #   R14b: same data, config/reviewer_stage14b.toml, init from R13, 200 s (the shipped run was cut at its step-1200
-#       checkpoint after about 200 s of its 250 s budget) -> the shipped reviewer
+#       checkpoint after about 200 s of its 250 s budget)
+#   R19: generator 2.10 + the pairs of sixteen used benchmark sets and three training sets (`dataset build
+#       --extra-curated`, at commit 789daae), config/reviewer_stage19.toml, init from R14b, 340 s (final weights)
+#       -> the shipped reviewer
 # + the retrieval corpus (scripts/make_fallback_corpus.py: stage-2/3 data + the curated file).
 # Time-budgeted runs follow the wall clock, so the weights are not bit-identical to the shipped ones.
 # Usage (repo root, a git checkout): [WORK=runs/reproduce] [SMOKE=1] bash scripts/reproduce_ship.sh
@@ -42,8 +45,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$(mkdir -p "${WORK:-$ROOT/runs/reproduce}" && cd "${WORK:-$ROOT/runs/reproduce}" && pwd)
 PY=${PYTHON:-python3}
-if [ "${SMOKE:-0}" = 1 ]; then N1=400 N2=800 T1=5 T2=5 T3=5 TR=5 TR3=5 TR5=5 T8=5 T10=5 T11=5 T15=5 TR13=5 TR14=5 T16=5 T17=5 T18=5
-else N1=120000 N2=240000 T1=470 T2=330 T3=290 TR=300 TR3=330 TR5=250 T8=320 T10=380 T11=390 T15=380 TR13=280 TR14=200 T16=380 T17=350 T18=340; fi
+if [ "${SMOKE:-0}" = 1 ]; then N1=400 N2=800 T1=5 T2=5 T3=5 TR=5 TR3=5 TR5=5 T8=5 T10=5 T11=5 T15=5 TR13=5 TR14=5 T16=5 T17=5 T18=5 TR19=5
+else N1=120000 N2=240000 T1=470 T2=330 T3=290 TR=300 TR3=330 TR5=250 T8=320 T10=380 T11=390 T15=380 TR13=280 TR14=200 T16=380 T17=350 T18=340 TR19=340; fi
 run() { echo "+ $*" >&2; "$@"; }
 
 build_at() {  # build_at COMMIT OUT COUNT [ARGS...]: the dataset that the generator of COMMIT builds, in a worktree
@@ -116,8 +119,12 @@ build_at f317198 "$WORK/data12" "$N2" --extra-curated "$EXTRA"
 stage ship_stage18.toml "$WORK/stage17-bundle" "$WORK/data12" stage18 "$T18" latest "$WORK/stage18-bundle"
 run rm -rf "$WORK/bundle"
 run "$PY" -m tiny_agent_trainer.training.soup "$WORK/bundle" "$WORK/stage17-bundle" "$WORK/stage18-bundle"
+# reviewer R19 on the same generator plus nineteen hand-written sets (commit 789daae)
+EXTRA19=$(sed -n 's/^extra_curated = "\(.*\)"$/\1/p' "$ROOT/config/reviewer_stage19.toml")
+build_at 789daae "$WORK/data13" "$N2" --extra-curated "$EXTRA19"
+stage reviewer_stage19.toml "$WORK/rev14b-bundle" "$WORK/data13" rev19 "$TR19" latest "$WORK/rev19-bundle"
 run rm -rf "$WORK/bundle/reviewer"
-run cp -r "$WORK/rev14b-bundle" "$WORK/bundle/reviewer"
+run cp -r "$WORK/rev19-bundle" "$WORK/bundle/reviewer"
 # grammar-constrained decoding by default, as shipped (meta.json "inference")
 run "$PY" -c "import json, sys; p = sys.argv[1]; m = json.load(open(p)); m['inference'] = {'constrained': True}; json.dump(m, open(p, 'w'), indent=2)" "$WORK/bundle/meta.json"
 # the retrieval corpus stays the generator-2.1 one (a corpus from the 2.4 data scored lower, docs/runs/descriptions-notes.txt)

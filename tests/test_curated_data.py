@@ -32,11 +32,13 @@ blind the same way in the twenty-first session, kept for that session's final me
 the marsh set (benchmarks/marsh.toml: 48 more, written blind the same way at the end of the twenty-first session, kept
 for a later session's measurement; run first in the twenty-second session) and the nook set (benchmarks/nook.toml: 48
 more, written blind the same way at the start of the twenty-second session, kept for that session's final
-measurement), and three sets written the same way in the twenty-second session as training data (benchmarks/oak.toml,
-pine.toml, quill.toml: 48 each, never measured).
+measurement; run once at its end), three sets written the same way in the twenty-second session as training data
+(benchmarks/oak.toml, pine.toml, quill.toml: 48 each, never measured) and the reef set (benchmarks/reef.toml: 48 more,
+written blind the same way at the end of the twenty-second session, kept for a later session's measurement).
 
 Since the twenty-first session sixteen used sets are also training data (`[dataset] extra_curated` of
-config/ship_stage18.toml): their prompts must not be near-copies of any held-out set's.
+config/ship_stage18.toml), and since the twenty-second the shipped reviewer's data adds oak, pine and quill
+(config/reviewer_stage19.toml): their prompts must not be near-copies of any held-out set's.
 
 Checks the format and the kernel conventions of every reference, that the paraphrase and development
 prompts are not copies of curated ones, and runs every reference on the (software) GPU against its
@@ -89,7 +91,9 @@ NOOK = ROOT / "benchmarks" / "nook.toml"
 OAK = ROOT / "benchmarks" / "oak.toml"
 PINE = ROOT / "benchmarks" / "pine.toml"
 QUILL = ROOT / "benchmarks" / "quill.toml"
-SHIP_CONFIG = ROOT / "config" / "ship_stage18.toml"
+REEF = ROOT / "benchmarks" / "reef.toml"
+SHIP_CONFIG = ROOT / "config" / "ship_stage18.toml"  # the shipped generator's
+REVIEWER_CONFIG = ROOT / "config" / "reviewer_stage19.toml"  # the shipped reviewer's
 HOLDOUT = ROOT / "benchmarks" / "holdout.toml"
 FAMILIES = {"unary", "binary", "parametric", "chromatic", "integer", "2d", "reduction", "inplace"}
 ACCESS = {"read": "storage,read", "read_write": "storage,read_write", "uniform": "uniform"}
@@ -118,13 +122,14 @@ def dev():
 def fresh():
     # the blind sets: same rules, prefixes fresh_ / blind_ / outside_ / beyond_ / frontier_ / horizon_ / summit_
     # / vista_ / zenith_ / apex_ / crest_ / ridge_ / delta_ / ember_ / flare_ / glint_ / haze_ / iris_ / jade_
-    # / kestrel_ / lark_ / marsh_ / nook_ / oak_ / pine_ / quill_
+    # / kestrel_ / lark_ / marsh_ / nook_ / oak_ / pine_ / quill_ / reef_
     return (load_bench(FRESH) + load_bench(BLIND) + load_bench(OUTSIDE) + load_bench(BEYOND)
             + load_bench(FRONTIER) + load_bench(HORIZON) + load_bench(SUMMIT) + load_bench(VISTA)
             + load_bench(ZENITH) + load_bench(APEX) + load_bench(CREST) + load_bench(RIDGE)
             + load_bench(DELTA) + load_bench(EMBER) + load_bench(FLARE) + load_bench(GLINT) + load_bench(HAZE)
             + load_bench(IRIS) + load_bench(JADE) + load_bench(KESTREL) + load_bench(LARK)
-            + load_bench(MARSH) + load_bench(NOOK) + load_bench(OAK) + load_bench(PINE) + load_bench(QUILL))
+            + load_bench(MARSH) + load_bench(NOOK) + load_bench(OAK) + load_bench(PINE) + load_bench(QUILL)
+            + load_bench(REEF))
 
 
 @pytest.fixture(scope="module")
@@ -136,15 +141,23 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"[a-z0-9]+", text.lower()))
 
 
+# Sets written as training data (twenty-second session), never measures: a training fragment like one of their prompts
+# is not a leak.
+TRAINING_ONLY_SETS = {"oak.toml", "pine.toml", "quill.toml"}
+
+
 def benchmark_near_copies(fragments: list[str]) -> list[tuple[str, str, str]]:
     """(benchmark file, task id, fragment) for every fragment (its `{placeholders}` blanked) whose word set is a
-    near-copy (Jaccard >= MAX_JACCARD) of a benchmark prompt; word sets computed once per fragment."""
+    near-copy (Jaccard >= MAX_JACCARD) of a benchmark prompt (the TRAINING_ONLY_SETS aside); word sets computed once
+    per fragment."""
     from tiny_agent_trainer.spec import SpecError
 
     frags = [re.sub(r"\{\w+\}", " ", f) for f in fragments]
     fsets = [_words(f) for f in frags]
     close = []
     for path in sorted((ROOT / "benchmarks").glob("*.toml")):
+        if path.name in TRAINING_ONLY_SETS:
+            continue
         try:
             bench = load_bench(path)
         except SpecError:
@@ -167,7 +180,7 @@ def test_counts_and_families(curated, paraphrases, dev, holdout, fresh):
     assert len(paraphrases) >= 60
     assert len(dev) >= 48
     assert len(holdout) == 46  # 48 written; two that matched curated training prompts were dropped
-    assert len(fresh) == 1248 and set(Counter(t.category for t in fresh).values()) == {156}
+    assert len(fresh) == 1296 and set(Counter(t.category for t in fresh).values()) == {162}
     for tasks in (curated, paraphrases, dev, holdout, fresh):
         fams = Counter(t.extra.get("family") for t in tasks)
         assert set(fams) == FAMILIES, fams
@@ -181,9 +194,9 @@ def test_ids_unique_and_prefixed(curated, paraphrases, dev, holdout, fresh):
     assert all(t.id.startswith("para_") for t in paraphrases)
     assert all(t.id.startswith("dev_") for t in dev)
     assert all(t.id.startswith("holdout_") for t in holdout)
-    blind = ("fresh_", "blind_", "outside_", "beyond_", "frontier_", "horizon_", "summit_", "vista_", "zenith_", "apex_",
-             "crest_", "ridge_", "delta_", "ember_", "flare_", "glint_", "haze_", "iris_", "jade_", "kestrel_", "lark_", "marsh_",
-             "nook_", "oak_", "pine_", "quill_")
+    blind = ("fresh_", "blind_", "outside_", "beyond_", "frontier_", "horizon_", "summit_", "vista_", "zenith_",
+             "apex_", "crest_", "ridge_", "delta_", "ember_", "flare_", "glint_", "haze_", "iris_", "jade_", "kestrel_",
+             "lark_", "marsh_", "nook_", "oak_", "pine_", "quill_", "reef_")
     assert all(t.id.startswith(blind) for t in fresh)
     assert not any(t.id.startswith(("para_", "dev_", "holdout_") + blind) for t in curated)
 
@@ -223,15 +236,20 @@ def test_curated_prompts_do_not_leak_into_benchmarks(curated):
 
 
 def trained_benchmark_files() -> list[Path]:
-    """The benchmark files the shipped generator was trained on (`[dataset] extra_curated` of its config)."""
+    """The benchmark files the shipped generator or reviewer was trained on (`[dataset] extra_curated` of their
+    configs), in order, each once."""
     import tomllib
 
-    spec = tomllib.loads(SHIP_CONFIG.read_text())["dataset"]["extra_curated"]
-    return [ROOT / s.strip() for s in spec.split(",") if s.strip()]
+    files: list[Path] = []
+    for config in (SHIP_CONFIG, REVIEWER_CONFIG):
+        spec = tomllib.loads(config.read_text())["dataset"]["extra_curated"]
+        files += [ROOT / s.strip() for s in spec.split(",") if s.strip() and ROOT / s.strip() not in files]
+    return files
 
 
 # The extra-curated tasks that `dataset build` drops because they nearly copy a prompt of a set still held out
-# (docs/runs/dataset-2.10-extra-manifest.json, "extra_curated_dropped"): shipped stage 18 never saw them.
+# (docs/runs/dataset-2.10-extra-manifest.json, "extra_curated_dropped"): neither the shipped generator (stage 18s)
+# nor the shipped reviewer (R19) saw them.
 DROPPED_NEAR_COPIES = {"frontier_rec709_grey", "outside_db_to_linear", "outside_luma_709", "outside_sum_256",
                        "outside_cumsum_256", "crest_inplace_sgd", "apex_int_popcount", "apex_inplace_saturating_inc",
                        "ember_chroma_premultiply"}
@@ -245,9 +263,9 @@ def test_trained_benchmark_sets_do_not_leak_into_held_out_sets():
 
     trained = trained_benchmark_files()
     names = {p.name for p in trained}
-    assert len(trained) == 16 and all(p.is_file() for p in trained)
+    assert len(trained) == 19 and all(p.is_file() for p in trained)
     assert not names & {"public.toml", "paraphrases.toml", "kestrel.toml", "jade.toml", "dev.toml", "lark.toml",
-                        "marsh.toml", "nook.toml"}
+                        "marsh.toml", "nook.toml", "reef.toml"}
     held = held_out_prompts(trained)
     assert {w.split(":")[0] for w, _ in held} >= {"public.toml", "paraphrases.toml", "kestrel.toml", "lark.toml"}
     tasks = [t for p in trained for t in load_bench(p)]
@@ -314,11 +332,11 @@ def runtime(wgpu_runtime):
 
 @pytest.mark.parametrize("path", [CURATED, PARAPHRASES, DEV, FRESH, BLIND, OUTSIDE, BEYOND, FRONTIER, HORIZON,
                                   SUMMIT, VISTA, ZENITH, APEX, CREST, RIDGE, DELTA, EMBER, FLARE, GLINT, HAZE, IRIS,
-                                  JADE, KESTREL, LARK, MARSH, NOOK, OAK, PINE, QUILL],
+                                  JADE, KESTREL, LARK, MARSH, NOOK, OAK, PINE, QUILL, REEF],
                          ids=["curated", "paraphrases", "dev", "fresh", "blind", "outside", "beyond", "frontier",
                               "horizon", "summit", "vista", "zenith", "apex", "crest", "ridge", "delta", "ember",
                               "flare", "glint", "haze", "iris", "jade", "kestrel", "lark", "marsh", "nook", "oak",
-                              "pine", "quill"])
+                              "pine", "quill", "reef"])
 def test_references_match_oracles(path, runtime):
     problems = []
     for t in load_bench(path):
