@@ -21,11 +21,9 @@ def main() -> None:
         sys.exit(__doc__.strip().splitlines()[-1])
     data, curated, bundle = (Path(a) for a in sys.argv[1:4])
     extra = [Path(a) for a in sys.argv[4:]]
-    if data.is_file():  # an existing corpus: its records come first, as they were
-        exs = load_examples([data])
-        exs += load_examples([curated] + extra)
-    else:
-        exs = load_examples([curated] + extra)
+    # an existing corpus: its records come first, as they were; else the dataset's records after the curated ones
+    exs = load_examples(([data] if data.is_file() else []) + [curated] + extra)
+    if not data.is_file():
         for f in sorted(data.glob("train*.jsonl")) + sorted(data.glob("test*.jsonl")):
             for r in read_jsonl(f):
                 if r.get("source") != "curated":

@@ -112,6 +112,10 @@ NEAR_COPY = 0.6  # word-set Jaccard at or above which two prompts count as copie
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(text.lower()))
+
+
 def held_out_prompts(trained: list[Path]) -> list[tuple[str, set[str]]]:
     """("FILE:ID", word set) of every prompt of a benchmark file not in `trained` (the sets still held out)."""
     names = {p.resolve() for p in trained}
@@ -119,13 +123,13 @@ def held_out_prompts(trained: list[Path]) -> list[tuple[str, set[str]]]:
     for f in sorted((ROOT / "benchmarks").glob("*.toml")):
         if f.resolve() in names or "[[task]]" not in f.read_text(encoding="utf-8"):
             continue
-        out += [(f"{f.name}:{t.id}", set(_WORD.findall(t.prompt.lower()))) for t in load_bench(f)]
+        out += [(f"{f.name}:{t.id}", _words(t.prompt)) for t in load_bench(f)]
     return out
 
 
 def near_copy_of(prompt: str, held: list[tuple[str, set[str]]]) -> str | None:
     """The first held-out prompt (as "FILE:ID") that `prompt` nearly copies, else None."""
-    w = set(_WORD.findall(prompt.lower()))
+    w = _words(prompt)
     for where, hw in held:
         if w and hw and len(w & hw) / len(w | hw) >= NEAR_COPY:
             return where
@@ -167,9 +171,9 @@ def build(out_dir, count: int | None = None, seed: int | None = None, workers: i
     `extra_curated`: benchmark files whose tasks join the curated pairs, or "default" (the config's list).
     """
     dflt = defaults()
-    extra = extra_curated_paths(dflt["extra_curated"] if extra_curated == "default" else extra_curated, paraphrases)
     curated = resolve_path(dflt["curated_path"]) if curated == "default" else curated
     paraphrases = resolve_path(dflt["paraphrase_path"]) if paraphrases == "default" else paraphrases
+    extra = extra_curated_paths(dflt["extra_curated"] if extra_curated == "default" else extra_curated, paraphrases)
     val_fraction = dflt["val_fraction"] if val_fraction is None else val_fraction
     count = dflt["synthetic_count"] if count is None else count
     seed = dflt["seed"] if seed is None else seed
